@@ -1,0 +1,142 @@
+# Keel: one Makefile for the hypervisor, the UEFI loader, host unit tests,
+# system tests and QEMU runs.  `make help` lists the targets.
+#
+# Every user-facing target first runs scripts/setup.sh, which installs the
+# Debian packages Keel needs (or says exactly what to do when it cannot).
+
+BUILD      := build
+PYTHON     := /usr/bin/python3
+QEMU       := qemu-system-x86_64
+CC         := gcc
+LD         := ld
+NASM       := nasm
+OBJCOPY    := objcopy
+NM         := nm
+
+# QEMU settings for `make run`/`make run-efi`; override on the command line.
+SMP        ?= 2
+MEM        ?= 1024
+CMDLINE    ?= console=com1 com1=115200 loglvl=all noreboot
+MODULES    ?=
+ACCEL      := $(shell scripts/qemu-accel.sh)
+
+.PHONY: all setup hypervisor efi run run-efi test unit-test system-test clean help
+
+all: setup hypervisor efi
+
+help:
+	@echo "make            build build/hypervisor.elf and build/BOOTX64.EFI"
+	@echo "make run        boot Keel (Multiboot) in QEMU, console on this terminal"
+	@echo "make run-efi    boot Keel through the UEFI loader under OVMF"
+	@echo "make test       unit tests (cmocka) then system tests (pytest + QEMU)"
+	@echo "make unit-test  host unit tests only"
+	@echo "make system-test  QEMU system tests only (PYTEST_ARGS=-k name to pick)"
+	@echo "Variables: SMP=$(SMP) MEM=$(MEM) CMDLINE='$(CMDLINE)' MODULES='file args,file2'"
+
+# The setup script is idempotent and fast when everything is present.
+setup:
+	@scripts/setup.sh
+
+# ---------------------------------------------------------------------------
+# The hypervisor image.
+
+# Xen's public headers, reachable as <xen/...> without the rest of /usr/include.
+XEN_INC    := $(BUILD)/include
+$(XEN_INC)/xen:
+	@mkdir -p $(XEN_INC)
+	@test -d /usr/include/xen || { echo "error: /usr/include/xen missing: run scripts/setup.sh (package libxen-dev)"; exit 1; }
+	ln -sfn /usr/include/xen $@
+
+GCC_INC    := $(shell $(CC) -print-file-name=include)
+WARNINGS   := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter
+HV_CFLAGS  := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC) \
+	-I. -Ihypervisor/arch/x86/include -I$(XEN_INC) \
+	-O2 -g -fno-omit-frame-pointer -fno-stack-protector -fno-strict-aliasing \
+	-fpie -fvisibility=hidden -mno-red-zone -mgeneral-regs-only -fcf-protection=none \
+	-D__XEN_INTERFACE_VERSION__=0x00040700 -DKEEL_HYPERVISOR $(WARNINGS) -MMD -MP
+HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T hypervisor/hypervisor.lds
+
+# Generic code: compiled into the hypervisor and into host unit tests.
+GENERIC_SRCS := $(wildcard lib/*.c mm/*.c hypervisor/common/*.c)
+# Code that only makes sense on the machine.
+HV_ONLY_SRCS := $(wildcard hypervisor/*.c hypervisor/boot/*.c hypervisor/arch/x86/*.c)
+HV_ASM_SRCS  := $(wildcard hypervisor/arch/x86/*.asm hypervisor/arch/x86/boot/*.asm)
+HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(GENERIC_SRCS) $(HV_ONLY_SRCS)) \
+	$(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASM_SRCS))
+
+hypervisor: $(BUILD)/hypervisor.elf
+
+$(BUILD)/hv/%.o: %.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -Ihypervisor/arch/x86/ -MD $(@:.o=.d) -MP $< -o $@
+
+# Two-pass link: the first pass gives the final text addresses; the symbol
+# table built from it sits after all code, so the second pass moves no
+# function and the backtrace printer can name every one.
+$(BUILD)/hypervisor.pass1.elf: $(HV_OBJS) $(BUILD)/hv/ksyms_empty.o hypervisor/hypervisor.lds
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/hv/ksyms_empty.o
+
+$(BUILD)/hv/ksyms_empty.o: scripts/gen_ksyms.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) scripts/gen_ksyms.py /dev/null > $(BUILD)/hv/ksyms_empty.asm
+	$(NASM) -f elf64 $(BUILD)/hv/ksyms_empty.asm -o $@
+
+$(BUILD)/hv/ksyms.o: $(BUILD)/hypervisor.pass1.elf scripts/gen_ksyms.py
+	$(NM) -n $< | $(PYTHON) scripts/gen_ksyms.py - > $(BUILD)/hv/ksyms.asm
+	$(NASM) -f elf64 $(BUILD)/hv/ksyms.asm -o $@
+
+$(BUILD)/hypervisor.elf: $(BUILD)/hv/ksyms.o
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/hv/ksyms.o
+	@$(NM) -n $(BUILD)/hypervisor.pass1.elf | grep -i ' t ' > $(BUILD)/text1.syms
+	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/text2.syms
+	@cmp -s $(BUILD)/text1.syms $(BUILD)/text2.syms || { echo "error: symbol table moved code"; exit 1; }
+
+-include $(shell find $(BUILD)/hv -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------------
+# The UEFI loader (GNU-EFI) and a FAT image for OVMF.  See hypervisor/boot/efi/.
+-include hypervisor/boot/efi/efi.mk
+
+# ---------------------------------------------------------------------------
+# Host unit tests (cmocka): each tests/unit/test_*.c is one binary, linked
+# with all generic code and the host shim in tests/host/.
+
+HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -I$(XEN_INC) -O1 -g \
+	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	-D__XEN_INTERFACE_VERSION__=0x00040700 -DKEEL_HOST_TEST $(WARNINGS) -Wno-missing-prototypes
+HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS))
+HOST_SHIM    := $(wildcard tests/host/*.c)
+UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_GENERIC) $(HOST_SHIM) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h tests/host/include/arch/*.h) | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_GENERIC) $(HOST_SHIM) -lcmocka
+
+unit-test: setup $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+# ---------------------------------------------------------------------------
+# System tests: pytest boots QEMU (KVM when /dev/kvm works, TCG otherwise).
+
+system-test: setup hypervisor efi
+	$(PYTHON) -m pytest tests/system $(PYTEST_ARGS)
+
+test: unit-test system-test
+
+# ---------------------------------------------------------------------------
+# Running it.
+
+QEMU_MODULES = $(if $(MODULES),-initrd "$(MODULES)")
+
+run: setup hypervisor
+	$(QEMU) $(ACCEL) -machine q35 -smp $(SMP) -m $(MEM) -nographic -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-kernel $(BUILD)/hypervisor.elf -append "$(CMDLINE)" $(QEMU_MODULES)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,93 @@
+; hypervisor/arch/x86/entry.asm - exception and interrupt entry stubs.
+;
+; Every vector has a small stub that makes the frame uniform (an error-code
+; slot whose upper half holds the vector number) and jumps to trap_common,
+; which saves the registers as struct trap_frame (arch/traps.h) and calls
+; trap_dispatch(frame) in traps.c.
+
+extern trap_dispatch
+extern cpu_has_smap
+global idt_stub_table
+
+; Vectors where the CPU pushes an error code.
+%define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+section .text
+align 16
+trap_common:
+	push rdi
+	push rsi
+	push rdx
+	push rcx
+	push rax
+	push r8
+	push r9
+	push r10
+	push r11
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	; A guest (later) may enter with EFLAGS.AC set: close SMAP's window.
+	cmp byte [rel cpu_has_smap], 0
+	je .no_smap
+	clac
+.no_smap:
+	mov rdi, rsp
+	; Link the frame into the frame-pointer chain so backtraces continue
+	; past the trap into the interrupted code; 8 bytes of padding keep
+	; the stack 16-byte aligned at the call.
+	sub rsp, 8
+	push qword [rdi + 16 * 8]          ; interrupted RIP
+	push rbp
+	mov rbp, rsp
+	call trap_dispatch
+	add rsp, 24
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rax
+	pop rcx
+	pop rdx
+	pop rsi
+	pop rdi
+	add rsp, 8                          ; error code and vector
+	iretq
+
+; One 16-byte-aligned stub per vector.
+%macro STUB 1
+align 16
+stub_%1:
+%if HAS_ERR(%1)
+	mov dword [rsp + 4], %1
+%else
+	push 0
+	mov dword [rsp + 4], %1
+%endif
+	jmp trap_common
+%endmacro
+
+%assign v 0
+%rep 256
+	STUB v
+%assign v v + 1
+%endrep
+
+section .rodata
+align 8
+idt_stub_table:
+%assign v 0
+%rep 256
+	dq stub_ %+ v
+%assign v v + 1
+%endrep

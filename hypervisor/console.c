@@ -1,0 +1,118 @@
+/*
+ * hypervisor/console.c - printk: formatting, levels, the "(KEEL) " prefix.
+ *
+ * Owns the console lock and the console ring.  Lock order: the console lock
+ * is a leaf; printk may be called with any other lock held and from
+ * interrupt context (it disables interrupts while it holds the lock).
+ */
+#include "hypervisor/console.h"
+
+#include <stdarg.h>
+
+#include "arch/serial.h"
+#include "arch/spinlock.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+int console_loglevel = LOG_INFO;
+
+static spinlock_t console_lock = SPINLOCK_INIT;
+static bool at_line_start = true;
+
+/* The last CONSOLE_RING_SIZE bytes of output, for later readers. */
+#define CONSOLE_RING_SIZE 16384
+static char console_ring[CONSOLE_RING_SIZE];
+static uint64_t console_ring_head;
+
+void console_init(uint16_t port, uint32_t baud)
+{
+	serial_init(port, baud);
+}
+
+static void console_emit(char c)
+{
+	serial_putc(c);
+	console_ring[console_ring_head++ % CONSOLE_RING_SIZE] = c;
+}
+
+void console_write(const char *s, size_t len)
+{
+	static const char prefix[] = "(KEEL) ";
+
+	for (size_t i = 0; i < len; i++) {
+		if (at_line_start)
+			for (const char *p = prefix; *p; p++)
+				console_emit(*p);
+		console_emit(s[i]);
+		at_line_start = s[i] == '\n';
+	}
+}
+
+int console_parse_loglevel(const char *val)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+
+	if (!strcmp(val, "none")) {
+		console_loglevel = -1;
+		return 0;
+	}
+	if (!strcmp(val, "all")) {
+		console_loglevel = LOG_DEBUG;
+		return 0;
+	}
+	for (int i = 0; i < (int)ARRAY_SIZE(names); i++) {
+		size_t n = strlen(names[i]);
+
+		/* Xen allows "level/rate-limited-level": the part after '/' is ignored. */
+		if (!strncmp(val, names[i], n) && (val[n] == '\0' || val[n] == '/')) {
+			console_loglevel = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Strips a "<N>" level prefix; messages without one are always shown. */
+static const char *message_level(const char *fmt, int *level)
+{
+	if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '3' && fmt[2] == '>') {
+		*level = fmt[1] - '0';
+		return fmt + 3;
+	}
+	*level = LOG_ERR;
+	return fmt;
+}
+
+static void vprintk(const char *fmt, va_list ap)
+{
+	char buf[512];
+	int level, n;
+	unsigned long flags;
+
+	fmt = message_level(fmt, &level);
+	if (level > console_loglevel)
+		return;
+	n = format_vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	flags = spin_lock_irqsave(&console_lock);
+	console_write(buf, (size_t)n);
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+void console_force_unlock(void)
+{
+	spin_lock_init(&console_lock);
+	if (!at_line_start)
+		console_write("\n", 1);
+}

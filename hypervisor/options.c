@@ -1,0 +1,116 @@
+/*
+ * hypervisor/options.c - Keel's command-line options.
+ *
+ * Owns the opt_* variables.  Parsing happens before the console exists
+ * (the console options decide how it is set up), so problems are kept and
+ * printed by options_report_unknown() once printk works.  Written once on
+ * the boot CPU; read-only afterwards.
+ */
+#include "hypervisor/options.h"
+
+#include "arch/serial.h"
+#include "hypervisor/console.h"
+#include "hypervisor/shutdown.h"
+#include "lib/cmdline.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+uint16_t opt_console_port = COM1_PORT;
+uint32_t opt_console_baud;
+char opt_selftest[32];
+
+static uint32_t com_baud[2];
+
+#define MAX_PROBLEMS 8
+static char problems[MAX_PROBLEMS][96];
+static unsigned int nr_problems;
+
+/* console=com1|com2|none[,...]: the first serial port named wins. */
+static int parse_console(const char *val)
+{
+	if (!val)
+		return -EINVAL;
+	if (!strncmp(val, "com1", 4))
+		opt_console_port = COM1_PORT;
+	else if (!strncmp(val, "com2", 4))
+		opt_console_port = COM2_PORT;
+	else if (!strncmp(val, "none", 4))
+		opt_console_port = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* com1=<baud>[,<data><parity><stop>] or com1=auto: only 8n1 is supported. */
+static int parse_com(const char *val, unsigned int idx)
+{
+	uint64_t baud;
+	char num[16];
+	const char *comma = val ? strchr(val, ',') : NULL;
+	size_t len = comma ? (size_t)(comma - val) : (val ? strlen(val) : 0);
+
+	if (!val || len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	if (comma && strcmp(comma + 1, "8n1"))
+		return -EINVAL;
+	if (!strncmp(val, "auto", 4)) {
+		com_baud[idx] = 0;
+		return 0;
+	}
+	memcpy(num, val, len);
+	num[len] = '\0';
+	if (cmdline_parse_uint(num, &baud) || baud < 50 || baud > 115200)
+		return -EINVAL;
+	com_baud[idx] = (uint32_t)baud;
+	return 0;
+}
+
+static int parse_com1(const char *val)
+{
+	return parse_com(val, 0);
+}
+
+static int parse_com2(const char *val)
+{
+	return parse_com(val, 1);
+}
+
+static int parse_loglvl(const char *val)
+{
+	return val ? console_parse_loglevel(val) : -EINVAL;
+}
+
+static const struct cmdline_param keel_params[] = {
+	CMDLINE_PARAM_CUSTOM("console", parse_console),
+	CMDLINE_PARAM_CUSTOM("com1", parse_com1),
+	CMDLINE_PARAM_CUSTOM("com2", parse_com2),
+	CMDLINE_PARAM_CUSTOM("loglvl", parse_loglvl),
+	CMDLINE_PARAM_BOOL("noreboot", opt_noreboot),
+	CMDLINE_PARAM_STRING("selftest", opt_selftest),
+};
+
+static void remember_problem(const char *name, const char *value, int err)
+{
+	if (nr_problems >= MAX_PROBLEMS)
+		return;
+	if (err == -ENOENT)
+		format_snprintf(problems[nr_problems++], sizeof(problems[0]),
+				"unknown option '%s' ignored", name);
+	else
+		format_snprintf(problems[nr_problems++], sizeof(problems[0]),
+				"bad value '%s' for option '%s' (error %d) ignored",
+				value ? value : "", name, err);
+}
+
+void options_parse(const char *cmdline)
+{
+	cmdline_parse(cmdline, keel_params, ARRAY_SIZE(keel_params), remember_problem);
+	opt_console_baud = opt_console_port == COM2_PORT ? com_baud[1] : com_baud[0];
+}
+
+void options_report_unknown(void)
+{
+	for (unsigned int i = 0; i < nr_problems; i++)
+		printk(KLOG_WARNING "command line: %s\n", problems[i]);
+}

@@ -1,0 +1,19 @@
+/*
+ * hypervisor/options.h - Keel's command-line options (Xen's names where
+ * Xen has them).  docs/cmdline.md lists every option.
+ */
+#ifndef HYPERVISOR_OPTIONS_H
+#define HYPERVISOR_OPTIONS_H
+
+#include "lib/types.h"
+
+extern uint16_t opt_console_port; /* 0: no console */
+extern uint32_t opt_console_baud; /* 0: keep the firmware's setting */
+extern char opt_selftest[32];
+
+/* Parses the hypervisor command line (before the console exists). */
+void options_parse(const char *cmdline);
+/* Prints the warnings parsing collected (once the console is up). */
+void options_report_unknown(void);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * hypervisor/setup.c - the boot sequence, from the converged boot
+ * information to the ready line.
+ *
+ * Runs on the boot CPU only, with interrupts off until the platform is up.
+ * Order matters: the console before anything can complain; the CPU's own
+ * tables before anything can fault; memory before anything allocates;
+ * ACPI before the timers and CPUs it describes.
+ */
+#include "hypervisor/setup.h"
+
+#include "arch/acpi.h"
+#include "arch/apic.h"
+#include "arch/cpu.h"
+#include "arch/cpufeature.h"
+#include "arch/layout.h"
+#include "arch/paging.h"
+#include "arch/percpu.h"
+#include "arch/serial.h"
+#include "arch/smp.h"
+#include "arch/time.h"
+#include "arch/traps.h"
+#include "hypervisor/console.h"
+#include "hypervisor/mm_setup.h"
+#include "hypervisor/options.h"
+#include "hypervisor/selftest.h"
+#include "hypervisor/shutdown.h"
+#include "hypervisor/timer.h"
+#include "lib/string.h"
+
+const struct boot_info *boot_info;
+
+/*
+ * Room for the boot CPU's stack block, which must be STACK_SIZE-aligned for
+ * get_cpu_info().  Aligned at run time: a 32 KiB-aligned object would push
+ * the image's first byte (the Multiboot header) past the 8 KiB of the file
+ * that Multiboot loaders search.
+ */
+static uint8_t bsp_stack_room[2 * STACK_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+void early_fatal(const char *msg)
+{
+	serial_init(COM1_PORT, 115200);
+	for (const char *p = "(KEEL) fatal early boot error: "; *p; p++)
+		serial_putc(*p);
+	for (; *msg; msg++)
+		serial_putc(*msg);
+	serial_putc('\n');
+	for (;;)
+		halt();
+}
+
+void start_keel_on_boot_stack(const struct boot_info *bi)
+{
+	uint8_t *bsp_stack_block = (uint8_t *)ALIGN_UP((uint64_t)bsp_stack_room, STACK_SIZE);
+	struct cpu_info *ci = (struct cpu_info *)(bsp_stack_block + STACK_SIZE) - 1;
+
+	ci->pcpu = &bsp_percpu;
+	bsp_percpu.stack_block = bsp_stack_block;
+	percpu_of[0] = &bsp_percpu;
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "xor %%ebp, %%ebp\n\t"
+			 "call start_keel\n\t"
+			 "ud2" ::"r"(ci),
+			 "D"(bi)
+			 : "memory");
+	__builtin_unreachable();
+}
+
+static void banner(const struct boot_info *bi)
+{
+	printk("Keel hypervisor, Xen 4.17 PV ABI, booted by %s\n",
+	       bi->source == BOOT_SOURCE_EFI ? "UEFI" : "Multiboot");
+	printk(KLOG_INFO "Command line: %s\n", bi->cmdline);
+	if (bi->loader_name[0])
+		printk(KLOG_INFO "Boot loader: %s\n", bi->loader_name);
+	printk(KLOG_INFO "CPU: %s %s\n", cpu_features.vendor, cpu_features.brand);
+	printk(KLOG_INFO "CPU features: NX %s, SMEP %s, SMAP %s, x2APIC %s, TSC-deadline %s\n",
+	       cpu_features.nx ? "on" : "no", cpu_features.smep ? "on" : "no",
+	       cpu_features.smap ? "on" : "no", cpu_features.x2apic ? "yes" : "no",
+	       cpu_features.tsc_deadline ? "yes" : "no");
+	for (uint32_t i = 0; i < bi->nr_modules; i++)
+		printk(KLOG_INFO "module %u: %#lx-%#lx %lu bytes \"%s\"\n", i + 1,
+		       bi->modules[i].start, bi->modules[i].start + bi->modules[i].len,
+		       bi->modules[i].len, bi->modules[i].cmdline);
+}
+
+static void disable_legacy_pic(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+static void platform_init(const struct boot_info *bi)
+{
+	if (acpi_init(bi->acpi_rsdp))
+		printk(KLOG_WARNING "no ACPI: assuming one CPU and no timers\n");
+	time_init();
+	disable_legacy_pic();
+	apic_init_bsp();
+	apic_setup_local();
+	bsp_percpu.apic_id = apic_read_id();
+	apic_timer_calibrate();
+	ioapic_init();
+	timer_init_local();
+}
+
+static void report_ready(void)
+{
+	unsigned int first, last;
+	uint64_t ms = now_ns() / 1000000;
+
+	paging_slots_in_use(&first, &last);
+	printk(KLOG_INFO "address space: PML4 slots %u-%u in use (Keel's range: %u-%u)\n", first,
+	       last, KEEL_FIRST_PML4_SLOT, KEEL_LAST_PML4_SLOT);
+	printk("ready: %u CPUs, %lu MiB, booted in %lu ms\n", nr_cpus_online, mm_ram_mib(), ms);
+}
+
+void start_keel(const struct boot_info *bi)
+{
+	boot_info = bi;
+	options_parse(bi->cmdline);
+	console_init(opt_console_port, opt_console_baud);
+	cpu_features_init();
+	idt_init();
+	cpu_setup_local(&bsp_percpu);
+	banner(bi);
+	options_report_unknown();
+
+	mm_setup(bi);
+	platform_init(bi);
+	smp_boot_cpus();
+	local_irq_enable();
+	report_ready();
+
+	if (opt_selftest[0])
+		selftest_run(opt_selftest);
+	if (!bi->nr_modules)
+		printk("no initial domain given (boot module 1): idling\n");
+	for (;;)
+		halt();
+}

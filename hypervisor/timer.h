@@ -1,0 +1,21 @@
+/*
+ * hypervisor/timer.h - hypervisor timers: run a function at a time (ns
+ * since boot) on a given CPU.  Each CPU keeps its own queue
+ * (common/timer_queue.c) and arms its local APIC timer for the earliest.
+ */
+#ifndef HYPERVISOR_TIMER_H
+#define HYPERVISOR_TIMER_H
+
+#include "hypervisor/common/timer_queue.h"
+
+/* Sets up this CPU's queue and APIC timer (each CPU, before interrupts). */
+void timer_init_local(void);
+/*
+ * Arms `t` (fn and data already set) to fire at `expires_ns` on this CPU.
+ * Re-arming a pending timer moves it.  Callable from a timer callback.
+ */
+void timer_set(struct timer *t, uint64_t expires_ns);
+/* Disarms `t` if it is pending on this CPU. */
+void timer_stop(struct timer *t);
+
+#endif
