@@ -107,7 +107,7 @@ $(BUILD)/hypervisor.elf: $(BUILD)/hv/ksyms.o
 # with all generic code and the host shim in tests/host/.
 
 HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -I$(XEN_INC) -O1 -g \
-	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-D__XEN_INTERFACE_VERSION__=0x00040700 -DKEEL_HOST_TEST $(WARNINGS) -Wno-missing-prototypes
 HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS))
 HOST_SHIM    := $(wildcard tests/host/*.c)

@@ -57,6 +57,7 @@ void start_keel_on_boot_stack(const struct boot_info *bi)
 
 	ci->pcpu = &bsp_percpu;
 	bsp_percpu.stack_block = bsp_stack_block;
+	bsp_percpu.state = CPU_ONLINE;
 	percpu_of[0] = &bsp_percpu;
 	__asm__ volatile("mov %0, %%rsp\n\t"
 			 "xor %%ebp, %%ebp\n\t"

@@ -79,6 +79,7 @@ def expect_loader_failure(result, *needles):
     for n in needles:
         assert n in text, "loader errors do not mention %r:\n%s\n%s" % (n, text,
                                                                          result.describe())
+    result.expect_line(r"^Keel EFI loader: error: cannot boot Keel .*returning to the firmware")
     result.expect_no("(KEEL) ready:")
     assert not result.grep(r"entering Keel"), "the loader went on after an error\n%s" % (
         result.describe())

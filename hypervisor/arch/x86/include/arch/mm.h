@@ -21,9 +21,15 @@ static inline void *arch_mfn_to_virt(mfn_t mfn)
 /* Only for direct-map and image addresses. */
 uint64_t virt_to_maddr(const void *va);
 
+/* INVALID_MFN for an address outside the direct map and the image. */
 static inline mfn_t arch_virt_to_mfn(const void *va)
 {
-	return _mfn(virt_to_maddr(va) >> PAGE_SHIFT);
+	uint64_t v = (uint64_t)va;
+
+	if ((v >= DIRECTMAP_VIRT_START && v < DIRECTMAP_VIRT_END) ||
+	    (v >= KEEL_IMAGE_VIRT && v < KEEL_IMAGE_VIRT_END))
+		return _mfn(virt_to_maddr(va) >> PAGE_SHIFT);
+	return INVALID_MFN;
 }
 
 #endif /* ARCH_MM_H */
