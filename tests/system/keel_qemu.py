@@ -196,8 +196,9 @@ class KeelResult:
     console    the whole serial output (str; CR LF folded to LF)
     lines      console.splitlines()
     timed_out  True when the run was killed after `timeout` seconds
-    qemu_error set when QEMU reported a fatal accelerator error (e.g. "KVM
-               internal error") and was killed without waiting for the timeout
+    qemu_error set when QEMU reported a fatal accelerator error ("KVM internal
+               error": a vCPU stopped); QEMU is then killed at once rather
+               than left to the timeout, and expect_exit() fails
     ready      ReadyLine for the first ready line, or None
     duration   wall-clock seconds from start to exit
     stderr     QEMU's own stderr/stdout
@@ -248,18 +249,19 @@ class KeelResult:
         """A multi-line summary for assertion messages."""
         if self.timed_out:
             status = "TIMED OUT after %.1f s" % self.duration
-        elif self.qemu_error:
-            status = "QEMU stopped the VM (%s); killed it" % self.qemu_error
         else:
             status = "exit status %s = %s" % (self.exit_code, exit_name(self.exit_code))
+        if self.qemu_error:
+            status += "; QEMU reported %r" % self.qemu_error
         parts = [
             "Keel run: %s (%.1f s, %s)" % (status, self.duration, self.accel),
             "  command: %s" % " ".join(shlex.quote(a) for a in self.argv),
             "  logs:    %s" % self.log_dir,
         ]
-        if self.stderr.strip():
-            parts.append("  QEMU stderr:")
-            parts += ["    " + l for l in self.stderr.strip().splitlines()[-10:]]
+        err = _interesting_stderr(self.stderr)
+        if err:
+            parts.append("  QEMU stderr (%s):" % os.path.join(self.log_dir, "qemu.log"))
+            parts += ["    " + l for l in err]
         shown = self.lines[-n:]
         parts.append("  console (last %d of %d lines):" % (len(shown), len(self.lines)))
         parts += ["    | " + l for l in shown] if shown else ["    (empty)"]
@@ -275,6 +277,8 @@ class KeelResult:
         __tracebackhide__ = True
         assert not self.timed_out and self.exit_code == code, (
             "expected exit status %d (%s)\n%s" % (code, exit_name(code), self.describe()))
+        assert not self.qemu_error, (
+            "QEMU reported %r (a vCPU stopped)\n%s" % (self.qemu_error, self.describe()))
         return self
 
     def expect_line(self, pattern):
@@ -291,6 +295,17 @@ class KeelResult:
             bad = [l for l in self.lines if w in l]
             assert not bad, "unexpected %r in console: %r\n%s" % (w, bad[0], self.describe())
         return self
+
+
+def _interesting_stderr(text, limit=15):
+    """QEMU's stderr without the bulk of a KVM register dump."""
+    keep = []
+    for line in text.strip().splitlines():
+        if re.match(r"^(extra data|[A-Z][A-Z0-9 ]*=|[A-Z]{2,3} *=|DR[0-7]=)", line) and \
+                not re.match(r"^(RIP|EIP|Code|CR0)=", line):
+            continue
+        keep.append(line)
+    return keep[-limit:]
 
 
 # Every run of the current pytest test; conftest.py shows them on failure.
@@ -406,6 +421,8 @@ def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=Non
         os.unlink(vars_copy)
     console = _read_text(serial_path).replace("\r\n", "\n").replace("\r", "\n")
     stderr = _read_text(qemu_log)
+    if qemu_error is None:      # QEMU may have exited before _wait saw it
+        qemu_error = next((m for m in QEMU_FATAL if m in stderr), None)
     result = KeelResult(argv, cmdline, exit_code, console, timed_out, duration,
                         stderr, run_dir, accel_name().upper(), qemu_error)
     with open(os.path.join(run_dir, "status.txt"), "w") as f:

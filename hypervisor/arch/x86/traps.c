@@ -145,7 +145,7 @@ void show_trap_frame(const struct trap_frame *f)
 	uint64_t off, size;
 	const char *name = symbol_lookup(f->rip, &off, &size);
 
-	printk("RIP: %04lx:%016lx <%s+0x%lx>\n", f->cs, f->rip, name ? name : "?", name ? off : 0);
+	printk("RIP: %016lx <%s+0x%lx>\n", f->rip, name ? name : "?", name ? off : 0);
 	printk("RFLAGS: %016lx CS: %04lx SS: %04lx\n", f->rflags, f->cs, f->ss);
 	printk("RAX: %016lx RBX: %016lx RCX: %016lx\n", f->rax, f->rbx, f->rcx);
 	printk("RDX: %016lx RSI: %016lx RDI: %016lx\n", f->rdx, f->rsi, f->rdi);
