@@ -18,6 +18,7 @@ SMP        ?= 2
 MEM        ?= 1024
 CMDLINE    ?= console=com1 com1=115200 loglvl=all noreboot
 MODULES    ?=
+QEMU_EXTRA ?=
 ACCEL      := $(shell scripts/qemu-accel.sh)
 
 .PHONY: all setup hypervisor efi run run-efi test unit-test system-test clean help
@@ -32,6 +33,7 @@ help:
 	@echo "make unit-test  host unit tests only"
 	@echo "make system-test  QEMU system tests only (PYTEST_ARGS=-k name to pick)"
 	@echo "Variables: SMP=$(SMP) MEM=$(MEM) CMDLINE='$(CMDLINE)' MODULES='file args,file2'"
+	@echo "           QEMU_EXTRA='-s -S' (gdb stub), KEEL_ACCEL=tcg|kvm"
 
 # The setup script is idempotent and fast when everything is present.
 setup:
@@ -136,7 +138,7 @@ QEMU_MODULES = $(if $(MODULES),-initrd "$(MODULES)")
 run: setup hypervisor
 	$(QEMU) $(ACCEL) -machine q35 -smp $(SMP) -m $(MEM) -nographic -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 \
-		-kernel $(BUILD)/hypervisor.elf -append "$(CMDLINE)" $(QEMU_MODULES)
+		-kernel $(BUILD)/hypervisor.elf -append "$(CMDLINE)" $(QEMU_MODULES) $(QEMU_EXTRA)
 
 clean:
 	rm -rf $(BUILD)

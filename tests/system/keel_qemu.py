@@ -152,6 +152,7 @@ _live = set()
 
 
 def _kill_group(proc):
+    """SIGKILL QEMU (it runs in a process group of its own) and reap it."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -171,6 +172,17 @@ def _kill_leftovers():
     for proc in list(_live):
         _kill_group(proc)
         _live.discard(proc)
+
+
+def _on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)   # unwinds run_keel's finally, then atexit
+
+
+# QEMU runs in its own process group (so a Ctrl-C reaches the test runner, not
+# a half-finished QEMU), hence nothing else kills it: make SIGTERM unwind.
+if threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+    signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 # ---------------------------------------------------------------------------

@@ -135,6 +135,16 @@ def elf_header(**fields):
                        0, 0, 0)
 
 
+def elf_at(paddr):
+    """A valid Keel-looking ELF with one 4 KiB PT_LOAD segment at physical `paddr`."""
+    phdr = struct.pack("<IIQQQQQQ", 1, 7, 0x1000, paddr, paddr, 0x100, 0x1000, 0x1000)
+    image_header = struct.pack("<IIQQQQ", 0x4c45454b, 1, paddr + 0x40, paddr,
+                               paddr + 0x100, paddr + 0x1000)
+    body = image_header + b"\xf4" * (0x100 - len(image_header))   # hlt
+    head = elf_header(phnum=1) + phdr
+    return head + b"\0" * (0x1000 - len(head)) + body
+
+
 # name -> (file contents, text the loader's message must contain)
 CORRUPT = {
     "not-elf": (b"this is not an ELF file at all\n" * 100, "not an ELF file"),
@@ -142,6 +152,16 @@ CORRUPT = {
     "i386": (elf_header(machine=3), "not built for x86_64"),
     "truncated-phdrs": (elf_header(phnum=4), "program headers extend past the end of the file"),
 }
+
+
+def test_efi_unallocatable_segment(efi_built, tmp_path):
+    """A segment where there is no RAM (the I/O APIC's page) cannot be allocated."""
+    bad = tmp_path / "hypervisor.elf"
+    bad.write_bytes(elf_at(0xFEC00000))
+    image = make_image(tmp_path, READY_CMDLINE, hypervisor=bad)
+    r = run_keel(None, smp=1, mem=128, efi_image=image, label="efi-unallocatable")
+    expect_loader_failure(r, "cannot allocate 0xFEC00000-0xFEC00FFF for segment 0 of "
+                          "hypervisor.elf at its physical address")
 
 
 @pytest.mark.parametrize("kind", sorted(CORRUPT))

@@ -34,7 +34,7 @@ static void print_elf_error(const char *name, const struct elf_error *e)
 /* Shows the firmware's memory map descriptors that overlap [start, end). */
 static void explain_range(EFI_PHYSICAL_ADDRESS start, EFI_PHYSICAL_ADDRESS end)
 {
-	UINTN n, key, desc_size;
+	UINTN n, key, desc_size, shown = 0;
 	UINT32 desc_version;
 	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &desc_size, &desc_version);
 
@@ -45,10 +45,14 @@ static void explain_range(EFI_PHYSICAL_ADDRESS start, EFI_PHYSICAL_ADDRESS end)
 		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * desc_size);
 		EFI_PHYSICAL_ADDRESS d_end = d->PhysicalStart + d->NumberOfPages * EFI_PAGE_SIZE;
 
-		if (d_end > start && d->PhysicalStart < end)
+		if (d_end > start && d->PhysicalStart < end) {
 			Print(L"    0x%lx-0x%lx %a\n", d->PhysicalStart, d_end - 1,
 			      memmap_efi_type_name(d->Type));
+			shown++;
+		}
 	}
+	if (!shown)
+		Print(L"    nothing: no RAM there that the firmware knows of\n");
 	FreePool(map);
 }
 

@@ -154,8 +154,8 @@ static EFI_STATUS load_modules(struct loader_state *s)
 		m->len = f->size;
 		copy_string(m->cmdline, cm->args, sizeof(m->cmdline));
 		s->bi->nr_modules++;
-		loader_say(L"module %d: %a (%ld bytes at 0x%lx) %a", i + 1, cm->file, m->len,
-			   m->start, m->cmdline);
+		loader_say(L"module %d: %a, %ld bytes at 0x%lx, command line \"%a\"", i + 1,
+			   cm->file, m->len, m->start, m->cmdline);
 	}
 	return EFI_SUCCESS;
 }
