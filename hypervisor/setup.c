@@ -86,6 +86,26 @@ static void banner(const struct boot_info *bi)
 		       bi->modules[i].len, bi->modules[i].cmdline);
 }
 
+/* Boot-phase timestamps, printed with loglvl=debug once the TSC is calibrated. */
+static struct {
+	const char *what;
+	uint64_t tsc;
+} boot_marks[12];
+static unsigned int nr_boot_marks;
+
+static void boot_mark(const char *what)
+{
+	if (nr_boot_marks < ARRAY_SIZE(boot_marks))
+		boot_marks[nr_boot_marks++] = (typeof(boot_marks[0])){ what, rdtsc() };
+}
+
+static void boot_marks_report(void)
+{
+	for (unsigned int i = 0; i < nr_boot_marks; i++)
+		printk(KLOG_DEBUG "boot: %-24s done at %6lu us\n", boot_marks[i].what,
+		       tsc_to_ns(boot_marks[i].tsc - boot_tsc) / 1000);
+}
+
 static void disable_legacy_pic(void)
 {
 	outb(0x21, 0xff);
@@ -96,7 +116,9 @@ static void platform_init(const struct boot_info *bi)
 {
 	if (acpi_init(bi->acpi_rsdp))
 		printk(KLOG_WARNING "no ACPI: assuming one CPU and no timers\n");
+	boot_mark("ACPI tables");
 	time_init();
+	boot_mark("TSC calibration");
 	disable_legacy_pic();
 	apic_init_bsp();
 	apic_setup_local();
@@ -104,6 +126,7 @@ static void platform_init(const struct boot_info *bi)
 	apic_timer_calibrate();
 	ioapic_init();
 	timer_init_local();
+	boot_mark("APIC, I/O APIC, timers");
 }
 
 static void report_ready(void)
@@ -127,11 +150,15 @@ void start_keel(const struct boot_info *bi)
 	cpu_setup_local(&bsp_percpu);
 	banner(bi);
 	options_report_unknown();
+	boot_mark("console and CPU tables");
 
 	mm_setup(bi);
+	boot_mark("memory");
 	platform_init(bi);
 	smp_boot_cpus();
+	boot_mark("secondary CPUs");
 	local_irq_enable();
+	boot_marks_report();
 	report_ready();
 
 	if (opt_selftest[0])

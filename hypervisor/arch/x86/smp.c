@@ -120,18 +120,30 @@ static bool wait_for_state(struct percpu *p, int state, uint64_t us)
 	return p->state == state;
 }
 
+/* Sends the SIPIs to a CPU already held in INIT; true once it is online. */
 static bool start_cpu(struct percpu *p)
 {
 	tramp_patch(tramp_stack, (uint64_t)((struct cpu_info *)(p->stack_block + STACK_SIZE) - 1),
 		    8);
 	smp_mb();
-	apic_send_init(p->apic_id);
-	udelay(10000);
 	for (int i = 0; i < 2 && p->state == CPU_OFFLINE; i++) {
 		apic_send_sipi(p->apic_id, (uint8_t)(trampoline_maddr >> PAGE_SHIFT));
 		wait_for_state(p, CPU_STARTING, i == 0 ? 200 : 1000);
 	}
 	return wait_for_state(p, CPU_ONLINE, 100000);
+}
+
+/*
+ * Puts every other CPU into INIT and waits the 10 ms the architecture asks
+ * for once, rather than once per CPU; the SIPIs then go one CPU at a time
+ * because the trampoline's stack slot is shared.
+ */
+static void init_other_cpus(uint32_t my_id)
+{
+	for (unsigned int i = 0; i < acpi.nr_cpus; i++)
+		if (acpi.cpu_apic_id[i] != my_id)
+			apic_send_init(acpi.cpu_apic_id[i]);
+	udelay(10000);
 }
 
 unsigned int smp_boot_cpus(void)
@@ -149,6 +161,7 @@ unsigned int smp_boot_cpus(void)
 		return nr_cpus_online;
 	}
 	trampoline_install();
+	init_other_cpus(my_id);
 	for (unsigned int i = 0; i < acpi.nr_cpus && next < MAX_CPUS; i++) {
 		uint32_t id = acpi.cpu_apic_id[i];
 		struct percpu *p;

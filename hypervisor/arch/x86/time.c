@@ -19,7 +19,7 @@ uint64_t tsc_khz;
 /* ns = tsc * ns_mult >> 32 (and the inverse). */
 static uint64_t ns_mult, tsc_mult;
 
-#define CALIBRATE_MS 20
+#define CALIBRATE_MS 10
 #define PM_TIMER_HZ 3579545
 #define HPET_CAPS 0x000
 #define HPET_CONFIG 0x010

@@ -1,6 +1,6 @@
 # hypervisor/boot/efi/efi.mk - the UEFI loader and booting Keel under OVMF.
 # Included by the top Makefile, which defines BUILD, CC, LD, OBJCOPY, QEMU,
-# ACCEL, SMP, MEM, CMDLINE, MODULES and WARNINGS.  Every name defined here
+# ACCEL, SMP, MEM, CMDLINE, MODULES, QEMU_EXTRA and WARNINGS.  Every name defined here
 # starts with EFI_ (or efi-) so nothing leaks into the hypervisor's flags.
 #
 #   make efi       build/BOOTX64.EFI and build/keel-efi.img (a FAT ESP image
@@ -64,6 +64,6 @@ run-efi: setup efi
 		-device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file=$(EFI_OVMF_CODE) \
 		-drive if=pflash,format=raw,unit=1,file=$(EFI_VARS) \
-		-drive format=raw,file=$(EFI_IMG)
+		-drive format=raw,file=$(EFI_IMG) $(QEMU_EXTRA)
 
 -include $(shell find $(BUILD)/efi -name '*.d' 2>/dev/null)
