@@ -31,11 +31,15 @@ trap_common:
 	push r14
 	push r15
 	cld
-	; A guest (later) may enter with EFLAGS.AC set: close SMAP's window.
+	; An interrupt does not clear EFLAGS.AC: if it was set (a guest, later,
+	; or an open copy window), close SMAP's window.  Testing first keeps
+	; clac off the common path (and off hosts whose emulators lack it).
+	test dword [rsp + 18 * 8], 1 << 18  ; saved RFLAGS.AC
+	jz .ac_clear
 	cmp byte [rel cpu_has_smap], 0
-	je .no_smap
+	je .ac_clear
 	clac
-.no_smap:
+.ac_clear:
 	mov rdi, rsp
 	; Link the frame into the frame-pointer chain so backtraces continue
 	; past the trap into the interrupted code; 8 bytes of padding keep
