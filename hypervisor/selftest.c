@@ -204,6 +204,28 @@ static const char *selftest_fault_de(void)
 	return "no #DE";
 }
 
+/* Page permissions: read-only data must not be writable... */
+static const uint64_t selftest_readonly_word = 0x5eadbeef;
+
+static const char *selftest_fault_ro(void)
+{
+	const uint64_t *p = &selftest_readonly_word;
+
+	__asm__ volatile("movq $1, (%0)" ::"r"(p) : "memory");
+	return "a write to read-only data succeeded";
+}
+
+/* ...and data must not be executable (NX). */
+static uint8_t selftest_data_code[16] = { 0xc3 }; /* ret */
+
+static const char *selftest_fault_nx(void)
+{
+	void (*fn)(void) = (void (*)(void))(uintptr_t)selftest_data_code;
+
+	fn();
+	return "code in a data page ran";
+}
+
 static const char *selftest_ready(void)
 {
 	return NULL;
@@ -217,6 +239,7 @@ static const struct {
 	{ "timers", selftest_timers },	       { "ipi", selftest_ipi },
 	{ "fault-ud", selftest_fault_ud },     { "fault-pf", selftest_fault_pf },
 	{ "fault-gp", selftest_fault_gp },     { "fault-de", selftest_fault_de },
+	{ "fault-ro", selftest_fault_ro },     { "fault-nx", selftest_fault_nx },
 };
 
 void selftest_run(const char *name)
