@@ -115,9 +115,17 @@ HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS))
 HOST_SHIM    := $(wildcard tests/host/*.c)
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
+# The UEFI loader's plain-C parts, linked only into tests/unit/test_efi_*.c,
+# which also see GNU-EFI's headers (memmap.c includes <efi.h>).
+HOST_EFI_SRCS := hypervisor/boot/efi/config.c hypervisor/boot/efi/elf.c hypervisor/boot/efi/memmap.c
+HOST_EFI_TESTS := $(filter $(BUILD)/unit/test_efi_%,$(UNIT_TESTS))
+$(HOST_EFI_TESTS): HOST_EXTRA_CFLAGS := -isystem /usr/include/efi -isystem /usr/include/efi/x86_64
+$(HOST_EFI_TESTS): HOST_EXTRA_SRCS := $(HOST_EFI_SRCS)
+$(HOST_EFI_TESTS): $(HOST_EFI_SRCS) $(wildcard hypervisor/boot/efi/*.h) hypervisor/boot/boot_info.h
+
 $(BUILD)/unit/%: tests/unit/%.c $(HOST_GENERIC) $(HOST_SHIM) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h tests/host/include/arch/*.h) | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_GENERIC) $(HOST_SHIM) -lcmocka
+	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_GENERIC) $(HOST_SHIM) -lcmocka
 
 unit-test: setup $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done

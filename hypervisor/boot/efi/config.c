@@ -37,6 +37,7 @@ struct cfg_pick {
 	struct cfg_module ramdisk;
 	struct cfg_module extra[BOOT_MAX_MODULES];
 	unsigned int nr_extra;
+	unsigned int extra_overflow_line; /* first module= line with no room left */
 	unsigned int options_line;
 };
 
@@ -115,6 +116,7 @@ static int parse_section(struct cfg_parser *p, char *s, unsigned int line,
 			 const char **section)
 {
 	unsigned long len = cfg_strlen(s);
+	char num[24];
 	char *name;
 
 	if (s[len - 1] != ']')
@@ -124,8 +126,13 @@ static int parse_section(struct cfg_parser *p, char *s, unsigned int line,
 	if (!*name)
 		return fail(p->err, line, "empty section name '[]'", NULL, NULL);
 	*section = name;
-	if (!streq(name, "global") && p->nr_sections < CFG_MAX_SECTIONS)
-		p->sections[p->nr_sections++] = name;
+	if (streq(name, "global"))
+		return 0;
+	if (p->nr_sections == CFG_MAX_SECTIONS) {
+		utoa(CFG_MAX_SECTIONS, num);
+		return fail(p->err, line, "too many sections (at most ", num, ")");
+	}
+	p->sections[p->nr_sections++] = name;
 	return 0;
 }
 
@@ -258,6 +265,14 @@ static int apply_options(struct cfg_parser *p, const struct cfg_entry *e, struct
 	return 0;
 }
 
+static int too_many_modules(struct cfg_parser *p, unsigned int line)
+{
+	char num[24];
+
+	utoa(BOOT_MAX_MODULES, num);
+	return fail(p->err, line, "too many modules (at most ", num, ")");
+}
+
 /* Applies one key=value line of the chosen section. */
 static int apply_entry(struct cfg_parser *p, const struct cfg_entry *e, struct keel_cfg *cfg,
 		       struct cfg_pick *pick)
@@ -277,8 +292,12 @@ static int apply_entry(struct cfg_parser *p, const struct cfg_entry *e, struct k
 		return split_module(p, e, &pick->ramdisk);
 	}
 	if (streq(e->key, "module")) {
-		if (pick->nr_extra == BOOT_MAX_MODULES)
-			return fail(p->err, e->line, "too many modules", NULL, NULL);
+		/* No room: order_modules() names the first module past the limit. */
+		if (pick->nr_extra == BOOT_MAX_MODULES) {
+			if (!pick->extra_overflow_line)
+				pick->extra_overflow_line = e->line;
+			return 0;
+		}
 		return split_module(p, e, &pick->extra[pick->nr_extra++]);
 	}
 	return fail(p->err, e->line, "unknown key '", e->key,
@@ -290,7 +309,6 @@ static int order_modules(struct cfg_parser *p, struct keel_cfg *cfg, const struc
 {
 	const struct cfg_module *first_other = pick->ramdisk.file ? &pick->ramdisk :
 					       pick->nr_extra ? &pick->extra[0] : NULL;
-	char num[24];
 
 	if (!pick->kernel.file) {
 		if (first_other)
@@ -302,13 +320,12 @@ static int order_modules(struct cfg_parser *p, struct keel_cfg *cfg, const struc
 	if (pick->ramdisk.file)
 		cfg->modules[cfg->nr_modules++] = pick->ramdisk;
 	for (unsigned int i = 0; i < pick->nr_extra; i++) {
-		if (cfg->nr_modules == BOOT_MAX_MODULES) {
-			utoa(BOOT_MAX_MODULES, num);
-			return fail(p->err, pick->extra[i].line, "too many modules (at most ", num,
-				    ")");
-		}
+		if (cfg->nr_modules == BOOT_MAX_MODULES)
+			return too_many_modules(p, pick->extra[i].line);
 		cfg->modules[cfg->nr_modules++] = pick->extra[i];
 	}
+	if (pick->extra_overflow_line)
+		return too_many_modules(p, pick->extra_overflow_line);
 	return 0;
 }
 

@@ -88,16 +88,19 @@ static int check_segment(const Elf64_Phdr *ph, int i, uint64_t size, struct elf_
 int elf_check(const void *file, uint64_t size, struct elf_info *info, struct elf_error *err)
 {
 	const Elf64_Ehdr *eh = file;
-	const Elf64_Phdr *ph;
+	const char *phdrs;
+	Elf64_Phdr ph;
 
 	info->nr_segments = 0;
 	if (check_header(eh, size, err) < 0)
 		return -1;
-	ph = (const Elf64_Phdr *)((const char *)file + eh->e_phoff);
+	phdrs = (const char *)file + eh->e_phoff;
 	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+		/* Copied: e_phoff need not be aligned. */
+		__builtin_memcpy(&ph, phdrs + (uint64_t)i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
-		if (check_segment(&ph[i], i, size, info, err) < 0)
+		if (check_segment(&ph, i, size, info, err) < 0)
 			return -1;
 	}
 	if (info->nr_segments == 0)
