@@ -345,7 +345,7 @@ def _module_arg(modules):
 
 
 def build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
-               serial_path, run_dir, extra_args):
+               serial_path, run_dir, extra_args, debug_exit=True):
     argv = [QEMU] + list(accel_args()) + [
         "-machine", machine,
         "-smp", str(smp),
@@ -355,8 +355,9 @@ def build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
         "-nodefaults",
         "-no-reboot",
         "-serial", "file:" + serial_path,
-        "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
     ]
+    if debug_exit:
+        argv += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if efi_image is not None:
         if not os.path.exists(efi_image):
             raise FileNotFoundError("UEFI disk image %s does not exist" % efi_image)
@@ -385,7 +386,7 @@ def build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
 
 
 def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=None,
-             timeout=None, extra_args=(), kernel=None, label=None):
+             timeout=None, extra_args=(), kernel=None, label=None, debug_exit=True):
     """Boot Keel once and return a KeelResult.
 
     cmdline     Keel's command line (-append); must be None for efi_image=
@@ -398,6 +399,8 @@ def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=Non
     extra_args  more QEMU arguments, appended last
     kernel      the Multiboot image (default build/hypervisor.elf)
     label       names the log directory (default: the command line)
+    debug_exit  give the machine the isa-debug-exit device (False: Keel must
+                end QEMU the way real hardware is powered off, through ACPI)
     """
     if timeout is None:
         timeout = default_timeout()
@@ -407,7 +410,7 @@ def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=Non
     serial_path = os.path.join(run_dir, "serial.log")
     qemu_log = os.path.join(run_dir, "qemu.log")
     argv = build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
-                      serial_path, run_dir, extra_args)
+                      serial_path, run_dir, extra_args, debug_exit)
     with open(os.path.join(run_dir, "cmd.txt"), "w") as f:
         f.write(" ".join(shlex.quote(a) for a in argv) + "\n")
 

@@ -31,8 +31,12 @@ FAULTS = [
     ("fault-ud", 6, "UD"),
     ("fault-gp", 13, "GP"),
     ("fault-pf", 14, "PF"),
+    ("fault-ro", 14, "PF"),   # a write to the image's read-only data
+    ("fault-nx", 14, "PF"),   # a jump into the image's (non-executable) data
 ]
 
+# A frame whose address is in no function (fault-nx: the faulting RIP is data).
+UNKNOWN_FRAME_RE = re.compile(r"^\(KEEL\)\s+\[<(?P<addr>[0-9a-f]{16})>\] \?$")
 FRAME_RE = re.compile(
     r"^\(KEEL\)\s+\[<(?P<addr>[0-9a-f]{16})>\] (?P<sym>[A-Za-z0-9_.$]+)"
     r"\+0x(?P<off>[0-9a-f]+)/0x(?P<size>[0-9a-f]+)$")
@@ -95,6 +99,18 @@ def test_fatal_trap_report(keel, symbols, test, vector, mnemonic):
     assert rip >> 32 == 0xffff82d0, "RIP %#x is not in the hypervisor's text\n%s" % (
         rip, r.describe())
 
+    if test == "fault-ro":
+        # Present and a write (bits 0 and 1), at an address in the image.
+        cr2 = register_value(regs_text, "CR2")
+        assert error_code is not None and error_code & 0x3 == 0x3, \
+            "#PF error code %r is not a write to a present page\n%s" % (error_code, r.describe())
+        assert cr2 >> 32 == 0xffff82d0, "CR2 %#x is not in the image\n%s" % (cr2, r.describe())
+    if test == "fault-nx":
+        # Present and an instruction fetch (bits 0 and 4), at the data it jumped to.
+        cr2 = register_value(regs_text, "CR2")
+        assert error_code is not None and error_code & 0x11 == 0x11, \
+            "#PF error code %r is not a fetch from a present page\n%s" % (error_code, r.describe())
+        assert cr2 == rip, "CR2 %#x is not the faulting RIP %#x\n%s" % (cr2, rip, r.describe())
     if test == "fault-pf":
         cr2 = register_value(regs_text, "CR2")
         assert cr2 == 0xbad, "CR2 is %#x, the self-test read 0xbad\n%s" % (cr2, r.describe())
@@ -103,10 +119,13 @@ def test_fatal_trap_report(keel, symbols, test, vector, mnemonic):
             error_code, r.describe())
 
     # The backtrace: well-formed frames naming the self-test and start_keel.
-    frames = []
+    frames, n_unknown = [], 0
     for l in lines[i_bt + 1:]:
         fm = FRAME_RE.match(l)
         if not fm:
+            if UNKNOWN_FRAME_RE.match(l) and test == "fault-nx" and not frames:
+                n_unknown += 1
+                continue
             break
         frames.append(fm)
     assert frames, "empty or malformed backtrace\n" + r.describe()
@@ -128,7 +147,7 @@ def test_fatal_trap_report(keel, symbols, test, vector, mnemonic):
                 f.group(0), f.group("sym"), addr - off, r.describe()))
 
     # Then the panic.
-    after = lines[i_bt + 1 + len(frames):]
+    after = lines[i_bt + 1 + n_unknown + len(frames):]
     assert any(l.startswith("(KEEL) PANIC") for l in after), \
         "no `(KEEL) PANIC` line after the backtrace\n" + r.describe()
     r.expect_no("selftest %s: PASS" % test)
