@@ -19,6 +19,7 @@
 uint16_t opt_console_port = COM1_PORT;
 uint32_t opt_console_baud;
 char opt_selftest[32];
+uint32_t opt_debug_fail_cpu = UINT32_MAX;
 
 static uint32_t com_baud[2];
 
@@ -88,6 +89,7 @@ static const struct cmdline_param keel_params[] = {
 	CMDLINE_PARAM_CUSTOM("loglvl", parse_loglvl),
 	CMDLINE_PARAM_BOOL("noreboot", opt_noreboot),
 	CMDLINE_PARAM_STRING("selftest", opt_selftest),
+	CMDLINE_PARAM_UINT("debug_fail_cpu", opt_debug_fail_cpu),
 };
 
 static void remember_problem(const char *name, const char *value, int err)

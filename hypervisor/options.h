@@ -10,6 +10,11 @@
 extern uint16_t opt_console_port; /* 0: no console */
 extern uint32_t opt_console_baud; /* 0: keep the firmware's setting */
 extern char opt_selftest[32];
+/*
+ * Fault injection for tests: the CPU with this APIC id is never sent its
+ * startup IPIs, so it never comes up (UINT32_MAX: none).
+ */
+extern uint32_t opt_debug_fail_cpu;
 
 /* Parses the hypervisor command line (before the console exists). */
 void options_parse(const char *cmdline);

@@ -49,3 +49,12 @@ def test_mappings_stay_in_keels_range(keel, machine):
     first, last = map(int, re.search(r"slots (\d+)-(\d+)", lines[0]).groups())
     assert 256 <= first <= last <= 271, \
         "Keel maps PML4 slots %d-%d, outside 256-271\n%s" % (first, last, r.describe())
+
+
+def test_cpu_that_fails_to_start_is_skipped(keel):
+    # debug_fail_cpu=2 withholds the startup IPIs from APIC id 2.
+    r = keel("noreboot debug_fail_cpu=2 selftest=ipi", smp=4)
+    r.expect_exit(EXIT_SUCCESS)
+    r.expect_line(r"^\(KEEL\) SMP: CPU \d+ \(APIC id 2\) failed to start: skipped$")
+    assert r.ready.cpus == 3, "3 of 4 CPUs should be up\n" + r.describe()
+    r.expect_line(r"^\(KEEL\) selftest ipi: 2 other CPUs each answered 100 IPIs$")

@@ -18,6 +18,7 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/traps.h"
+#include "hypervisor/options.h"
 #include "hypervisor/timer.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -126,7 +127,7 @@ static bool start_cpu(struct percpu *p)
 	tramp_patch(tramp_stack, (uint64_t)((struct cpu_info *)(p->stack_block + STACK_SIZE) - 1),
 		    8);
 	smp_mb();
-	for (int i = 0; i < 2 && p->state == CPU_OFFLINE; i++) {
+	for (int i = 0; i < 2 && p->state == CPU_OFFLINE && p->apic_id != opt_debug_fail_cpu; i++) {
 		apic_send_sipi(p->apic_id, (uint8_t)(trampoline_maddr >> PAGE_SHIFT));
 		wait_for_state(p, CPU_STARTING, i == 0 ? 200 : 1000);
 	}
