@@ -178,8 +178,14 @@ unsigned int smp_boot_cpus(void)
 		if (!start_cpu(p)) {
 			printk(KLOG_ERR "SMP: CPU %u (APIC id %u) failed to start: skipped\n", next,
 			       id);
+			/*
+			 * Back into INIT, so a CPU that was merely slow cannot wake up
+			 * later on the trampoline stack meant for the next one.  Its
+			 * memory is not freed, in case it is running regardless.
+			 */
+			apic_send_init(id);
 			p->state = CPU_FAILED;
-			percpu_of[next] = NULL; /* its memory stays: it may still wake up */
+			percpu_of[next] = NULL;
 			continue;
 		}
 		printk(KLOG_DEBUG "SMP: CPU %u (APIC id %u) online\n", next, id);
