@@ -6,7 +6,8 @@
  * it.  Who may write which field of a page_info:
  *   next/prev           whoever holds the frame on a page list (the
  *                       allocator while it is free, its user after);
- *   count, type_info    the page reference and page-type code (mm/);
+ *   count, type_info,   the page reference and page-type code
+ *   pt_linear           (mm/page_ref.c, mm/page_type.c, mm/pv_pte.c);
  *   owner               the allocator on alloc/free, then domain code;
  *   state, order        mm/buddy.c only (others may read order of a head);
  *   flags               PGF_NEED_SCRUB: buddy; PGF_HEAP: mm/heap.c;
@@ -46,11 +47,15 @@ enum page_type {
 	PGT_SHARED = 7,	 /* a content-shared (deduplicated) frame */
 };
 
-/* type_info: type in bits 28-31, validated in bit 27, type count below. */
+/*
+ * type_info: type in bits 28-31, validated in bit 27, pinned in bit 26
+ * (MMUEXT_PIN_Lx_TABLE holds one type reference), type count below.
+ */
 #define PGT_TYPE_SHIFT 28
 #define PGT_TYPE_MASK  (0xfu << PGT_TYPE_SHIFT)
 #define PGT_VALIDATED  (1u << 27)
-#define PGT_COUNT_MASK (PGT_VALIDATED - 1)
+#define PGT_PINNED     (1u << 26)
+#define PGT_COUNT_MASK (PGT_PINNED - 1)
 
 /* Allocator state of a frame (mm/buddy.c). */
 enum frame_state {
@@ -77,6 +82,13 @@ struct page_info {
 	uint8_t heap_class; /* mm/heap.c: size class of the slab, or its "large" mark */
 	uint16_t heap_free; /* mm/heap.c: first free slot of the slab */
 	uint16_t heap_used; /* mm/heap.c: objects in use in the slab */
+	/*
+	 * Linear (same-level) page-table entries, mm/pv_pte.c: > 0 is how
+	 * many this table holds to other tables, < 0 how many entries of
+	 * other tables point at it.  Never both, so linear chains are one
+	 * level deep and cannot form reference cycles.
+	 */
+	int16_t pt_linear;
 };
 
 /* Bytes of storage frame_table_init() needs for nr_frames frames. */
@@ -119,6 +131,11 @@ static inline uint32_t page_type_count(const struct page_info *pg)
 static inline bool page_type_validated(const struct page_info *pg)
 {
 	return pg->type_info & PGT_VALIDATED;
+}
+
+static inline bool page_type_pinned(const struct page_info *pg)
+{
+	return pg->type_info & PGT_PINNED;
 }
 
 /*

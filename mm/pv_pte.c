@@ -1,0 +1,193 @@
+/*
+ * mm/pv_pte.c - validation of PV page-table entries and tables, and the
+ * entry-update worker (rules in pv_pte.h).
+ *
+ * Owns: the references a validated table's entries hold, and pt_linear.
+ * Invariants:
+ *   - a present entry of a validated table (outside Keel's L4 slots) holds
+ *     exactly the references pv_pte_get_refs() took for it; the guest
+ *     cannot change it behind our back, because the table frame cannot be
+ *     writable-mapped while it is typed (the hardware only sets A/D bits);
+ *   - which references an entry holds is decided again at put time from
+ *     the entry alone: the target's type cannot change while we hold a
+ *     type reference on it, so "target has this table's own level" still
+ *     means "linear" and "target is this table" still means "self";
+ *   - linear entries are one level deep (pt_linear: a table with linear
+ *     entries is never a linear target), so type references never form a
+ *     cycle: normal entries go strictly down a level, linear ones stay at
+ *     a level but never chain, and a self-entry takes no type reference.
+ * Locks: none; the caller serialises (page_type.h).
+ */
+#include "mm/pv_pte.h"
+
+#include "arch/mm.h"
+#include "lib/errno.h"
+#include "lib/printk.h"
+#include "mm/page_ref.h"
+#include "mm/page_type.h"
+
+static uint64_t *table_entries(const struct page_info *table)
+{
+	return arch_mfn_to_virt(page_to_mfn(table));
+}
+
+/* An L1 entry: a general reference, plus PGT_WRITABLE if RW is set. */
+static int l1e_get_refs(struct page_info *target, uint64_t e, domid_t domid)
+{
+	const struct page_type_hooks *h = &page_type_get_config()->hooks;
+	bool rw = pv_pte_rw(e);
+	int rc = get_page(target, domid);
+
+	if (rc == -EPERM && h->foreign_map_ok && h->foreign_map_ok(target, domid, rw))
+		rc = get_page(target, target->owner);
+	if (rc)
+		return rc;
+	if (rw) {
+		rc = get_page_type(target, PGT_WRITABLE, domid);
+		if (rc)
+			put_page(target);
+	}
+	return rc;
+}
+
+/* An Ln entry pointing at another live Ln table: read-only, one level deep. */
+static int linear_get_refs(struct page_info *table, unsigned int level, struct page_info *target,
+			   uint64_t e, domid_t domid)
+{
+	int rc;
+
+	if (pv_pte_rw(e) || !page_type_validated(target))
+		return -EINVAL;
+	if (table->pt_linear < 0 || target->pt_linear > 0)
+		return -EINVAL;
+	if (table->pt_linear == INT16_MAX || target->pt_linear == INT16_MIN)
+		return -EOVERFLOW;
+	rc = get_page_and_type(target, page_type_of_level(level), domid);
+	if (rc)
+		return rc;
+	table->pt_linear++;
+	target->pt_linear--;
+	return 0;
+}
+
+int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid)
+{
+	const struct page_type_config *cfg = page_type_get_config();
+	struct page_info *target;
+	mfn_t mfn = pv_pte_mfn(e);
+
+	if (!pv_pte_present(e))
+		return 0;
+	if (e & pv_pte_reserved_mask(level, cfg->maxphysaddr, cfg->nx))
+		return -EINVAL;
+	if (!mfn_in_table(mfn))
+		return -EINVAL;
+	target = mfn_to_page(mfn);
+	if (level == 1)
+		return l1e_get_refs(target, e, domid);
+	/* Self-map: walking it needs this table typed already; no type ref,
+	 * or the table could never drop to type count 0. */
+	if (target == table)
+		return pv_pte_rw(e) ? -EINVAL : get_page(target, domid);
+	if (page_get_type(target) == page_type_of_level(level) && page_type_count(target))
+		return linear_get_refs(table, level, target, e, domid);
+	return get_page_and_type(target, page_type_of_level(level - 1), domid);
+}
+
+void pv_pte_put_refs(struct page_info *table, unsigned int level, uint64_t e)
+{
+	struct page_info *target;
+
+	if (!pv_pte_present(e))
+		return;
+	target = mfn_to_page(pv_pte_mfn(e));
+	if (level == 1) {
+		if (pv_pte_rw(e))
+			put_page_type(target);
+		put_page(target);
+		return;
+	}
+	if (target == table) {
+		put_page(target);
+		return;
+	}
+	if (page_get_type(target) == page_type_of_level(level)) {
+		table->pt_linear--;
+		target->pt_linear++;
+	}
+	put_page_and_type(target);
+}
+
+static bool keel_slot(unsigned int level, unsigned int i)
+{
+	return level == 4 && pv_l4_slot_is_keel(i);
+}
+
+/* Drops the references of entries 0 .. end-1. */
+static void put_entries(struct page_info *table, unsigned int level, unsigned int end)
+{
+	uint64_t *pt = table_entries(table);
+
+	for (unsigned int i = 0; i < end; i++)
+		if (!keel_slot(level, i))
+			pv_pte_put_refs(table, level, pt[i]);
+}
+
+int pv_table_validate(struct page_info *table, unsigned int level, domid_t domid)
+{
+	const struct page_type_hooks *h = &page_type_get_config()->hooks;
+	uint64_t *pt = table_entries(table);
+	int rc = 0;
+	unsigned int i;
+
+	ASSERT(level >= 1 && level <= 4);
+	for (i = 0; i < PV_PTES_PER_TABLE; i++) {
+		if (keel_slot(level, i))
+			rc = pv_pte_present(pt[i]) ? -EINVAL : 0;
+		else
+			rc = pv_pte_get_refs(table, level, pt[i], domid);
+		if (rc) {
+			put_entries(table, level, i);
+			return rc;
+		}
+	}
+	for (i = 0; i < PV_PTES_PER_TABLE; i++)
+		if (!keel_slot(level, i))
+			pt[i] = pv_pte_adjust(pt[i]);
+	if (level == 4 && h->l4_install_keel_slots)
+		h->l4_install_keel_slots(pt, domid);
+	return 0;
+}
+
+void pv_table_devalidate(struct page_info *table, unsigned int level)
+{
+	uint64_t *pt = table_entries(table);
+
+	put_entries(table, level, PV_PTES_PER_TABLE);
+	if (level == 4)
+		for (unsigned int i = PV_KEEL_L4_FIRST; i <= PV_KEEL_L4_LAST; i++)
+			pt[i] = 0;
+	ASSERT(table->pt_linear == 0);
+}
+
+int pte_update(struct page_info *table, unsigned int index, uint64_t new_e, domid_t domid)
+{
+	unsigned int level = page_type_level(page_get_type(table));
+	uint64_t *pt, old;
+	int rc = page_ref_check_owner(table, domid);
+
+	if (rc)
+		return rc;
+	if (!level || !page_type_count(table) || !page_type_validated(table))
+		return -EINVAL;
+	if (index >= PV_PTES_PER_TABLE || keel_slot(level, index))
+		return -EINVAL;
+	rc = pv_pte_get_refs(table, level, new_e, domid);
+	if (rc)
+		return rc;
+	pt = table_entries(table);
+	/* One atomic swap: the hardware walker may set A/D in the old entry. */
+	old = __atomic_exchange_n(&pt[index], pv_pte_adjust(new_e), __ATOMIC_SEQ_CST);
+	pv_pte_put_refs(table, level, old);
+	return 0;
+}
