@@ -131,7 +131,8 @@ static bool start_cpu(struct percpu *p)
 		apic_send_sipi(p->apic_id, (uint8_t)(trampoline_maddr >> PAGE_SHIFT));
 		wait_for_state(p, CPU_STARTING, i == 0 ? 200 : 1000);
 	}
-	return wait_for_state(p, CPU_ONLINE, 100000);
+	/* Generous: under emulation on a busy host an AP can take a while. */
+	return wait_for_state(p, CPU_ONLINE, 2000000);
 }
 
 /*

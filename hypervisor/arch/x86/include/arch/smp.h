@@ -15,7 +15,7 @@ extern struct percpu bsp_percpu;
 void smp_set_trampoline(uint64_t maddr);
 /*
  * Starts every CPU the MADT lists with INIT-SIPI-SIPI; a CPU that does not
- * come up within 100 ms is reported and skipped.  Returns the number online.
+ * come up within 2 s is reported and skipped.  Returns the number online.
  */
 unsigned int smp_boot_cpus(void);
 /* Runs fn(arg) on every other online CPU and waits until all have returned. */
