@@ -19,6 +19,8 @@ needs=(
 	"gcc:/usr/bin/gcc"
 	"make:/usr/bin/make"
 	"gdb:/usr/bin/gdb"
+	"clang:/usr/bin/clang"
+	"libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
 )
 
 missing=()
