@@ -1,0 +1,239 @@
+/*
+ * hypervisor/common/domain.h - domains: ids, lifecycle, memory accounting.
+ *
+ * Owns: every struct domain and its vCPUs (vcpu.h), the table of domain
+ * ids, each domain's list of frames (only the head frame of each block
+ * it was given is on the list) and its shared_info frame.
+ *
+ * Lifecycle (as Xen's):
+ *   domain_create      -> ACTIVE, paused once, vCPUs offline, max_pages 0
+ *   domain_unpause/pause, domain_shutdown/crash  (still ACTIVE)
+ *   domain_destroy     -> DYING: lookups fail, vCPUs offline, memory is
+ *                         relinquished (pins and type references dropped,
+ *                         every frame back to the buddy allocator) -> DEAD
+ *   last domain_put    -> the struct and vCPUs freed, the id free again.
+ *
+ * References: the id table holds one reference from create until the
+ * domain is DEAD.  domain_lookup()/domain_get() take more; a struct is
+ * freed only when the count reaches 0, so a pointer obtained with a
+ * reference stays valid after destroy.
+ *
+ * Memory accounting (Xen's): tot_pages counts the frames on the page list;
+ * allocations past max_pages fail; max_pages may be set below tot_pages
+ * (only later allocations fail).  The shared_info frame is owned by the
+ * domain (so it may map it) but, as on Xen, is not on the page list and
+ * is not counted in tot_pages.
+ *
+ * Invariants: a domain's frames are owned by its domid and allocated; its
+ * page list holds exactly the blocks counted in tot_pages; ids are below
+ * DOMID_FIRST_RESERVED and never shared by two structs; an id is free
+ * only once the struct that had it is freed.
+ *
+ * Locks, in order (take left before right, never the reverse):
+ *   d->lock -> PV-MMU lock (domain_hooks.mmu_lock) -> domain-list lock
+ *   -> heap lock -> buddy lock.
+ * d->lock protects the page list, tot/max_pages, pause counts, shutdown
+ * fields and the vCPUs' generic state; the domain-list lock protects the
+ * id table, every domain's refcount and state.  Functions here take the
+ * locks they need: call them holding none of these (hooks are called as
+ * noted).  The domain and domain-list locks are taken with interrupts on:
+ * never call these functions from an interrupt handler.
+ */
+#ifndef HYPERVISOR_COMMON_DOMAIN_H
+#define HYPERVISOR_COMMON_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
+#include "arch/spinlock.h"
+#include "hypervisor/common/vcpu.h"
+#include "lib/types.h"
+#include "mm/frame_table.h"
+
+/* domain_create(): pick a free id (never 0, never a reserved one). */
+#define DOMID_AUTO DOMID_INVALID
+
+/* domain_create() flags. */
+#define DOMAIN_CF_PRIVILEGED 0x1u /* the control domain (is_privileged) */
+#define DOMAIN_CF_ALL	     DOMAIN_CF_PRIVILEGED
+
+#define DOMAIN_MAX_VCPUS 128u
+#define DOMAIN_PAUSE_MAX 255u
+/* shutdown_code before any shutdown was asked for. */
+#define DOMAIN_SHUTDOWN_CODE_NONE 0xffu
+
+enum domain_state {
+	DOMAIN_CREATING = 0, /* id taken, being built: invisible to lookups */
+	DOMAIN_ACTIVE,
+	DOMAIN_DYING, /* domain_destroy started; memory being relinquished */
+	DOMAIN_DEAD,  /* everything released; the struct waits for its last put */
+};
+
+struct domain {
+	domid_t domid;
+	enum domain_state state; /* domain-list lock to write */
+	bool is_privileged;	 /* DOMAIN_CF_PRIVILEGED */
+	spinlock_t lock;
+
+	unsigned int max_vcpus;
+	struct vcpu **vcpus; /* max_vcpus entries, all allocated at create */
+
+	uint64_t tot_pages;	    /* frames on page_list */
+	uint64_t max_pages;	    /* allocation limit */
+	struct page_list page_list; /* head frame of each block */
+	mfn_t shared_info_mfn;	    /* INVALID_MFN once freed */
+	struct shared_info *shared_info;
+
+	unsigned int pause_count;   /* domain_pause nesting; created at 1 */
+	bool is_shutting_down;	    /* first domain_shutdown seen */
+	unsigned int shutdown_code; /* SHUTDOWN_*, or DOMAIN_SHUTDOWN_CODE_NONE */
+	bool is_crashed;	    /* domain_crash was called */
+
+	/* Private to domain.c (domain-list lock). */
+	uint32_t refcnt;
+	struct domain *hash_next;
+	unsigned int nr_arch_vcpus; /* vCPUs whose vcpu_arch_init succeeded */
+};
+
+/*
+ * What the rest of the hypervisor plugs in; every hook may be NULL.  Host
+ * tests leave the lock hooks NULL (single-threaded); the hypervisor must
+ * provide them once more than one CPU runs guests.
+ */
+struct domain_hooks {
+	/* Sets up v->arch (0 or a negative errno).  No locks held. */
+	int (*vcpu_arch_init)(struct vcpu *v);
+	/*
+	 * Domain destroy, before memory is relinquished: drop the frame
+	 * references v's context holds (CR3, GDT/LDT frames).  No locks held.
+	 */
+	void (*vcpu_arch_release)(struct vcpu *v);
+	/* Frees v->arch (after vcpu_arch_init succeeded).  No locks held. */
+	void (*vcpu_arch_free)(struct vcpu *v);
+	/* vcpu_runnable(v) changed (scheduler wake/sleep).  d->lock held. */
+	void (*vcpu_runnable_changed)(struct vcpu *v, bool runnable);
+	/* d just started shutting down (VIRQ_DOM_EXC to the control domain).  No locks held. */
+	void (*domain_shutdown_notify)(struct domain *d);
+	/* The PV-MMU lock of page_type.h, held around page_type/page_ref calls. */
+	void (*mmu_lock)(void);
+	void (*mmu_unlock)(void);
+};
+
+/*
+ * Forgets every domain (without freeing them) and installs hooks (copied;
+ * NULL for none).  Boot CPU, before the first domain (or between tests,
+ * after the heap and buddy allocator were reset).
+ */
+void domain_init(const struct domain_hooks *hooks);
+
+/*
+ * Creates a domain with id domid (0 .. DOMID_FIRST_RESERVED-1; 0 only
+ * this way) or DOMID_AUTO (the first free id after the last one given,
+ * wrapping from DOMID_FIRST_RESERVED-1 to 1), flags DOMAIN_CF_*, and
+ * max_vcpus offline vCPUs (1 .. DOMAIN_MAX_VCPUS).  The domain is paused
+ * once, max_pages is 0, its shared_info frame is zeroed with every
+ * vcpu_info's events masked.  Returns d, holding only the id table's
+ * reference (take one with domain_get() to keep d across a destroy), or
+ * NULL with *err: -EINVAL (bad domid, flags or max_vcpus), -EEXIST (domid
+ * in use), -ENOMEM (no memory, or no free id, as Xen), or an error of the
+ * vcpu_arch_init hook.
+ */
+struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus, int *err);
+
+/*
+ * The ACTIVE domain with this id, with a reference the caller drops with
+ * domain_put(); NULL with *err = -ESRCH if there is none (also when it is
+ * being or has been destroyed).  err may be NULL.
+ */
+struct domain *domain_lookup(domid_t domid, int *err);
+
+/*
+ * Takes another reference on d, which the caller already holds one on (or
+ * on whose id-table reference it relies).  Returns 0, or -EOVERFLOW when
+ * the count is saturated.
+ */
+int domain_get(struct domain *d);
+
+/* Drops a reference; the last one frees d and its vCPUs and frees its id. */
+void domain_put(struct domain *d);
+
+/*
+ * Allocates 2^order frames (order 0 .. BUDDY_MAX_ORDER) for d: owned by
+ * d->domid, zeroed, on d's page list, counted in tot_pages.  Returns the
+ * first frame, or INVALID_MFN with *err: -EINVAL (order), -ENOMEM (past
+ * max_pages, or out of memory), -ESRCH (d is dying).
+ */
+mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err);
+
+/*
+ * Gives back a block from domain_alloc_frames (same mfn and order).
+ * Returns 0; -EINVAL (not an allocated block of d's with that order,
+ * the shared_info frame, a bad order or frame); -EPERM (another
+ * domain's frame); -EBUSY (a frame of the block still has references or
+ * a type: unmap and unpin it first).  Nothing changes on error.
+ */
+int domain_free_frames(struct domain *d, mfn_t mfn, unsigned int order);
+
+/* XEN_DOMCTL_max_mem: sets the allocation limit (may be below tot_pages).  Returns 0. */
+int domain_set_max_pages(struct domain *d, uint64_t max_pages);
+
+/*
+ * Nested pause of the whole domain.  Returns 0, -EOVERFLOW past
+ * DOMAIN_PAUSE_MAX, or -ESRCH if d is dying.
+ */
+int domain_pause(struct domain *d);
+
+/* Undoes one domain_pause.  Returns 0, -EINVAL if not paused, -ESRCH if dying. */
+int domain_unpause(struct domain *d);
+
+/*
+ * SCHEDOP_shutdown: records reason (SHUTDOWN_poweroff .. SHUTDOWN_MAX)
+ * and stops every vCPU from running.  Only the first shutdown counts: a
+ * later one changes nothing and returns 0, as on Xen.  The
+ * domain_shutdown_notify hook runs for the first one.  Returns 0, -EINVAL
+ * for an unknown reason, -ESRCH if d is dying.
+ */
+int domain_shutdown(struct domain *d, unsigned int reason);
+
+/*
+ * The domain did something it cannot survive: logs a line naming it,
+ * marks it crashed and shuts it down with SHUTDOWN_crash (unless it was
+ * already shutting down, whose reason sticks).  Never fails.
+ */
+void domain_crash(struct domain *d);
+
+/*
+ * Starts destroying d: state DYING (lookups fail from now on), vCPUs
+ * offline and their arch references released, then
+ * domain_relinquish_memory().  Returns its result; -ESRCH if d was
+ * already destroyed (a second destroy is refused).  On 0 d is DEAD and
+ * the id table's reference is dropped: without a reference of its own
+ * the caller must not touch d again.
+ */
+int domain_destroy(struct domain *d);
+
+/*
+ * Returns every frame of a DYING domain to the buddy allocator (which
+ * scrubs it before reuse): pinned tables are unpinned, which devalidates
+ * them and drops the references their entries held; then every block
+ * without references is freed, and the shared_info frame.  Returns 0 once
+ * everything is freed (d becomes DEAD, the id table's reference is
+ * dropped); -EBUSY if frames are still referenced from outside the
+ * domain (another domain's mapping): call again after they go (the
+ * caller must hold its own reference meanwhile); -EINVAL if d is not
+ * DYING.  Not preemptible yet: the time is proportional to tot_pages.
+ */
+int domain_relinquish_memory(struct domain *d);
+
+/* d's vCPU id, or NULL if id >= max_vcpus (guest-controlled ids are fine). */
+struct vcpu *domain_vcpu(const struct domain *d, unsigned int id);
+
+/* Domains in the id table (any state): for tests and `vmctl list`. */
+unsigned int domain_count(void);
+
+/* The hooks installed by domain_init (never NULL; fields may be). */
+const struct domain_hooks *domain_get_hooks(void);
+
+#endif /* HYPERVISOR_COMMON_DOMAIN_H */

@@ -1,0 +1,106 @@
+/*
+ * hypervisor/common/vcpu.h - virtual CPUs: the generic part.
+ *
+ * Owns: struct vcpu's generic fields (id, domain, state, pause count) and
+ * the rule that decides whether a vCPU may run.  The saved register
+ * context and everything else the real CPU needs is the arch part,
+ * reached through vcpu.arch and created/released by the hooks of
+ * domain.h; this file never looks inside it.
+ *
+ * States (enum vcpu_state):
+ *   OFFLINE  - down: created that way, or brought down (VCPUOP_down);
+ *   RUNNABLE - up and wants a CPU;
+ *   RUNNING  - up and on a CPU (only the scheduler sets this);
+ *   BLOCKED  - up and waiting for an event (SCHEDOP_block).
+ * A vCPU *may run* (vcpu_runnable) only when it is RUNNABLE or RUNNING,
+ * its own pause count is 0, and its domain is alive, not shutting down
+ * and has pause count 0.  Whenever that answer changes the scheduler is
+ * told through the vcpu_runnable_changed hook (domain.h), which then
+ * takes a RUNNING vCPU off its CPU (vcpu_set_running(v, false)).
+ *
+ * Locks: every field here is protected by the domain's lock (d->lock);
+ * each function below takes it itself.  The hook is called with d->lock
+ * held (lock order: domain lock, then the scheduler's locks).
+ */
+#ifndef HYPERVISOR_COMMON_VCPU_H
+#define HYPERVISOR_COMMON_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
+struct domain;
+
+enum vcpu_state {
+	VCPU_OFFLINE = 0,
+	VCPU_RUNNABLE,
+	VCPU_RUNNING,
+	VCPU_BLOCKED,
+};
+
+/* Nested pauses beyond this are refused with -EOVERFLOW (as Xen caps its count). */
+#define VCPU_PAUSE_MAX 255u
+
+struct vcpu {
+	unsigned int id;	  /* 0 .. domain's max_vcpus-1 (the VCPUOP_* vcpuid) */
+	struct domain *domain;	  /* back-pointer; the domain outlives its vCPUs */
+	enum vcpu_state state;	  /* see above */
+	unsigned int pause_count; /* vcpu_pause nesting, 0 .. VCPU_PAUSE_MAX */
+	/*
+	 * vcpu_info in the domain's shared_info page for ids below
+	 * XEN_LEGACY_MAX_VCPUS, else NULL until the guest registers one
+	 * (VCPUOP_register_vcpu_info, not implemented yet).
+	 */
+	struct vcpu_info *vcpu_info;
+	void *arch; /* arch context (registers, CR3, ...): hooks only */
+};
+
+/*
+ * True if v may be given a CPU now (rule above).  Caller holds
+ * v->domain->lock, or accepts an answer that may be stale at once.
+ */
+bool vcpu_runnable(const struct vcpu *v);
+
+/*
+ * VCPUOP_up: OFFLINE -> RUNNABLE; a vCPU already up is left alone (0).
+ * Returns 0, or -ESRCH if the domain is dying.  The arch layer checks
+ * beforehand that the vCPU has a context to run (Xen: -EINVAL otherwise).
+ */
+int vcpu_up(struct vcpu *v);
+
+/* VCPUOP_down: any state -> OFFLINE.  Returns 0. */
+int vcpu_down(struct vcpu *v);
+
+/*
+ * SCHEDOP_block: RUNNABLE or RUNNING -> BLOCKED.  Returns 0, or -EINVAL
+ * for an offline or already blocked vCPU.
+ */
+int vcpu_block(struct vcpu *v);
+
+/* An event arrived: BLOCKED -> RUNNABLE; other states unchanged.  Returns 0. */
+int vcpu_wake(struct vcpu *v);
+
+/*
+ * Nested pause of one vCPU.  Returns 0, or -EOVERFLOW past VCPU_PAUSE_MAX
+ * (nothing changes).
+ */
+int vcpu_pause(struct vcpu *v);
+
+/* Undoes one vcpu_pause.  Returns 0, or -EINVAL if v is not paused. */
+int vcpu_unpause(struct vcpu *v);
+
+/*
+ * The scheduler puts v on a CPU (running = true: needs vcpu_runnable(v),
+ * else -EINVAL) or takes it off (false: RUNNING -> RUNNABLE; a vCPU that
+ * is not RUNNING is left as it is).  Returns 0 or -EINVAL.
+ */
+int vcpu_set_running(struct vcpu *v, bool running);
+
+/*
+ * For domain.c: after a change made under d->lock, calls the
+ * vcpu_runnable_changed hook if vcpu_runnable(v) is no longer `before`.
+ */
+void vcpu_notify_if_changed(struct vcpu *v, bool before);
+
+#endif /* HYPERVISOR_COMMON_VCPU_H */
