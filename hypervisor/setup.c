@@ -37,6 +37,8 @@ const struct boot_info *boot_info;
  * that Multiboot loaders search.
  */
 static uint8_t bsp_stack_room[2 * STACK_SIZE] __attribute__((aligned(PAGE_SIZE)));
+/* The boot CPU's GDT page (the other CPUs' come from the allocator). */
+static uint64_t bsp_gdt_page[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
 
 void early_fatal(const char *msg)
 {
@@ -57,6 +59,7 @@ void start_keel_on_boot_stack(const struct boot_info *bi)
 
 	ci->pcpu = &bsp_percpu;
 	bsp_percpu.stack_block = bsp_stack_block;
+	bsp_percpu.gdt_page = bsp_gdt_page;
 	bsp_percpu.state = CPU_ONLINE;
 	percpu_of[0] = &bsp_percpu;
 	__asm__ volatile("mov %0, %%rsp\n\t"

@@ -9,6 +9,7 @@
 #include "arch/cpu.h"
 #include "arch/cpufeature.h"
 #include "arch/percpu.h"
+#include "arch/segment.h"
 #include "arch/traps.h"
 #include "lib/compiler.h"
 #include "lib/string.h"
@@ -16,9 +17,8 @@
 struct cpu_features cpu_features;
 uint8_t cpu_has_smap;
 
-#define GDT_SEL_CS64 0x08
-#define GDT_SEL_DS 0x10
-#define GDT_SEL_TSS 0x20
+BUILD_BUG_ON(HYPERVISOR_CS != FIRST_RESERVED_GDT_BYTE + 8);
+BUILD_BUG_ON(GUEST_CS64 != GUEST_CS32 + 16 || GUEST_DS != GUEST_CS32 + 8); /* SYSRET's rule */
 
 void cpu_features_init(void)
 {
@@ -67,17 +67,27 @@ static void gdt_set_tss(uint64_t *gdt, unsigned int idx, const struct tss64 *tss
 	gdt[idx + 1] = base >> 32;
 }
 
+/* Descriptor words: flat 4 GiB, granular, present, with the given DPL and kind. */
+#define DESC_CODE64(dpl) (0x00af9a000000ffffUL | ((uint64_t)(dpl) << 45))
+#define DESC_CODE32(dpl) (0x00cf9a000000ffffUL | ((uint64_t)(dpl) << 45))
+#define DESC_DATA(dpl) (0x00cf92000000ffffUL | ((uint64_t)(dpl) << 45))
+
 static void load_gdt_and_tss(struct percpu *p)
 {
+	uint64_t *gdt = p->gdt_page;
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __packed gdtr = { sizeof(p->gdt) - 1, (uint64_t)p->gdt };
+	} __packed gdtr = { GDT_RESERVED_OFFSET + PAGE_SIZE - 1,
+			    (uint64_t)gdt - GDT_RESERVED_OFFSET };
 
-	memset(p->gdt, 0, sizeof(p->gdt));
-	p->gdt[GDT_SEL_CS64 >> 3] = 0x00af9a000000ffffUL;
-	p->gdt[GDT_SEL_DS >> 3] = 0x00cf92000000ffffUL;
-	gdt_set_tss(p->gdt, GDT_SEL_TSS >> 3, &p->tss);
+	memset(gdt, 0, PAGE_SIZE);
+	gdt[GDT_RESERVED_INDEX(HYPERVISOR_CS)] = DESC_CODE64(0);
+	gdt[GDT_RESERVED_INDEX(HYPERVISOR_DS)] = DESC_DATA(0);
+	gdt[GDT_RESERVED_INDEX(GUEST_CS32)] = DESC_CODE32(3);
+	gdt[GDT_RESERVED_INDEX(GUEST_DS)] = DESC_DATA(3);
+	gdt[GDT_RESERVED_INDEX(GUEST_CS64)] = DESC_CODE64(3);
+	gdt_set_tss(gdt, GDT_RESERVED_INDEX(TSS_SELECTOR), &p->tss);
 
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
@@ -89,9 +99,9 @@ static void load_gdt_and_tss(struct percpu *p)
 			 "mov %2, %%es\n\t"
 			 "mov %2, %%ss\n\t"
 			 :
-			 : "m"(gdtr), "i"(GDT_SEL_CS64), "r"(GDT_SEL_DS)
+			 : "m"(gdtr), "i"(HYPERVISOR_CS), "r"(HYPERVISOR_DS)
 			 : "rax", "memory");
-	__asm__ volatile("ltr %w0" ::"r"(GDT_SEL_TSS));
+	__asm__ volatile("ltr %w0" ::"r"(TSS_SELECTOR));
 }
 
 void cpu_setup_local(struct percpu *p)

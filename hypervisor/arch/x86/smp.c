@@ -93,14 +93,18 @@ static struct percpu *percpu_alloc(unsigned int cpu, uint32_t apic_id)
 {
 	struct percpu *p = heap_zalloc(sizeof(*p));
 	mfn_t stack = alloc_frames(STACK_ORDER);
+	mfn_t gdt = alloc_frames(0);
 	struct cpu_info *ci;
 
-	if (!p || !mfn_valid_raw(stack)) {
+	if (!p || !mfn_valid_raw(stack) || !mfn_valid_raw(gdt)) {
 		heap_free(p);
 		if (mfn_valid_raw(stack))
 			free_frames(stack, STACK_ORDER);
+		if (mfn_valid_raw(gdt))
+			free_frames(gdt, 0);
 		return NULL;
 	}
+	p->gdt_page = arch_mfn_to_virt(gdt);
 	p->cpu = cpu;
 	p->apic_id = apic_id;
 	p->stack_block = arch_mfn_to_virt(stack);

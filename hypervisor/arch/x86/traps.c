@@ -13,6 +13,7 @@
 #include "arch/cpu.h"
 #include "arch/layout.h"
 #include "arch/percpu.h"
+#include "arch/segment.h"
 #include "arch/smp.h"
 #include "hypervisor/console.h"
 #include "hypervisor/symbols.h"
@@ -29,7 +30,6 @@ struct idt_gate {
 } __packed;
 
 #define GATE_INTERRUPT_DPL0 0x8e
-#define HYPERVISOR_CS 0x08
 
 /* An exception-table entry: a faulting instruction and where to resume. */
 struct ex_entry {

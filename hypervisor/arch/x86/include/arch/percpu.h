@@ -37,8 +37,6 @@ struct tss64 {
 	uint16_t iomap_base;
 } __attribute__((packed, aligned(16)));
 
-#define GDT_ENTRIES 8
-
 enum cpu_state {
 	CPU_OFFLINE = 0,
 	CPU_STARTING,
@@ -52,7 +50,8 @@ struct percpu {
 	uint8_t *stack_block;
 	volatile int state; /* enum cpu_state */
 	struct tss64 tss;
-	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+	/* Keel's GDT page (arch/segment.h): the GDT from offset 0xe000 on. */
+	uint64_t *gdt_page;
 	/* Hypervisor timers due on this CPU; timer_lock guards them. */
 	spinlock_t timer_lock;
 	struct timer_queue timers;
