@@ -124,7 +124,7 @@ $(HOST_EFI_TESTS): HOST_EXTRA_CFLAGS := -isystem /usr/include/efi -isystem /usr/
 $(HOST_EFI_TESTS): HOST_EXTRA_SRCS := $(HOST_EFI_SRCS)
 $(HOST_EFI_TESTS): $(HOST_EFI_SRCS) $(wildcard hypervisor/boot/efi/*.h) hypervisor/boot/boot_info.h
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_GENERIC) $(HOST_SHIM) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h tests/host/include/arch/*.h) | $(XEN_INC)/xen
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_GENERIC) $(HOST_SHIM) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_GENERIC) $(HOST_SHIM) -lcmocka
 
