@@ -13,6 +13,8 @@
  */
 #include "lib/cmdline.h"
 
+#include "lib/ctype.h"
+
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -76,17 +78,6 @@ int cmdline_parse_bool(const char *s, bool *out)
 		}
 	}
 	return -EINVAL;
-}
-
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
 }
 
 /* Reads a decimal or 0x-hex number at s; *end is the first character after it. */

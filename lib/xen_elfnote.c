@@ -16,6 +16,7 @@
 #include "lib/xen_elfnote.h"
 
 #include "lib/compiler.h"
+#include "lib/ctype.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -268,17 +269,6 @@ static int parse_shdr_notes(const struct elf64_image *img, struct xen_kernel_inf
 			return rc;
 	}
 	return 0;
-}
-
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
 }
 
 /* A whole C integer literal (0x hex, 0 octal, decimal) in s[0..len). */
