@@ -14,7 +14,6 @@
 #include "lib/cmdline.h"
 
 #include "lib/ctype.h"
-
 #include "lib/errno.h"
 #include "lib/printk.h"
 #include "lib/string.h"
