@@ -50,7 +50,7 @@ struct vcpu {
 	/*
 	 * vcpu_info in the domain's shared_info page for ids below
 	 * XEN_LEGACY_MAX_VCPUS, else NULL until the guest registers one
-	 * (VCPUOP_register_vcpu_info, not implemented yet).
+	 * with VCPUOP_register_vcpu_info (issue 4 adds that hypercall).
 	 */
 	struct vcpu_info *vcpu_info;
 	void *arch; /* arch context (registers, CR3, ...): hooks only */
