@@ -50,6 +50,12 @@ static uint64_t reserve_high(uint64_t len, uint64_t limit)
 	return 0;
 }
 
+/* After boot, page-table frames come from the buddy allocator (zeroed). */
+static mfn_t alloc_page_table_frame(void)
+{
+	return alloc_frames(0);
+}
+
 static mfn_t boot_alloc_frame(void)
 {
 	if (boot_chunk_next >= boot_chunk_end)
@@ -153,6 +159,7 @@ void mm_setup(const struct boot_info *bi)
 		boot_chunk_end = boot_chunk_next; /* the boot allocator is closed */
 	}
 	heap_init();
+	paging_set_frame_allocator(alloc_page_table_frame);
 	printk(KLOG_INFO "memory: %lu MiB RAM, %lu MiB free for allocation\n", mm_ram_mib(),
 	       frames >> 8);
 }

@@ -9,12 +9,17 @@
 #include "hypervisor/selftest.h"
 
 #include "arch/cpu.h"
+#include "arch/guest_access.h"
+#include "arch/paging.h"
 #include "arch/mm.h"
+#include "arch/cpufeature.h"
+#include "arch/layout.h"
 #include "arch/percpu.h"
 #include "arch/smp.h"
 #include "arch/time.h"
 #include "hypervisor/shutdown.h"
 #include "hypervisor/timer.h"
+#include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -226,6 +231,100 @@ static const char *selftest_fault_nx(void)
 	return "code in a data page ran";
 }
 
+/*
+ * Guest-memory access (security invariant 4) with a stand-in guest: two
+ * user pages at GUEST_VA (writable) and GUEST_VA + 4 KiB (read-only) in
+ * the idle tables, nothing mapped after them.
+ */
+#define GUEST_VA 0x400000UL
+
+static mfn_t guest_pages[2];
+
+static bool map_stand_in_guest(void)
+{
+	for (int i = 0; i < 2; i++) {
+		guest_pages[i] = alloc_frames(0);
+		if (!mfn_valid_raw(guest_pages[i]))
+			return false;
+		memset(arch_mfn_to_virt(guest_pages[i]), 0x40 + i, PAGE_SIZE);
+	}
+	paging_map_page(GUEST_VA, mfn_x(guest_pages[0]) << PAGE_SHIFT, PTE_W | PTE_U | PTE_NX);
+	paging_map_page(GUEST_VA + PAGE_SIZE, mfn_x(guest_pages[1]) << PAGE_SHIFT,
+			PTE_U | PTE_NX);
+	return true;
+}
+
+static void unmap_stand_in_guest(void)
+{
+	paging_unmap_page(GUEST_VA);
+	paging_unmap_page(GUEST_VA + PAGE_SIZE);
+	free_frames(guest_pages[0], 0);
+	free_frames(guest_pages[1], 0);
+}
+
+/* Each bad pointer must give -EFAULT; the hypervisor must still be here after. */
+static const char *check_bad_guest_pointers(uint8_t *buf)
+{
+	static const struct {
+		uint64_t va;
+		size_t n;
+		const char *what;
+	} bad[] = {
+		{ GUEST_VA + 2 * PAGE_SIZE, 8, "an unmapped page" },
+		{ GUEST_VA + 2 * PAGE_SIZE - 8, 16, "a copy running into an unmapped page" },
+		{ DIRECTMAP_VIRT_START, 8, "Keel's direct map" },
+		{ KEEL_VIRT_START - 8, 16, "a range running into Keel's slots" },
+		{ 0x0000800000000000UL, 8, "a non-canonical address" },
+		{ 0x00007ffffffffff8UL, 16, "a range crossing the non-canonical hole" },
+		{ UINT64_MAX - 3, 8, "a range wrapping past 2^64" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (copy_from_guest(buf, bad[i].va, bad[i].n) != -EFAULT) {
+			format_snprintf(why, sizeof(why), "reading %s was not refused", bad[i].what);
+			return why;
+		}
+	}
+	if (copy_to_guest(GUEST_VA + PAGE_SIZE, buf, 8) != -EFAULT)
+		return "writing a read-only guest page was not refused";
+	return NULL;
+}
+
+static const char *selftest_guest_copy(void)
+{
+	uint8_t buf[64];
+	const char *fail = NULL;
+
+	if (!map_stand_in_guest())
+		return "no memory for the stand-in guest";
+	if (copy_from_guest(buf, GUEST_VA + PAGE_SIZE - 32, sizeof(buf)) || buf[0] != 0x40 ||
+	    buf[63] != 0x41)
+		fail = "a good read across two guest pages failed";
+	memset(buf, 0x5a, sizeof(buf));
+	if (!fail && (copy_to_guest(GUEST_VA + 16, buf, 8) ||
+		      ((uint8_t *)arch_mfn_to_virt(guest_pages[0]))[16] != 0x5a))
+		fail = "a good write to a guest page failed";
+	if (!fail)
+		fail = check_bad_guest_pointers(buf);
+	unmap_stand_in_guest();
+	if (!fail)
+		printk("selftest guest-copy: good copies work; 8 bad guest pointers gave -EFAULT\n");
+	return fail;
+}
+
+/* SMAP: touching a user page without the copy helpers must fault. */
+static const char *selftest_fault_smap(void)
+{
+	uint64_t val;
+
+	if (!cpu_features.smap)
+		return "this CPU has no SMAP";
+	if (!map_stand_in_guest())
+		return "no memory for the stand-in guest";
+	__asm__ volatile("mov (%1), %0" : "=r"(val) : "r"(GUEST_VA) : "memory");
+	return "a supervisor read of a user page did not fault";
+}
+
 static const char *selftest_ready(void)
 {
 	return NULL;
@@ -240,6 +339,7 @@ static const struct {
 	{ "fault-ud", selftest_fault_ud },     { "fault-pf", selftest_fault_pf },
 	{ "fault-gp", selftest_fault_gp },     { "fault-de", selftest_fault_de },
 	{ "fault-ro", selftest_fault_ro },     { "fault-nx", selftest_fault_nx },
+	{ "guest-copy", selftest_guest_copy }, { "fault-smap", selftest_fault_smap },
 };
 
 void selftest_run(const char *name)

@@ -33,6 +33,7 @@ FAULTS = [
     ("fault-pf", 14, "PF"),
     ("fault-ro", 14, "PF"),   # a write to the image's read-only data
     ("fault-nx", 14, "PF"),   # a jump into the image's (non-executable) data
+    ("fault-smap", 14, "PF"), # a plain read of a user page: SMAP must stop it
 ]
 
 # A frame whose address is in no function (fault-nx: the faulting RIP is data).
@@ -111,6 +112,13 @@ def test_fatal_trap_report(keel, symbols, test, vector, mnemonic):
         assert error_code is not None and error_code & 0x11 == 0x11, \
             "#PF error code %r is not a fetch from a present page\n%s" % (error_code, r.describe())
         assert cr2 == rip, "CR2 %#x is not the faulting RIP %#x\n%s" % (cr2, rip, r.describe())
+    if test == "fault-smap":
+        # A present page (bit 0), read (bit 1 clear), by the supervisor (bit 2 clear).
+        cr2 = register_value(regs_text, "CR2")
+        assert cr2 == 0x400000, "CR2 is %#x, the self-test read 0x400000\n%s" % (cr2, r.describe())
+        assert error_code is not None and error_code & 0x7 == 0x1, \
+            "#PF error code %r is not a supervisor read of a present page\n%s" % (
+                error_code, r.describe())
     if test == "fault-pf":
         cr2 = register_value(regs_text, "CR2")
         assert cr2 == 0xbad, "CR2 is %#x, the self-test read 0xbad\n%s" % (cr2, r.describe())

@@ -48,23 +48,50 @@ static uint64_t *new_table(void)
 	return t;
 }
 
-/* Returns the table one level down from entry `idx` of `table`, creating it. */
-static uint64_t *next_table(uint64_t *table, unsigned int idx)
+/*
+ * Returns the table one level down from entry `idx` of `table`, creating
+ * it.  `user` also opens the upper levels to ring 3 (the leaf decides).
+ */
+static uint64_t *next_table(uint64_t *table, unsigned int idx, bool user)
 {
 	if (!(table[idx] & PTE_P))
 		table[idx] = virt_to_maddr(new_table()) | PTE_P | PTE_W;
+	if (user)
+		table[idx] |= PTE_U;
 	BUG_ON(table[idx] & PTE_PS);
 	return maddr_to_virt(table[idx] & PTE_ADDR_MASK);
+}
+
+/* The level-1 table entry for va, creating the tables on the way. */
+static uint64_t *walk_create(uint64_t va, int level, bool user)
+{
+	uint64_t *t = idle_pml4;
+
+	for (int l = 4; l > level; l--)
+		t = next_table(t, (va >> (12 + 9 * (l - 1))) & 511, user);
+	return &t[(va >> (12 + 9 * (level - 1))) & 511];
 }
 
 /* Maps one page of size 4 KiB (level 1), 2 MiB (level 2) or 1 GiB (level 3). */
 static void map_one(uint64_t va, uint64_t pa, uint64_t flags, int level)
 {
-	uint64_t *t = idle_pml4;
+	*walk_create(va, level, flags & PTE_U) = pa | flags | (level > 1 ? PTE_PS : 0);
+}
 
-	for (int l = 4; l > level; l--)
-		t = next_table(t, (va >> (12 + 9 * (l - 1))) & 511);
-	t[(va >> (12 + 9 * (level - 1))) & 511] = pa | flags | (level > 1 ? PTE_PS : 0);
+void paging_set_frame_allocator(mfn_t (*alloc_frame)(void))
+{
+	pt_alloc_frame = alloc_frame;
+}
+
+void paging_map_page(uint64_t va, uint64_t maddr, uint64_t flags)
+{
+	map_one(va & PAGE_MASK, maddr & PAGE_MASK, flags | PTE_P, 1);
+}
+
+void paging_unmap_page(uint64_t va)
+{
+	*walk_create(va & PAGE_MASK, 1, false) = 0;
+	invlpg((void *)va);
 }
 
 static void map_direct(uint64_t end)
@@ -111,9 +138,7 @@ void paging_init(uint64_t ram_end, mfn_t (*alloc_frame)(void))
 	 * The ioremap window's tables all exist from the start, so ioremap()
 	 * never needs a frame (the boot allocator is gone by then).
 	 */
-	(void)next_table(next_table(next_table(idle_pml4, (IOREMAP_VIRT_START >> 39) & 511),
-				    (IOREMAP_VIRT_START >> 30) & 511),
-			 (IOREMAP_VIRT_START >> 21) & 511);
+	(void)walk_create(IOREMAP_VIRT_START, 1, false);
 	if (cpu_features.nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr3(idle_pml4_maddr);

@@ -35,6 +35,16 @@ extern uint64_t idle_pml4_maddr;
  */
 void paging_init(uint64_t ram_end, mfn_t (*alloc_frame)(void));
 
+/* Page-table frames come from here once the boot allocator is closed. */
+void paging_set_frame_allocator(mfn_t (*alloc_frame)(void));
+/*
+ * Maps (or unmaps) one 4 KiB page in the idle tables, creating tables as
+ * needed.  For Keel's own use and the self-tests; guests' page tables are
+ * theirs, changed only through validated hypercalls.
+ */
+void paging_map_page(uint64_t va, uint64_t maddr, uint64_t flags);
+void paging_unmap_page(uint64_t va);
+
 /* Maps `len` bytes of MMIO at machine address `maddr`, uncached. */
 void *ioremap(uint64_t maddr, size_t len);
 
