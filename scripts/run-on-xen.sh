@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# scripts/run-on-xen.sh - boots a PV test kernel as dom0 of Debian's Xen 4.17
+# under QEMU, the reference Keel is compared with.
+#
+#   scripts/run-on-xen.sh [--timeout SECS] KERNEL.elf [ARGS...]
+#
+# Needs /boot/xen-4.17-amd64.gz (package xen-hypervisor-4.17-amd64; installing
+# it is the caller's job: scripts/setup.sh).  QEMU's -kernel wants a Multiboot
+# ELF32, so the gzip is unpacked once into build/xen/.  QEMU runs TCG with
+# `-cpu max,-smap`: under TCG, Xen 4.17 with SMAP crashes PV kernels.  With
+# `noreboot` Xen halts (QEMU keeps running) once dom0 shuts down, so we watch
+# the console for the kernel's verdict line, wait a moment for Xen's own
+# shutdown message, then kill QEMU.
+#
+# Prints the console.  Exit status: 0 on "Test result: SUCCESS"; 1 on
+# "Test result: FAILURE", no verdict (Xen panic, dom0 crash before the
+# verdict, QEMU error) or timeout; 2 on bad usage or a missing Xen image.
+# Environment: XEN_IMAGE=PATH (another xen.gz or unpacked ELF32),
+# XEN_CMDLINE_EXTRA="..." (appended to Xen's command line),
+# KEEL_LOG_DIR=DIR (keep serial.log and cmd.txt there).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+timeout=120
+if [ "${1:-}" = "--timeout" ]; then
+	timeout=$2
+	shift 2
+fi
+if [ $# -lt 1 ]; then
+	echo "usage: $0 [--timeout SECS] KERNEL.elf [ARGS...]" >&2
+	exit 2
+fi
+kernel=$1
+shift
+[ -r "$kernel" ] || { echo "run-on-xen: error: cannot read $kernel" >&2; exit 2; }
+case "$kernel" in *,*) echo "run-on-xen: error: QEMU cannot take a comma in $kernel" >&2; exit 2 ;; esac
+
+xen_gz=${XEN_IMAGE:-/boot/xen-4.17-amd64.gz}
+if [ ! -r "$xen_gz" ]; then
+	echo "run-on-xen: error: $xen_gz missing: apt-get install -y --no-install-recommends xen-hypervisor-4.17-amd64" >&2
+	exit 2
+fi
+xen_elf=$root/build/xen/$(basename "${xen_gz%.gz}")
+if [ ! -s "$xen_elf" ] || [ "$xen_gz" -nt "$xen_elf" ]; then
+	mkdir -p "$(dirname "$xen_elf")"
+	case "$xen_gz" in
+	*.gz) gzip -dc "$xen_gz" >"$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf" ;;
+	*) cp "$xen_gz" "$xen_elf" ;;
+	esac
+fi
+
+logdir=${KEEL_LOG_DIR:-$(mktemp -d /tmp/keel-xen-XXXXXX)}
+mkdir -p "$logdir"
+log=$logdir/serial.log
+: >"$log"
+xen_cmdline="console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=64M noreboot ${XEN_CMDLINE_EXTRA:-}"
+module="$kernel${*:+ $*}"
+cmd=(qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp 1
+	-display none -monitor none -serial "file:$log" -no-reboot
+	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module")
+printf '%q ' "${cmd[@]}" >"$logdir/cmd.txt"
+echo >>"$logdir/cmd.txt"
+
+start=$(date +%s.%N)
+"${cmd[@]}" 2>"$logdir/qemu.log" &
+qemu=$!
+cleanup() { kill "$qemu" 2>/dev/null || true; wait "$qemu" 2>/dev/null || true; }
+trap cleanup EXIT
+
+# Polls the console until the verdict (plus up to 5 s for Xen's report of
+# dom0's shutdown), QEMU's exit, or the timeout.
+verdict=
+timed_out=
+deadline=$(($(date +%s) + timeout))
+grace=
+while :; do
+	if [ -z "$verdict" ]; then
+		if grep -q 'Test result: SUCCESS' "$log"; then verdict=SUCCESS
+		elif grep -q 'Test result: FAILURE' "$log"; then verdict=FAILURE
+		elif grep -qE 'Panic on CPU|Dom0 (crashed|halted|shut ?down)|domain_crash' "$log"; then
+			verdict=NONE
+		fi
+		[ -n "$verdict" ] && grace=$(($(date +%s) + 5))
+	fi
+	if [ -n "$verdict" ]; then
+		grep -qE 'Hardware Dom0 (shutdown|halted|crashed)|Panic on CPU|reboot' "$log" && break
+		[ "$(date +%s)" -ge "$grace" ] && break
+	fi
+	kill -0 "$qemu" 2>/dev/null || break
+	if [ "$(date +%s)" -ge "$deadline" ]; then
+		timed_out=1
+		break
+	fi
+	sleep 0.5
+done
+cleanup
+trap - EXIT
+secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
+
+cat "$log"
+echo "run-on-xen: logs in $logdir (serial.log, qemu.log, cmd.txt); ${secs}s"
+case "$verdict" in
+SUCCESS) echo "run-on-xen: PASS: $kernel"; exit 0 ;;
+FAILURE) echo "run-on-xen: FAIL: $kernel"; exit 1 ;;
+NONE) echo "run-on-xen: FAIL: $kernel: no verdict (Xen panic or dom0 crash)"; exit 1 ;;
+esac
+if [ -n "$timed_out" ]; then
+	echo "run-on-xen: FAIL: $kernel: timeout after ${timeout}s"
+	exit 1
+fi
+echo "run-on-xen: FAIL: $kernel: QEMU exited without a verdict (see $logdir/qemu.log)"
+cat "$logdir/qemu.log"
+exit 1

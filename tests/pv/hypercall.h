@@ -1,0 +1,66 @@
+/*
+ * tests/pv/hypercall.h - hypercalls from a 64-bit PV test kernel.
+ *
+ * Xen's 64-bit PV ABI: hypercall N is a call to hypercall_page + N * 32,
+ * arguments in rdi, rsi, rdx, r10, r8, the result (a negative Xen errno on
+ * failure) in rax.  The hypervisor may clobber every argument register (a
+ * debug Xen does so on purpose), so each is an in/out operand here; the
+ * page's stubs preserve rcx and r11 themselves.
+ */
+#ifndef TESTS_PV_HYPERCALL_H
+#define TESTS_PV_HYPERCALL_H
+
+#include <stdint.h>
+
+#include <xen/xen.h>
+#include <xen/sched.h>
+#include <xen/version.h>
+
+extern uint8_t hypercall_page[4096];
+
+/** Makes hypercall @nr (0-127) with five arguments; returns rax. */
+static inline long pv_hypercall5(unsigned int nr, unsigned long a1, unsigned long a2,
+				 unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	register unsigned long rdi __asm__("rdi") = a1;
+	register unsigned long rsi __asm__("rsi") = a2;
+	register unsigned long rdx __asm__("rdx") = a3;
+	register unsigned long r10 __asm__("r10") = a4;
+	register unsigned long r8 __asm__("r8") = a5;
+	void *stub = hypercall_page + nr * 32;
+	long ret;
+
+	__asm__ volatile("call *%[stub]"
+			 : "=a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8)
+			 : [stub] "r"(stub)
+			 : "memory", "cc");
+	return ret;
+}
+
+#define pv_hypercall0(nr) pv_hypercall5(nr, 0, 0, 0, 0, 0)
+#define pv_hypercall2(nr, a1, a2)                                                                  \
+	pv_hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2), 0, 0, 0)
+#define pv_hypercall3(nr, a1, a2, a3)                                                              \
+	pv_hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2), (unsigned long)(a3), 0, 0)
+
+/** console_io(CONSOLEIO_write): @len bytes of @buf to Xen's console. */
+static inline long hyp_console_write(const char *buf, unsigned long len)
+{
+	return pv_hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, len, buf);
+}
+
+/** xen_version(@cmd, @arg); XENVER_version returns major << 16 | minor. */
+static inline long hyp_xen_version(int cmd, void *arg)
+{
+	return pv_hypercall2(__HYPERVISOR_xen_version, cmd, arg);
+}
+
+/** sched_op(SCHEDOP_shutdown, {@reason}); returns only on failure. */
+static inline long hyp_shutdown(unsigned int reason)
+{
+	struct sched_shutdown s = {.reason = reason};
+
+	return pv_hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &s);
+}
+
+#endif /* TESTS_PV_HYPERCALL_H */
