@@ -208,9 +208,22 @@ XEN_TIMEOUT ?= 120
 .PRECIOUS: $(BUILD)/pv/kernels/%.o $(BUILD)/pv/lib/%.o
 pv-kernels: $(PV_KERNELS)
 
-test-xen: setup pv-kernels
+# After the hello kernel runs on Xen, Keel's domain builder must lay it out
+# exactly as Xen did (scripts/compare-layout-with-xen.sh).
+test-xen: setup pv-kernels $(BUILD)/pv/layout_probe
 	@set -e; for k in $(PV_KERNELS); do \
-		echo "== $$k on Xen 4.17"; scripts/run-on-xen.sh --timeout $(XEN_TIMEOUT) $$k; done
+		n=$$(basename $$k .elf); d=$(BUILD)/pv/xen-logs/$$n; rm -rf $$d; mkdir -p $$d; \
+		echo "== $$k on Xen 4.17"; \
+		KEEL_LOG_DIR=$$d scripts/run-on-xen.sh --timeout $(XEN_TIMEOUT) $$k; \
+		if [ $$n = hello ]; then scripts/compare-layout-with-xen.sh $$k $$d/serial.log; fi; \
+	done
+
+# A host program: Keel's layout of a PV kernel, for the comparison above.
+$(BUILD)/pv/layout_probe: tests/pv/layout_probe.c lib/domain_layout.c lib/elf64.c lib/xen_elfnote.c \
+		lib/format.c lib/strlcpy.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g -I. -Itests/host/include -I$(XEN_INC) \
+		-D__XEN_INTERFACE_VERSION__=0x00040700 $(WARNINGS) -o $@ $^
 
 $(BUILD)/pv/%.elf: $(BUILD)/pv/kernels/%.o $(PV_COMMON) tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
