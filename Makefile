@@ -29,7 +29,7 @@ help:
 	@echo "make            build build/hypervisor.elf and build/BOOTX64.EFI"
 	@echo "make run        boot Keel (Multiboot) in QEMU, console on this terminal"
 	@echo "make run-efi    boot Keel through the UEFI loader under OVMF"
-	@echo "make test       unit tests (cmocka) then system tests (pytest + QEMU)"
+	@echo "make test       unit tests (cmocka), test-xen, then system tests (pytest + QEMU)"
 	@echo "make unit-test  host unit tests only"
 	@echo "make system-test  QEMU system tests only (PYTEST_ARGS=-k name to pick)"
 	@echo "make fuzz       libFuzzer targets (clang) for FUZZ_SECONDS=30; not part of make test"
@@ -138,7 +138,8 @@ unit-test: setup $(UNIT_TESTS)
 system-test: setup hypervisor efi
 	$(PYTHON) -m pytest tests/system $(PYTEST_ARGS)
 
-test: unit-test system-test
+# test-xen before the system tests, so pytest's summary is the last line.
+test: unit-test test-xen system-test
 
 # ---------------------------------------------------------------------------
 # Fuzzing (libFuzzer + ASan + UBSan, clang): not part of `make test`.
@@ -190,7 +191,7 @@ clean:
 # XTF/hftest.  `make pv-kernels` builds build/pv/NAME.elf from each
 # tests/pv/kernels/NAME.c; `make test-xen` boots each one as dom0 of
 # Debian's Xen 4.17 under QEMU TCG (scripts/run-on-xen.sh) as the reference.
-# Not part of `make test` until Keel runs PV guests.  See tests/pv/README.md.
+# `make test` runs test-xen too (the layout comparison).  See tests/pv/README.md.
 
 PV_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC) -I. -I$(XEN_INC) \
 	-O2 -g -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
