@@ -1,7 +1,7 @@
 /*
  * hypervisor/console.c - printk: formatting, levels, the "(KEEL) " prefix.
  *
- * Owns the console lock and the console ring.  Lock order: the console lock
+ * Owns the console lock.  Lock order: the console lock
  * is a leaf; printk may be called with any other lock held and from
  * interrupt context (it disables interrupts while it holds the lock).
  */
@@ -20,21 +20,11 @@ int console_loglevel = LOG_INFO;
 static spinlock_t console_lock = SPINLOCK_INIT;
 static bool at_line_start = true;
 
-/* The last CONSOLE_RING_SIZE bytes of output, for later readers. */
-#define CONSOLE_RING_SIZE 16384
-static char console_ring[CONSOLE_RING_SIZE];
-static uint64_t console_ring_head;
-
 void console_init(uint16_t port, uint32_t baud)
 {
 	serial_init(port, baud);
 }
 
-static void console_emit(char c)
-{
-	serial_putc(c);
-	console_ring[console_ring_head++ % CONSOLE_RING_SIZE] = c;
-}
 
 void console_write(const char *s, size_t len)
 {
@@ -43,8 +33,8 @@ void console_write(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		if (at_line_start)
 			for (const char *p = prefix; *p; p++)
-				console_emit(*p);
-		console_emit(s[i]);
+				serial_putc(*p);
+		serial_putc(s[i]);
 		at_line_start = s[i] == '\n';
 	}
 }

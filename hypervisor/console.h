@@ -1,6 +1,6 @@
 /*
  * hypervisor/console.h - Keel's console: printk to the serial port, with
- * log levels and a ring of recent output (for `vmctl dmesg`, later).
+ * log levels and the `(KEEL) ` prefix.
  */
 #ifndef HYPERVISOR_CONSOLE_H
 #define HYPERVISOR_CONSOLE_H

@@ -120,7 +120,7 @@ static void build_memmap(const struct boot_info *bi)
 static void setup_frame_table(uint64_t ram_top)
 {
 	uint64_t nr = ram_top >> PAGE_SHIFT;
-	uint64_t bytes = ALIGN_UP(nr * sizeof(struct page_info), PAGE_SIZE);
+	uint64_t bytes = ALIGN_UP(frame_table_bytes(nr), PAGE_SIZE);
 	uint64_t ft = reserve_high(bytes, UINT64_MAX);
 
 	if (!ft)

@@ -31,7 +31,6 @@ static void timer_interrupt(struct trap_frame *f)
 	unsigned long flags;
 
 	apic_eoi();
-	p->timer_irqs++;
 	flags = spin_lock_irqsave(&p->timer_lock);
 	p->armed_deadline_ns = UINT64_MAX;
 	timer_queue_run_expired(&p->timers, now_ns(), &p->timer_lock);

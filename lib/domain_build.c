@@ -22,12 +22,13 @@
 #include "lib/compiler.h"
 #include "lib/domain_build.h"
 #include "lib/errno.h"
+#include "lib/hv_range.h"
 #include "lib/hypercall_page.h"
 #include "lib/string.h"
 
 #define PG	      4096ULL
-#define KEEL_L4_FIRST 256
-#define KEEL_L4_LAST  271
+#define KEEL_L4_FIRST HV_RANGE_FIRST_L4_SLOT
+#define KEEL_L4_LAST  HV_RANGE_LAST_L4_SLOT
 
 BUILD_BUG_ON(sizeof(struct start_info) > PG);
 

@@ -24,8 +24,6 @@
 
 #define fail elf64_fail
 
-BUILD_BUG_ON(XEN_KERNEL_HV_START != __HYPERVISOR_VIRT_START);
-BUILD_BUG_ON(XEN_KERNEL_HV_END != __HYPERVISOR_VIRT_END);
 BUILD_BUG_ON(XEN_ELFNOTE_MAX >= 32);   /* info->present is a 32-bit set */
 BUILD_BUG_ON(XENFEAT_NR_SUBMAPS != 1); /* the feature sets are 32 bits */
 

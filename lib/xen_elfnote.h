@@ -49,12 +49,13 @@
 #include <xen/features.h>
 
 #include "lib/elf64.h"
+#include "lib/hv_range.h"
 
 #define XEN_KERNEL_L1_MFN_VALID_MAX 4
 
-/* Keel's own hole in every 64-bit PV address space (PML4 slots 256-271). */
-#define XEN_KERNEL_HV_START 0xffff800000000000ULL
-#define XEN_KERNEL_HV_END   0xffff880000000000ULL
+/* Keel's own hole in every 64-bit PV address space (lib/hv_range.h). */
+#define XEN_KERNEL_HV_START HV_RANGE_START
+#define XEN_KERNEL_HV_END   HV_RANGE_END
 
 /* A string inside the image; s is NULL and len 0 when absent. */
 struct xen_elf_str {

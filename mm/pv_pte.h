@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/hv_range.h"
 #include "mm/frame_table.h"
 
 #define PV_PTES_PER_TABLE 512
@@ -50,13 +51,9 @@
 #define PV_PTE_AVAIL_HIGH 0x7ff0000000000000ULL /* bits 52-62 */
 #define PV_PTE_ADDR_MASK  0x000ffffffffff000ULL /* bits 12-51 */
 
-/*
- * Keel's PML4 slots (0xffff800000000000 - 0xffff87ffffffffff).  Must equal
- * KEEL_FIRST/LAST_PML4_SLOT of arch/layout.h, which generic code cannot
- * include (the host shim has no layout.h): change both together.
- */
-#define PV_KEEL_L4_FIRST 256
-#define PV_KEEL_L4_LAST	 271
+/* Keel's PML4 slots (lib/hv_range.h: 256-271). */
+#define PV_KEEL_L4_FIRST HV_RANGE_FIRST_L4_SLOT
+#define PV_KEEL_L4_LAST	 HV_RANGE_LAST_L4_SLOT
 
 static inline bool pv_pte_present(uint64_t e)
 {

@@ -63,8 +63,11 @@ static void copy_modules(struct boot_info *bi, const struct multiboot_info *mbi)
 	const struct multiboot_mod *mods = maddr_to_virt(mbi->mods_addr);
 
 	for (uint32_t i = 0; i < mbi->mods_count && i < BOOT_MAX_MODULES; i++) {
-		struct boot_module *m = &bi->modules[bi->nr_modules++];
+		struct boot_module *m;
 
+		if (mods[i].mod_end < mods[i].mod_start)
+			continue; /* nonsense from the loader: not a module */
+		m = &bi->modules[bi->nr_modules++];
 		m->start = mods[i].mod_start;
 		m->len = mods[i].mod_end - mods[i].mod_start;
 		if (mods[i].string)
@@ -77,7 +80,8 @@ static void copy_memory_map(struct boot_info *bi, const struct multiboot_info *m
 {
 	uint64_t p = mbi->mmap_addr, end = p + mbi->mmap_length;
 
-	while (p < end && bi->nr_mem_ranges < BOOT_MAX_MEM_RANGES) {
+	while (p + sizeof(struct multiboot_mmap_entry) <= end &&
+	       bi->nr_mem_ranges < BOOT_MAX_MEM_RANGES) {
 		const struct multiboot_mmap_entry *e = maddr_to_virt(p);
 		struct boot_mem_range *r = &bi->mem[bi->nr_mem_ranges++];
 

@@ -181,9 +181,13 @@ static void find_s5(const struct sdt_header *dsdt)
 
 		q += 1 + (*q >> 6); /* PkgLength: extra bytes in bits 7:6 */
 		q++;                /* NumElements */
+		if (q >= end)
+			return;
 		uint8_t v[2];
 
 		for (int i = 0; i < 2; i++) {
+			if (q + 2 > end)
+				return;
 			if (*q == 0x0a) /* BytePrefix */
 				q++;
 			else if (*q > 1 && *q != 0xff)

@@ -34,7 +34,6 @@ extern uint64_t boot_pml4[];
 struct percpu bsp_percpu;
 struct percpu *percpu_of[MAX_CPUS];
 unsigned int nr_cpus_online = 1;
-unsigned int nr_cpus_possible = 1;
 
 static uint64_t trampoline_maddr;
 static volatile bool stop_requested;
@@ -152,13 +151,20 @@ static void init_other_cpus(uint32_t my_id)
 	udelay(10000);
 }
 
+static void call_function_interrupt(struct trap_frame *f)
+{
+	apic_eoi();
+	call_fn(call_arg);
+	__atomic_sub_fetch(&call_pending, 1, __ATOMIC_SEQ_CST);
+}
+
 unsigned int smp_boot_cpus(void)
 {
 	uint32_t my_id = apic_read_id();
 	unsigned int next = 1;
 
 	bsp_percpu.apic_id = my_id;
-	nr_cpus_possible = acpi.nr_cpus ? acpi.nr_cpus : 1;
+	set_irq_handler(VECTOR_IPI_CALL, call_function_interrupt);
 	if (acpi.nr_cpus_ignored)
 		printk(KLOG_WARNING "SMP: %u CPUs in the MADT ignored (disabled or over %u)\n",
 		       acpi.nr_cpus_ignored, MAX_CPUS);
@@ -199,20 +205,11 @@ unsigned int smp_boot_cpus(void)
 	return nr_cpus_online;
 }
 
-static void call_function_interrupt(struct trap_frame *f)
-{
-	apic_eoi();
-	call_fn(call_arg);
-	this_cpu()->ipi_count++;
-	__atomic_sub_fetch(&call_pending, 1, __ATOMIC_SEQ_CST);
-}
-
 void smp_call_function(void (*fn)(void *), void *arg)
 {
 	unsigned int me = smp_processor_id();
 
 	spin_lock(&call_lock);
-	set_irq_handler(VECTOR_IPI_CALL, call_function_interrupt);
 	call_fn = fn;
 	call_arg = arg;
 	call_pending = nr_cpus_online - 1;

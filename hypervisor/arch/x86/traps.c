@@ -46,7 +46,7 @@ static irq_handler_t irq_handlers[256];
 static const char *const trap_names[32] = {
 	[TRAP_DE] = "#DE", [TRAP_DB] = "#DB", [TRAP_NMI] = "NMI", [TRAP_BP] = "#BP",
 	[TRAP_OF] = "#OF", [TRAP_BR] = "#BR", [TRAP_UD] = "#UD", [TRAP_NM] = "#NM",
-	[TRAP_DF] = "#DF", [9] = "#MF(9)",    [TRAP_TS] = "#TS", [TRAP_NP] = "#NP",
+	[TRAP_DF] = "#DF", [9] = "#CSO",    [TRAP_TS] = "#TS", [TRAP_NP] = "#NP",
 	[TRAP_SS] = "#SS", [TRAP_GP] = "#GP", [TRAP_PF] = "#PF", [TRAP_MF] = "#MF",
 	[TRAP_AC] = "#AC", [TRAP_MC] = "#MC", [TRAP_XM] = "#XM", [TRAP_VE] = "#VE",
 	[TRAP_CP] = "#CP",

@@ -19,10 +19,13 @@
 #ifndef ARCH_LAYOUT_H
 #define ARCH_LAYOUT_H
 
-#define KEEL_VIRT_START 0xffff800000000000UL
-#define KEEL_VIRT_END 0xffff880000000000UL
-#define KEEL_FIRST_PML4_SLOT 256
-#define KEEL_LAST_PML4_SLOT 271
+#include "lib/hv_range.h"
+
+/* Xen's reserved range (lib/hv_range.h), which Keel lives in. */
+#define KEEL_VIRT_START HV_RANGE_START
+#define KEEL_VIRT_END HV_RANGE_END
+#define KEEL_FIRST_PML4_SLOT HV_RANGE_FIRST_L4_SLOT
+#define KEEL_LAST_PML4_SLOT HV_RANGE_LAST_L4_SLOT
 
 #define RO_MPT_VIRT_START 0xffff800000000000UL
 #define RO_MPT_VIRT_END 0xffff808000000000UL

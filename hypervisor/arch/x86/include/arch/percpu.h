@@ -56,8 +56,6 @@ struct percpu {
 	spinlock_t timer_lock;
 	struct timer_queue timers;
 	uint64_t armed_deadline_ns; /* what the LAPIC timer is set for */
-	volatile uint64_t ipi_count;
-	volatile uint64_t timer_irqs;
 };
 
 struct cpu_info {
@@ -67,7 +65,6 @@ struct cpu_info {
 
 extern struct percpu *percpu_of[MAX_CPUS];
 extern unsigned int nr_cpus_online;
-extern unsigned int nr_cpus_possible;
 
 static inline struct cpu_info *get_cpu_info(void)
 {
