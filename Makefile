@@ -62,9 +62,9 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T hypervisor/hypervisor.lds
 
 # Generic code: compiled into the hypervisor and into host unit tests.
-GENERIC_SRCS := $(wildcard lib/*.c mm/*.c hypervisor/common/*.c)
+GENERIC_SRCS := $(wildcard lib/*.c mm/*.c hypervisor/common/*.c hypercalls/*.c)
 # Code that only makes sense on the machine.
-HV_ONLY_SRCS := $(wildcard hypervisor/*.c hypervisor/boot/*.c hypervisor/arch/x86/*.c)
+HV_ONLY_SRCS := $(wildcard hypervisor/*.c hypervisor/boot/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/pv/*.c)
 HV_ASM_SRCS  := $(wildcard hypervisor/arch/x86/*.asm hypervisor/arch/x86/boot/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(GENERIC_SRCS) $(HV_ONLY_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASM_SRCS))
@@ -125,7 +125,7 @@ $(HOST_EFI_TESTS): HOST_EXTRA_CFLAGS := -isystem /usr/include/efi -isystem /usr/
 $(HOST_EFI_TESTS): HOST_EXTRA_SRCS := $(HOST_EFI_SRCS)
 $(HOST_EFI_TESTS): $(HOST_EFI_SRCS) $(wildcard hypervisor/boot/efi/*.h) hypervisor/boot/boot_info.h
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_GENERIC) $(HOST_SHIM) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_GENERIC) $(HOST_SHIM) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_GENERIC) $(HOST_SHIM) -lcmocka
 

@@ -194,6 +194,8 @@ static int vcpus_create(struct domain *d, unsigned int max_vcpus)
 		v->id = i;
 		v->domain = d;
 		v->state = VCPU_OFFLINE;
+		v->mm.guest_table = INVALID_MFN;
+		v->mm.guest_table_user = INVALID_MFN;
 		if (i < XEN_LEGACY_MAX_VCPUS) {
 			v->vcpu_info = &d->shared_info->vcpu_info[i];
 			v->vcpu_info->evtchn_upcall_mask = 1; /* events masked at start of day */

@@ -30,6 +30,8 @@
 
 #include <xen/xen.h>
 
+#include "mm/pv_vcpu_mm.h"
+
 struct domain;
 
 enum vcpu_state {
@@ -53,6 +55,7 @@ struct vcpu {
 	 * with VCPUOP_register_vcpu_info (issue 4 adds that hypercall).
 	 */
 	struct vcpu_info *vcpu_info;
+	struct pv_vcpu_mm mm; /* its page tables (mm/pv_vcpu_mm.h) */
 	void *arch; /* arch context (registers, CR3, ...): hooks only */
 };
 

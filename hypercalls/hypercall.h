@@ -1,0 +1,41 @@
+/*
+ * hypercalls/hypercall.h - what every hypercall handler may use from the
+ * layer below: continuations and preemption checks.
+ *
+ * Handlers are plain C, generic (they also build into host unit tests),
+ * and take the calling vCPU explicitly.  Guest memory is reached only
+ * through arch/guest_access.h (copy_from_guest / copy_to_guest).
+ *
+ * Continuations (Xen's model): a long operation checks
+ * hypercall_preempt_check() between items; when it is true the handler
+ * records how far it got, calls hypercall_create_continuation() with the
+ * arguments the rest of the work needs, and returns what that returned.
+ * The arch layer then re-issues the same hypercall with those arguments
+ * the next time the vCPU runs (on x86: rip moved back over the syscall,
+ * argument registers rewritten), so other vCPUs and interrupts get the CPU
+ * in between.
+ */
+#ifndef HYPERCALLS_HYPERCALL_H
+#define HYPERCALLS_HYPERCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HYPERCALL_MAX_ARGS 6
+
+/*
+ * True when the running hypercall should yield (an interrupt or softirq
+ * is pending).  Implemented by the arch layer (the host shim has a knob).
+ */
+bool hypercall_preempt_check(void);
+
+/*
+ * Arranges for hypercall `op` to be re-issued with nargs arguments args[]
+ * (the rest unchanged) when the vCPU next runs.  Returns the value the
+ * handler must return (the guest never sees it: its registers are
+ * rewritten).  Inside a multicall the entry's arguments are rewritten
+ * instead and the multicall itself is continued.
+ */
+long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t *args);
+
+#endif /* HYPERCALLS_HYPERCALL_H */
