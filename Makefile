@@ -65,7 +65,7 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 GENERIC_SRCS := $(wildcard lib/*.c mm/*.c hypervisor/common/*.c hypercalls/*.c)
 # Code that only makes sense on the machine.
 HV_ONLY_SRCS := $(wildcard hypervisor/*.c hypervisor/boot/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/pv/*.c)
-HV_ASM_SRCS  := $(wildcard hypervisor/arch/x86/*.asm hypervisor/arch/x86/boot/*.asm)
+HV_ASM_SRCS  := $(wildcard hypervisor/arch/x86/*.asm hypervisor/arch/x86/boot/*.asm hypervisor/arch/x86/pv/*.asm)
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(GENERIC_SRCS) $(HV_ONLY_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/hv/%.o,$(HV_ASM_SRCS))
 
@@ -201,12 +201,12 @@ PV_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC) -I. -I$(XEN
 PV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T tests/pv/pv.lds
 PV_KERNELS := $(patsubst tests/pv/kernels/%.c,$(BUILD)/pv/%.elf,$(wildcard tests/pv/kernels/*.c))
-PV_COMMON  := $(BUILD)/pv/head.o $(BUILD)/pv/harness.o $(BUILD)/pv/lib/format.o \
-	$(BUILD)/pv/lib/string.o
+PV_COMMON  := $(BUILD)/pv/head.o $(BUILD)/pv/harness.o $(BUILD)/pv/mm.o $(BUILD)/pv/traps.o \
+	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/lib/format.o $(BUILD)/pv/lib/string.o
 XEN_TIMEOUT ?= 120
 
 .PHONY: pv-kernels test-xen
-.PRECIOUS: $(BUILD)/pv/kernels/%.o $(BUILD)/pv/lib/%.o
+.PRECIOUS: $(BUILD)/pv/%.o $(BUILD)/pv/kernels/%.o $(BUILD)/pv/lib/%.o
 pv-kernels: $(PV_KERNELS)
 
 # After the hello kernel runs on Xen, Keel's domain builder must lay it out
@@ -229,11 +229,11 @@ $(BUILD)/pv/layout_probe: tests/pv/layout_probe.c lib/domain_layout.c lib/elf64.
 $(BUILD)/pv/%.elf: $(BUILD)/pv/kernels/%.o $(PV_COMMON) tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
 
-$(BUILD)/pv/head.o: tests/pv/head.S | $(XEN_INC)/xen
+$(BUILD)/pv/%.o: tests/pv/%.S | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(PV_CFLAGS) -c $< -o $@
 
-$(BUILD)/pv/harness.o: tests/pv/harness.c | $(XEN_INC)/xen
+$(BUILD)/pv/%.o: tests/pv/%.c | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(PV_CFLAGS) -c $< -o $@
 

@@ -19,7 +19,10 @@
 #define HYPERCALLS_HYPERCALL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <xen/xen.h>
 
 #define HYPERCALL_MAX_ARGS 6
 
@@ -37,5 +40,12 @@ bool hypercall_preempt_check(void);
  * instead and the multicall itself is continued.
  */
 long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t *args);
+
+/*
+ * Prints one complete line of guest console output, prefixed "(d<id>) "
+ * (line holds len bytes, no newline).  Arch: the serial console; host
+ * shim: a buffer tests read.
+ */
+void hypercall_console_line(domid_t domid, const char *line, size_t len);
 
 #endif /* HYPERCALLS_HYPERCALL_H */

@@ -9,10 +9,13 @@
 
 #include <stdarg.h>
 
+#include <xen/xen.h>
+
 #include "arch/serial.h"
 #include "arch/spinlock.h"
 #include "lib/errno.h"
 #include "lib/format.h"
+#include "hypercalls/hypercall.h"
 #include "lib/string.h"
 
 int console_loglevel = LOG_INFO;
@@ -105,4 +108,22 @@ void console_force_unlock(void)
 	spin_lock_init(&console_lock);
 	if (!at_line_start)
 		console_write("\n", 1);
+}
+
+/* A guest's console line (hypercalls/console_io.c), whole, with its "(d<id>) " prefix. */
+void hypercall_console_line(domid_t domid, const char *line, size_t len)
+{
+	char prefix[16];
+	int n = format_snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+
+	if (!at_line_start)
+		serial_putc('\n'); /* never glue a guest line to a half-written one */
+	for (int i = 0; i < n; i++)
+		serial_putc(prefix[i]);
+	for (size_t i = 0; i < len; i++)
+		serial_putc(line[i]);
+	serial_putc('\n');
+	at_line_start = true;
+	spin_unlock_irqrestore(&console_lock, flags);
 }

@@ -20,6 +20,8 @@ uint16_t opt_console_port = COM1_PORT;
 uint32_t opt_console_baud;
 char opt_selftest[32];
 uint32_t opt_debug_fail_cpu = UINT32_MAX;
+uint64_t opt_dom0_mem;	   /* bytes; 0: the default (see dom0_build.c) */
+uint64_t opt_dom0_mem_max; /* bytes; 0: no cap */
 
 static uint32_t com_baud[2];
 
@@ -82,7 +84,45 @@ static int parse_loglvl(const char *val)
 	return val ? console_parse_loglevel(val) : -EINVAL;
 }
 
+/*
+ * dom0_mem=[min:SIZE,][max:SIZE,][SIZE] as Xen's: SIZE is the initial
+ * domain's memory, max: caps it (and is the default when SIZE is absent),
+ * min: is accepted and ignored (Keel never shrinks the initial allocation).
+ */
+static int parse_dom0_mem(const char *val)
+{
+	char item[32];
+
+	if (!val || !*val)
+		return -EINVAL;
+	while (*val) {
+		size_t len = 0;
+		uint64_t bytes;
+		const char *num = item;
+
+		while (val[len] && val[len] != ',')
+			len++;
+		if (len == 0 || len >= sizeof(item))
+			return -EINVAL;
+		memcpy(item, val, len);
+		item[len] = '\0';
+		if (!strncmp(item, "min:", 4) || !strncmp(item, "max:", 4))
+			num = item + 4;
+		if (cmdline_parse_size(num, &bytes) || bytes < (4ULL << 20))
+			return -EINVAL;
+		if (!strncmp(item, "max:", 4))
+			opt_dom0_mem_max = bytes;
+		else if (num == item)
+			opt_dom0_mem = bytes;
+		val += len;
+		if (*val == ',')
+			val++;
+	}
+	return 0;
+}
+
 static const struct cmdline_param keel_params[] = {
+	CMDLINE_PARAM_CUSTOM("dom0_mem", parse_dom0_mem),
 	CMDLINE_PARAM_CUSTOM("console", parse_console),
 	CMDLINE_PARAM_CUSTOM("com1", parse_com1),
 	CMDLINE_PARAM_CUSTOM("com2", parse_com2),

@@ -15,6 +15,7 @@ extern char opt_selftest[32];
  * startup IPIs, so it never comes up (UINT32_MAX: none).
  */
 extern uint32_t opt_debug_fail_cpu;
+extern uint64_t opt_dom0_mem, opt_dom0_mem_max;
 
 /* Parses the hypervisor command line (before the console exists). */
 void options_parse(const char *cmdline);

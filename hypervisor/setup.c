@@ -20,7 +20,13 @@
 #include "arch/smp.h"
 #include "arch/time.h"
 #include "arch/traps.h"
+#include "hypercalls/hypercalls.h"
+#include "hypervisor/arch/x86/pv/pv_cpu.h"
+#include "hypervisor/arch/x86/pv/pv_domain.h"
+#include "hypervisor/arch/x86/pv/pv_mm.h"
+#include "hypervisor/arch/x86/pv/pv_sched.h"
 #include "hypervisor/console.h"
+#include "hypervisor/dom0_build.h"
 #include "hypervisor/mm_setup.h"
 #include "hypervisor/options.h"
 #include "hypervisor/selftest.h"
@@ -156,6 +162,10 @@ void start_keel(const struct boot_info *bi)
 	boot_mark("console and CPU tables");
 
 	mm_setup(bi);
+	pv_mm_init();
+	pv_domain_init();
+	pv_cpu_init(&bsp_percpu);
+	xen_version_set_cmdline(bi->cmdline);
 	boot_mark("memory");
 	platform_init(bi);
 	smp_boot_cpus();
@@ -166,8 +176,12 @@ void start_keel(const struct boot_info *bi)
 
 	if (opt_selftest[0])
 		selftest_run(opt_selftest);
-	if (!bi->nr_modules)
+	if (!bi->nr_modules) {
 		printk("no initial domain given (boot module 1): idling\n");
-	for (;;)
-		halt();
+		for (;;)
+			halt();
+	}
+	if (dom0_build(bi))
+		panic("could not set up the initial domain from module 1");
+	pv_enter_guest();
 }

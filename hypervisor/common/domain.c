@@ -481,13 +481,30 @@ int domain_shutdown(struct domain *d, unsigned int reason)
 	} else if (!d->is_shutting_down) {
 		snapshot_runnable(d, was);
 		d->is_shutting_down = true;
-		d->shutdown_code = reason;
+		/* A code declared earlier (SCHEDOP_shutdown_code) wins, as on Xen. */
+		if (d->shutdown_code == DOMAIN_SHUTDOWN_CODE_NONE)
+			d->shutdown_code = reason;
 		notify_runnable(d, was);
 		first = true;
 	}
 	spin_unlock(&d->lock);
 	if (first && domains.hooks.domain_shutdown_notify)
 		domains.hooks.domain_shutdown_notify(d);
+	return rc;
+}
+
+int domain_set_shutdown_code(struct domain *d, unsigned int reason)
+{
+	int rc = 0;
+
+	if (reason > SHUTDOWN_MAX)
+		return -EINVAL;
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_ACTIVE)
+		rc = -ESRCH;
+	else if (d->shutdown_code == DOMAIN_SHUTDOWN_CODE_NONE)
+		d->shutdown_code = reason;
+	spin_unlock(&d->lock);
 	return rc;
 }
 

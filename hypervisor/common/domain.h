@@ -91,6 +91,10 @@ struct domain {
 	unsigned int shutdown_code; /* SHUTDOWN_*, or DOMAIN_SHUTDOWN_CODE_NONE */
 	bool is_crashed;	    /* domain_crash was called */
 
+	/* console_io output not yet ended by a newline (hypercalls/console_io.c). */
+	char console_line[128];
+	unsigned int console_len;
+
 	/* Private to domain.c (domain-list lock). */
 	uint32_t refcnt;
 	struct domain *hash_next;
@@ -189,13 +193,21 @@ int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
 
 /*
- * SCHEDOP_shutdown: records reason (SHUTDOWN_poweroff .. SHUTDOWN_MAX)
+ * SCHEDOP_shutdown: records reason (SHUTDOWN_poweroff .. SHUTDOWN_MAX,
+ * unless SCHEDOP_shutdown_code declared one)
  * and stops every vCPU from running.  Only the first shutdown counts: a
  * later one changes nothing and returns 0, as on Xen.  The
  * domain_shutdown_notify hook runs for the first one.  Returns 0, -EINVAL
  * for an unknown reason, -ESRCH if d is dying.
  */
 int domain_shutdown(struct domain *d, unsigned int reason);
+
+/*
+ * SCHEDOP_shutdown_code: declares the reason the next shutdown will
+ * report (the first declaration sticks; a later domain_shutdown keeps it).
+ * Returns 0, -EINVAL for an unknown reason, -ESRCH if d is dying.
+ */
+int domain_set_shutdown_code(struct domain *d, unsigned int reason);
 
 /*
  * The domain did something it cannot survive: logs a line naming it,

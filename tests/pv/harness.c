@@ -2,8 +2,10 @@
  * tests/pv/harness.c - runs a PV test kernel's TEST()s and reports.
  *
  * Owns: the console output path (pv_printf), the failure count of the
- * running test, and pv_main, the C entry point called by head.S.  Single
- * vCPU, events masked, no locks.
+ * running test, and pv_main, the C entry point called by head.S, which
+ * maps shared_info (mm_init) and installs the default trap table and
+ * callbacks (traps_init) before the first test.  Single vCPU, events
+ * masked, no locks.
  */
 #include "tests/pv/harness.h"
 
@@ -12,6 +14,8 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "tests/pv/hypercall.h"
+#include "tests/pv/mm.h"
+#include "tests/pv/traps.h"
 
 const start_info_t *pv_start_info;
 
@@ -57,6 +61,14 @@ static bool run_one(const struct pv_test *t)
 	return failures_in_test == 0;
 }
 
+void pv_fatal(const char *why)
+{
+	pv_printf("FATAL: %s\n", why);
+	pv_printf("Test result: FAILURE\n");
+	for (;;)
+		hyp_shutdown(SHUTDOWN_crash);
+}
+
 void pv_main(const start_info_t *si);
 
 /** C entry point (from head.S, on our stack); ends the domain. */
@@ -67,6 +79,8 @@ void pv_main(const start_info_t *si)
 	pv_start_info = si;
 	pv_printf("Keel PV test kernel, cmd_line \"%.*s\"\n", (int)sizeof(si->cmd_line),
 		  (const char *)si->cmd_line);
+	mm_init();
+	traps_init();
 	for (const struct pv_test *t = __pv_tests_start; t < __pv_tests_end; t++) {
 		run++;
 		if (!run_one(t))

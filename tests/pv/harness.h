@@ -43,6 +43,9 @@ int pv_printf(const char *fmt, ...) __printf(1, 2);
 /** Records a failure of the running test at @file:@line unless @ok. */
 bool pv_check(bool ok, const char *file, int line, const char *fmt, ...) __printf(4, 5);
 
+/** Prints @why and a FAILURE verdict, then crashes the domain. */
+void pv_fatal(const char *why) __noreturn;
+
 #define EXPECT_TRUE(c) pv_check(!!(c), __FILE__, __LINE__, "expected %s", #c)
 #define EXPECT_EQ(a, b)                                                                            \
 	({                                                                                         \

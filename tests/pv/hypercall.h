@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <xen/xen.h>
+#include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/version.h>
 
@@ -38,10 +39,14 @@ static inline long pv_hypercall5(unsigned int nr, unsigned long a1, unsigned lon
 }
 
 #define pv_hypercall0(nr) pv_hypercall5(nr, 0, 0, 0, 0, 0)
+#define pv_hypercall1(nr, a1) pv_hypercall5(nr, (unsigned long)(a1), 0, 0, 0, 0)
 #define pv_hypercall2(nr, a1, a2)                                                                  \
 	pv_hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2), 0, 0, 0)
 #define pv_hypercall3(nr, a1, a2, a3)                                                              \
 	pv_hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2), (unsigned long)(a3), 0, 0)
+#define pv_hypercall4(nr, a1, a2, a3, a4)                                                          \
+	pv_hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2), (unsigned long)(a3),           \
+		      (unsigned long)(a4), 0)
 
 /** console_io(CONSOLEIO_write): @len bytes of @buf to Xen's console. */
 static inline long hyp_console_write(const char *buf, unsigned long len)
@@ -61,6 +66,44 @@ static inline long hyp_shutdown(unsigned int reason)
 	struct sched_shutdown s = {.reason = reason};
 
 	return pv_hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &s);
+}
+
+/** mmu_update(@reqs, @count, @pdone, @foreigndom). */
+static inline long hyp_mmu_update(const struct mmu_update *reqs, unsigned int count,
+				  unsigned int *pdone, unsigned int foreigndom)
+{
+	return pv_hypercall4(__HYPERVISOR_mmu_update, reqs, count, pdone, foreigndom);
+}
+
+/** mmuext_op(@ops, @count, @pdone, @foreigndom). */
+static inline long hyp_mmuext_op(const struct mmuext_op *ops, unsigned int count,
+				 unsigned int *pdone, unsigned int foreigndom)
+{
+	return pv_hypercall4(__HYPERVISOR_mmuext_op, ops, count, pdone, foreigndom);
+}
+
+/** update_va_mapping(@va, @pte, @flags): the L1 entry mapping @va becomes @pte. */
+static inline long hyp_update_va_mapping(unsigned long va, uint64_t pte, unsigned long flags)
+{
+	return pv_hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
+}
+
+/** memory_op(@cmd, @arg). */
+static inline long hyp_memory_op(unsigned int cmd, void *arg)
+{
+	return pv_hypercall2(__HYPERVISOR_memory_op, cmd, arg);
+}
+
+/** sched_op(@cmd, @arg). */
+static inline long hyp_sched_op(int cmd, void *arg)
+{
+	return pv_hypercall2(__HYPERVISOR_sched_op, cmd, arg);
+}
+
+/** vm_assist(@cmd, @type). */
+static inline long hyp_vm_assist(unsigned int cmd, unsigned int type)
+{
+	return pv_hypercall2(__HYPERVISOR_vm_assist, cmd, type);
 }
 
 #endif /* TESTS_PV_HYPERCALL_H */

@@ -6,11 +6,16 @@
 ; trap_dispatch(frame) in traps.c.
 
 extern trap_dispatch
+extern pv_return_to_guest
 extern cpu_has_smap
 global idt_stub_table
 
 ; Vectors where the CPU pushes an error code.
 %define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+%define FRAME_SIZE    (21 * 8)
+%define CPU_INFO_SIZE 16
+%define STACK_SIZE    0x8000
 
 section .text
 align 16
@@ -50,6 +55,16 @@ trap_common:
 	mov rbp, rsp
 	call trap_dispatch
 	add rsp, 24
+	; A frame from guest context at the top of the stack (not an IST frame)
+	; leaves through the guest exit path: scheduling and event upcalls.
+	test byte [rsp + 17 * 8], 3         ; saved CS.RPL
+	jz .to_keel
+	mov rax, rsp
+	or rax, STACK_SIZE - 1
+	lea rax, [rax + 1 - CPU_INFO_SIZE - FRAME_SIZE]
+	cmp rax, rsp
+	je pv_return_to_guest
+.to_keel:
 	pop r15
 	pop r14
 	pop r13

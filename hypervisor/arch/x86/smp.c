@@ -9,6 +9,9 @@
  */
 #include "arch/smp.h"
 
+#include "hypervisor/arch/x86/pv/pv_cpu.h"
+#include "hypervisor/arch/x86/pv/pv_sched.h"
+
 #include "arch/acpi.h"
 #include "arch/apic.h"
 #include "arch/cpu.h"
@@ -82,10 +85,10 @@ void ap_entry(void)
 	apic_setup_local();
 	timer_init_local();
 	__atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
+	pv_cpu_init(p);
 	p->state = CPU_ONLINE;
-	local_irq_enable();
-	for (;;)
-		halt();
+	/* Idle in the guest exit path: this CPU runs whatever vCPUs are placed on it. */
+	pv_enter_guest();
 }
 
 static struct percpu *percpu_alloc(unsigned int cpu, uint32_t apic_id)

@@ -17,6 +17,7 @@
 #include "arch/smp.h"
 #include "hypervisor/console.h"
 #include "hypervisor/symbols.h"
+#include "hypervisor/arch/x86/pv/pv_traps.h"
 #include "lib/printk.h"
 
 struct idt_gate {
@@ -30,6 +31,7 @@ struct idt_gate {
 } __packed;
 
 #define GATE_INTERRUPT_DPL0 0x8e
+#define GATE_INTERRUPT_DPL3 0xee
 
 /* An exception-table entry: a faulting instruction and where to resume. */
 struct ex_entry {
@@ -72,6 +74,10 @@ void idt_init(void)
 	idt[TRAP_DF].ist = IST_DF;
 	idt[TRAP_NMI].ist = IST_NMI;
 	idt[TRAP_MC].ist = IST_MC;
+	/* What a PV guest may raise itself with int3, into and int 0x82 (hypercall). */
+	idt[TRAP_BP].type_attr = GATE_INTERRUPT_DPL3;
+	idt[TRAP_OF].type_attr = GATE_INTERRUPT_DPL3;
+	idt[PV_HYPERCALL_VECTOR].type_attr = GATE_INTERRUPT_DPL3;
 }
 
 void idt_load(void)
@@ -172,6 +178,18 @@ void fatal_trap(const struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	bool from_guest = f->cs & 3;
+
+	if (from_guest && f->vector == PV_HYPERCALL_VECTOR) {
+		local_irq_enable(); /* as the syscall path: hypercalls run with interrupts on */
+		pv_guest_int82(f);
+		return;
+	}
+	if (from_guest && f->vector < VECTOR_FIRST_IRQ && f->vector != TRAP_NMI &&
+	    f->vector != TRAP_MC) {
+		pv_guest_exception(f);
+		return;
+	}
 	if (f->vector >= VECTOR_FIRST_IRQ) {
 		if (irq_handlers[f->vector]) {
 			irq_handlers[f->vector](f);

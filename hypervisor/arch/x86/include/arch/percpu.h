@@ -19,6 +19,8 @@
 #include "hypervisor/common/timer_queue.h"
 #include "lib/types.h"
 
+struct vcpu;
+
 #define MAX_CPUS 64
 #define STACK_ORDER 3
 #define STACK_SIZE (PAGE_SIZE << STACK_ORDER)
@@ -56,6 +58,16 @@ struct percpu {
 	spinlock_t timer_lock;
 	struct timer_queue timers;
 	uint64_t armed_deadline_ns; /* what the LAPIC timer is set for */
+	/*
+	 * PV guests (hypervisor/arch/x86/pv/): the vCPU whose registers are in
+	 * this CPU's guest frame (NULL: idle), the run queue of vCPUs placed
+	 * on this CPU (a ring through pv_vcpu.rq_next, under rq_lock), and a
+	 * request to pick again before returning to a guest.
+	 */
+	struct vcpu *curr_vcpu;
+	spinlock_t rq_lock;
+	struct vcpu *rq_head;
+	volatile bool need_resched;
 };
 
 struct cpu_info {

@@ -1,0 +1,91 @@
+/*
+ * hypercalls/console_io.c - HYPERVISOR_console_io: a guest writes to (and
+ * the control domain reads from) Keel's console.
+ *
+ * Output is cut into lines per domain, each printed whole with the
+ * domain's "(d<id>) " prefix so lines of different domains and of Keel
+ * never interleave mid-line.  Xen release builds refuse console writes
+ * from unprivileged domains; Keel lets every domain write (as Xen's debug
+ * builds do), which is what students running domUs want to see.
+ * Reading needs the console input path of the control domain (a later
+ * issue): until then CONSOLEIO_read returns 0 characters.
+ */
+#include "hypercalls/hypercalls.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
+#include "arch/guest_access.h"
+#include "hypercalls/hypercall.h"
+#include "hypervisor/common/domain.h"
+#include "lib/errno.h"
+
+/* Bytes copied from the guest per step; also the preemption granularity. */
+#define CONSOLE_CHUNK 128
+
+static void flush_line(struct domain *d)
+{
+	hypercall_console_line(d->domid, d->console_line, d->console_len);
+	d->console_len = 0;
+}
+
+static void put_chars(struct domain *d, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\n') {
+			flush_line(d);
+			continue;
+		}
+		if (c == '\r' || c == '\0')
+			continue;
+		if ((unsigned char)c < ' ' && c != '\t')
+			c = '?'; /* no terminal escapes from guests */
+		d->console_line[d->console_len++] = c;
+		if (d->console_len == sizeof(d->console_line))
+			flush_line(d);
+	}
+}
+
+static long console_write(struct vcpu *v, unsigned int count, uint64_t buffer)
+{
+	struct domain *d = v->domain;
+	char chunk[CONSOLE_CHUNK];
+
+	while (count) {
+		unsigned int n = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
+
+		if (copy_from_guest(chunk, buffer, n))
+			return -EFAULT;
+		spin_lock(&d->lock);
+		put_chars(d, chunk, n);
+		spin_unlock(&d->lock);
+		buffer += n;
+		count -= n;
+		if (count && hypercall_preempt_check()) {
+			uint64_t args[3] = { CONSOLEIO_write, count, buffer };
+
+			return hypercall_create_continuation(__HYPERVISOR_console_io, 3, args);
+		}
+	}
+	return 0;
+}
+
+long do_console_io(struct vcpu *v, unsigned int cmd, unsigned int count, uint64_t buffer)
+{
+	switch (cmd) {
+	case CONSOLEIO_write:
+		return console_write(v, count, buffer);
+	case CONSOLEIO_read:
+		if (!v->domain->is_privileged)
+			return -EPERM;
+		if (count && !guest_range_ok(buffer, count))
+			return -EFAULT;
+		return 0; /* no console input path yet: nothing to read */
+	default:
+		return -ENOSYS;
+	}
+}

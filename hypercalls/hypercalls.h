@@ -1,0 +1,28 @@
+/*
+ * hypercalls/hypercalls.h - the generic hypercall handlers (one file of
+ * this folder each).  Every handler takes the calling vCPU first, then
+ * the guest's arguments as Xen's public headers define them, and returns
+ * what the guest sees in RAX: >= 0, or a negative Xen errno.
+ */
+#ifndef HYPERCALLS_HYPERCALLS_H
+#define HYPERCALLS_HYPERCALLS_H
+
+#include <stdint.h>
+
+struct vcpu;
+struct domain;
+
+/* console_io.c */
+long do_console_io(struct vcpu *v, unsigned int cmd, unsigned int count, uint64_t buffer);
+
+/* xen_version.c */
+long do_xen_version(struct vcpu *v, int cmd, uint64_t arg);
+/* The XENFEAT_* bits of submap `submap` that Keel gives domain d. */
+uint32_t xen_version_features(const struct domain *d, unsigned int submap);
+/* What XENVER_commandline reports (Keel's own command line); kept, not copied. */
+void xen_version_set_cmdline(const char *cmdline);
+
+/* sched_op.c */
+long do_sched_op(struct vcpu *v, int cmd, uint64_t arg);
+
+#endif

@@ -1,0 +1,287 @@
+/*
+ * hypervisor/arch/x86/pv/pv_callbacks.c - the hypercalls with which a PV
+ * guest kernel describes itself to Keel: its trap table, its event,
+ * failsafe and syscall callbacks, its kernel stack, segment bases, the
+ * virtual CR0.TS, debug registers, vm_assist and the virtual IOPL.
+ */
+#include "hypervisor/arch/x86/pv/pv_hypercall.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/callback.h>
+#include <xen/physdev.h>
+#include <xen/xen.h>
+
+#include "arch/cpu.h"
+#include "arch/guest_access.h"
+#include "hypercalls/hypercall.h"
+#include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_vcpu.h"
+#include "lib/errno.h"
+#include "lib/hv_range.h"
+#include "lib/string.h"
+
+/* Trap-table entries copied between preemption checks. */
+#define TRAPS_PER_CHECK 32
+
+long do_set_trap_table(struct vcpu *v, uint64_t traps)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+
+	if (!traps) {
+		memset(pv->trap_table, 0, sizeof(pv->trap_table));
+		return 0;
+	}
+	for (unsigned int i = 0;; i++) {
+		struct trap_info ti;
+
+		if (i && i % TRAPS_PER_CHECK == 0 && hypercall_preempt_check())
+			return hypercall_create_continuation(__HYPERVISOR_set_trap_table, 1,
+							     &traps);
+		if (copy_from_guest(&ti, traps, sizeof(ti)))
+			return -EFAULT;
+		if (!ti.address)
+			return 0;
+		if (!is_canonical(ti.address))
+			return -EINVAL;
+		pv->trap_table[ti.vector] = ti;
+		traps += sizeof(ti);
+	}
+}
+
+static long register_callback(struct vcpu *v, const struct callback_register *reg)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+	struct pv_callback cb = { reg->address, reg->flags & CALLBACKF_mask_events };
+
+	if (!is_canonical(reg->address))
+		return -EINVAL;
+	switch (reg->type) {
+	case CALLBACKTYPE_event:
+		pv->event_cb = cb;
+		return 0;
+	case CALLBACKTYPE_failsafe:
+		pv->failsafe_cb = cb;
+		return 0;
+	case CALLBACKTYPE_syscall:
+		pv->syscall_cb = cb;
+		return 0;
+	case CALLBACKTYPE_syscall32:
+		pv->syscall32_cb = cb;
+		return 0;
+	case CALLBACKTYPE_sysenter:
+		pv->sysenter_cb = cb;
+		return 0;
+	case CALLBACKTYPE_nmi:
+		pv->nmi_cb = cb;
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_set_callbacks(struct vcpu *v, uint64_t event, uint64_t failsafe, uint64_t syscall)
+{
+	const struct callback_register regs[] = {
+		{ .type = CALLBACKTYPE_event, .address = event },
+		{ .type = CALLBACKTYPE_failsafe, .address = failsafe },
+		{ .type = CALLBACKTYPE_syscall, .address = syscall },
+	};
+
+	for (unsigned int i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		long rc = register_callback(v, &regs[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+long do_callback_op(struct vcpu *v, int cmd, uint64_t arg)
+{
+	switch (cmd) {
+	case CALLBACKOP_register: {
+		struct callback_register reg;
+
+		if (copy_from_guest(&reg, arg, sizeof(reg)))
+			return -EFAULT;
+		return register_callback(v, &reg);
+	}
+	case CALLBACKOP_unregister: {
+		struct callback_unregister unreg;
+
+		if (copy_from_guest(&unreg, arg, sizeof(unreg)))
+			return -EFAULT;
+		if (unreg.type != CALLBACKTYPE_nmi)
+			return -EINVAL; /* only the NMI callback may be withdrawn (Xen's rule) */
+		pv_vcpu(v)->nmi_cb = (struct pv_callback){ 0, false };
+		return 0;
+	}
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_stack_switch(struct vcpu *v, uint64_t ss, uint64_t esp)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+
+	pv->kernel_ss = (uint16_t)(ss | 3);
+	pv->kernel_sp = esp;
+	return 0;
+}
+
+/* Loads the user %gs selector (in user GS context); false if the selector faults. */
+static bool load_user_gs(uint16_t sel)
+{
+	bool ok = true;
+
+	__asm__ volatile("swapgs\n\t"
+			 "1: mov %w1, %%gs\n\t"
+			 "jmp 3f\n\t"
+			 "2: xor %k1, %k1\n\t"
+			 "mov %w1, %%gs\n\t"
+			 "movb $0, %0\n\t"
+			 "3: swapgs\n\t"
+			 ".pushsection .ex_table, \"a\"\n\t"
+			 ".balign 8\n\t"
+			 ".quad 1b, 2b\n\t"
+			 ".popsection"
+			 : "+qm"(ok), "+r"(sel)
+			 :
+			 : "memory");
+	return ok;
+}
+
+long do_set_segment_base(struct vcpu *v, unsigned int which, uint64_t base)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+
+	switch (which) {
+	case SEGBASE_FS:
+		if (!is_canonical(base))
+			return -EINVAL;
+		wrmsr(MSR_FS_BASE, base);
+		pv->fs_base = base;
+		return 0;
+	case SEGBASE_GS_USER: /* only callable in kernel mode: the user base is the shadow one */
+		if (!is_canonical(base))
+			return -EINVAL;
+		wrmsr(MSR_KERNEL_GS_BASE, base);
+		pv->gs_base_user = base;
+		return 0;
+	case SEGBASE_GS_KERNEL:
+		if (!is_canonical(base))
+			return -EINVAL;
+		wrmsr(MSR_GS_BASE, base);
+		pv->gs_base_kernel = base;
+		return 0;
+	case SEGBASE_GS_USER_SEL:
+		if (!load_user_gs((uint16_t)base))
+			return -EFAULT;
+		pv->gs_sel = (uint16_t)base;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_fpu_taskswitch(struct vcpu *v, int set)
+{
+	pv_vcpu(v)->cr0_ts = set ? 1 : 0;
+	if (set)
+		write_cr0(read_cr0() | CR0_TS);
+	else
+		__asm__ volatile("clts");
+	return 0;
+}
+
+/* vm_assist types a 64-bit PV guest may switch (xen.h VMASST_TYPE_*). */
+#define VM_ASSIST_VALID                                                                            \
+	((1UL << VMASST_TYPE_4gb_segments) | (1UL << VMASST_TYPE_4gb_segments_notify) |            \
+	 (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_pae_extended_cr3) |        \
+	 (1UL << VMASST_TYPE_architectural_iopl) | (1UL << VMASST_TYPE_runstate_update_flag) |     \
+	 (1UL << VMASST_TYPE_m2p_strict))
+
+long do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+
+	if (type >= 64 || !(VM_ASSIST_VALID & (1UL << type)))
+		return -EINVAL;
+	switch (cmd) {
+	case VMASST_CMD_enable:
+		pv->vm_assist |= 1UL << type;
+		return 0;
+	case VMASST_CMD_disable:
+		pv->vm_assist &= ~(1UL << type);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* DR7 bits a guest may set: L0-3/G0-3, LE/GE, the R/W and LEN fields (and reserved bit 10 reads as 1). */
+#define DR7_GUEST_MASK 0xffff03ffUL
+#define DR7_GD	       (1UL << 13)
+#define DR6_FIXED      0xffff0ff0UL
+
+/*
+ * The values are kept and read back; they are not loaded into the real
+ * debug registers yet (a breakpoint on a guest address would also fire
+ * inside Keel's copies from that guest).
+ */
+long do_set_debugreg(struct vcpu *v, int reg, uint64_t value)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+
+	switch (reg) {
+	case 0: case 1: case 2: case 3:
+		/* A breakpoint may not watch Keel's range. */
+		if (!is_canonical(value) || (value >= HV_RANGE_START && value < HV_RANGE_END))
+			return -EPERM;
+		pv->dr[reg] = value;
+		return 0;
+	case 6:
+		if (value >> 32)
+			return -EPERM;
+		pv->dr[6] = (value & ~DR6_FIXED) | DR6_FIXED;
+		return 0;
+	case 7:
+		if ((value >> 32) || (value & DR7_GD) || (value & ~DR7_GUEST_MASK & ~0x400UL))
+			return -EPERM;
+		pv->dr[7] = value | 0x400;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_get_debugreg(struct vcpu *v, int reg)
+{
+	switch (reg) {
+	case 0: case 1: case 2: case 3: case 6: case 7:
+		return (long)pv_vcpu(v)->dr[reg];
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_physdev_op(struct vcpu *v, int cmd, uint64_t arg)
+{
+	switch (cmd) {
+	case PHYSDEVOP_set_iopl: {
+		struct physdev_set_iopl s;
+
+		if (copy_from_guest(&s, arg, sizeof(s)))
+			return -EFAULT;
+		if (s.iopl > 3)
+			return -EINVAL;
+		pv_vcpu(v)->iopl = s.iopl;
+		return 0;
+	}
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,125 @@
+/*
+ * hypervisor/arch/x86/pv/pv_domain.c - the machine's side of domains and
+ * vCPUs: the hooks of hypervisor/common/domain.h, the scheduler interface
+ * of sched/sched.h, and what happens when the initial domain stops.
+ */
+#include "hypervisor/arch/x86/pv/pv_domain.h"
+
+#include <stdint.h>
+
+#include <xen/xen.h>
+#include <xen/sched.h>
+
+#include "hypervisor/arch/x86/pv/pv_sched.h"
+#include "hypervisor/arch/x86/pv/pv_vcpu.h"
+#include "hypervisor/common/domain.h"
+#include "hypervisor/shutdown.h"
+#include "lib/errno.h"
+#include "lib/printk.h"
+#include "mm/heap.h"
+#include "mm/mmu_lock.h"
+#include "mm/pv_vcpu_mm.h"
+#include "sched/sched.h"
+
+static int pv_vcpu_arch_init(struct vcpu *v)
+{
+	struct pv_vcpu *pv = heap_zalloc(sizeof(*pv));
+
+	if (!pv)
+		return -ENOMEM;
+	pv->kernel_mode = true;
+	pv->dr[6] = 0xffff0ff0;
+	pv->dr[7] = 0x400;
+	v->arch = pv;
+	pv_rq_add(v, v->id % nr_cpus_online);
+	return 0;
+}
+
+static void pv_vcpu_arch_release(struct vcpu *v)
+{
+	pv_vcpu_mm_release(v);
+}
+
+static void pv_vcpu_arch_free(struct vcpu *v)
+{
+	pv_rq_remove(v);
+	heap_free(v->arch);
+	v->arch = NULL;
+}
+
+static void pv_vcpu_runnable_changed(struct vcpu *v, bool runnable)
+{
+	(void)runnable;
+	pv_sched_kick(v);
+}
+
+static const char *const shutdown_names[] = {
+	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+	[SHUTDOWN_suspend] = "suspend",	  [SHUTDOWN_crash] = "crash",
+	[SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+static void pv_domain_shutdown_notify(struct domain *d)
+{
+	unsigned int code = d->shutdown_code;
+	const char *name = code < sizeof(shutdown_names) / sizeof(shutdown_names[0])
+				   ? shutdown_names[code]
+				   : "unknown";
+
+	printk("domain %u shut down: %s (code %u)\n", d->domid, name, code);
+	if (d->domid != 0)
+		return;
+	/* The initial domain is the machine's owner: its end is the machine's. */
+	switch (code) {
+	case SHUTDOWN_poweroff:
+		printk("initial domain powered off: powering off the machine\n");
+		machine_power_off(KEEL_EXIT_SUCCESS);
+	case SHUTDOWN_reboot:
+		printk("initial domain rebooted: %s\n",
+		       opt_noreboot ? "noreboot given, powering off" : "rebooting the machine");
+		if (opt_noreboot)
+			machine_power_off(KEEL_EXIT_SUCCESS);
+		machine_restart();
+	default:
+		printk("initial domain %s: %s\n", d->is_crashed ? "crashed" : "stopped",
+		       opt_noreboot ? "noreboot given, powering off" : "rebooting the machine");
+		if (opt_noreboot)
+			machine_power_off(KEEL_EXIT_FAILURE);
+		machine_restart();
+	}
+}
+
+static void pv_mmu_lock(void)
+{
+	mmu_lock();
+}
+
+static void pv_mmu_unlock(void)
+{
+	mmu_unlock();
+}
+
+void pv_domain_init(void)
+{
+	static const struct domain_hooks hooks = {
+		.vcpu_arch_init = pv_vcpu_arch_init,
+		.vcpu_arch_release = pv_vcpu_arch_release,
+		.vcpu_arch_free = pv_vcpu_arch_free,
+		.vcpu_runnable_changed = pv_vcpu_runnable_changed,
+		.domain_shutdown_notify = pv_domain_shutdown_notify,
+		.mmu_lock = pv_mmu_lock,
+		.mmu_unlock = pv_mmu_unlock,
+	};
+
+	domain_init(&hooks);
+}
+
+void sched_yield(struct vcpu *v)
+{
+	pv_sched_kick(v);
+}
+
+void sched_kick(struct vcpu *v)
+{
+	pv_sched_kick(v);
+}

@@ -1,0 +1,97 @@
+/*
+ * hypervisor/arch/x86/pv/pv_mm.c - the machine's side of the PV MMU:
+ * the page-type configuration (machine address width, NX), Keel's L4
+ * slots in every guest L4, and the read-only M2P table every guest sees
+ * at MACH2PHYS_VIRT_START.
+ *
+ * Keel's slots: a validated guest L4 gets a copy of the idle page table's
+ * entries for slots 256-271 (Keel's image, the direct map, the stubs, the
+ * M2P), so Keel keeps running on the guest's CR3 after a trap.  All of
+ * them are supervisor-only except the M2P's slot, which is user-readable
+ * (the guest kernel runs in ring 3) and read-only.  The slots' lower
+ * tables are shared, so a mapping Keel adds later under an existing slot
+ * appears in every guest at once; every slot is created at boot.
+ */
+#include "hypervisor/arch/x86/pv/pv_mm.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
+#include "arch/cpu.h"
+#include "arch/cpufeature.h"
+#include "arch/mm.h"
+#include "arch/paging.h"
+#include "lib/hv_range.h"
+#include "lib/printk.h"
+#include "mm/buddy.h"
+#include "mm/frame_table.h"
+#include "mm/m2p.h"
+#include "mm/page_type.h"
+
+static void install_keel_slots(uint64_t *l4, domid_t domid)
+{
+	const uint64_t *idle = maddr_to_virt(idle_pml4_maddr);
+
+	(void)domid;
+	for (unsigned int s = HV_RANGE_FIRST_L4_SLOT; s <= HV_RANGE_LAST_L4_SLOT; s++)
+		l4[s] = idle[s];
+}
+
+static void flush_after_retype(struct page_info *pg)
+{
+	(void)pg;
+	/* One guest vCPU per CPU so far: the local flush covers every stale entry. */
+	write_cr3(read_cr3());
+}
+
+static unsigned int machine_address_bits(void)
+{
+	if (cpuid(0x80000000).eax >= 0x80000008)
+		return cpuid(0x80000008).eax & 0xff;
+	return 36;
+}
+
+/* Allocates the M2P table and maps it read-only for guests at MACH2PHYS_VIRT_START. */
+static void m2p_setup(void)
+{
+	uint64_t nr_frames = frame_table_nr_frames();
+	uint64_t bytes = m2p_bytes(nr_frames), pages = (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned int order = 0;
+	mfn_t base;
+
+	while ((1ULL << order) < pages)
+		order++;
+	if (bytes > MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START)
+		panic("M2P of %lu frames does not fit its virtual range", nr_frames);
+	base = alloc_frames(order);
+	if (!mfn_valid_raw(base))
+		panic("no memory for the M2P table (%lu KiB)", bytes >> 10);
+	if (m2p_init(arch_mfn_to_virt(base), nr_frames))
+		panic("m2p_init failed");
+	for (uint64_t i = 0; i < pages; i++)
+		paging_map_page(MACH2PHYS_VIRT_START + i * PAGE_SIZE,
+				(mfn_x(base) + i) << PAGE_SHIFT,
+				PTE_U | (cpu_features.nx ? PTE_NX : 0));
+	printk(KLOG_INFO "M2P: %lu KiB for %lu frames at %#lx (read-only for guests)\n",
+	       bytes >> 10, nr_frames, (uint64_t)MACH2PHYS_VIRT_START);
+}
+
+void pv_mm_init(void)
+{
+	struct page_type_config cfg = {
+		.maxphysaddr = machine_address_bits(),
+		.nx = cpu_features.nx,
+		.hooks = {
+			.l4_install_keel_slots = install_keel_slots,
+			.writable_retyped = flush_after_retype,
+		},
+	};
+
+	if (cfg.maxphysaddr < 32 || cfg.maxphysaddr > 52)
+		cfg.maxphysaddr = 36;
+	if (page_type_init(&cfg))
+		panic("page_type_init refused %u address bits", cfg.maxphysaddr);
+	m2p_setup();
+}

@@ -1,0 +1,184 @@
+/*
+ * hypervisor/arch/x86/pv/pv_schedule.c - per-CPU run queues, the context
+ * switch, and the work done on every return to a guest.
+ *
+ * Scheduling here is deliberately minimal (round robin among the vCPUs
+ * placed on a CPU, rescheduling only when the running one stops being
+ * runnable or asks to yield); the scheduler interface of sched/ and the
+ * credit scheduler replace the choice of the next vCPU, not the switch.
+ *
+ * Locks: the run queue of a CPU is under its rq_lock (taken with
+ * interrupts off).  curr_vcpu and the guest frame are only touched by
+ * their own CPU, with interrupts off.
+ */
+#include "hypervisor/arch/x86/pv/pv_sched.h"
+
+#include "arch/cpu.h"
+#include "arch/paging.h"
+#include "arch/smp.h"
+#include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_vcpu.h"
+#include "hypervisor/common/domain.h"
+#include "lib/printk.h"
+
+void pv_rq_add(struct vcpu *v, unsigned int cpu)
+{
+	struct percpu *p = percpu_of[cpu];
+	struct pv_vcpu *pv = pv_vcpu(v);
+	unsigned long flags = spin_lock_irqsave(&p->rq_lock);
+
+	pv->processor = cpu;
+	if (!p->rq_head) {
+		pv->rq_next = v;
+		p->rq_head = v;
+	} else {
+		pv->rq_next = pv_vcpu(p->rq_head)->rq_next;
+		pv_vcpu(p->rq_head)->rq_next = v;
+	}
+	spin_unlock_irqrestore(&p->rq_lock, flags);
+}
+
+void pv_rq_remove(struct vcpu *v)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+	struct percpu *p = percpu_of[pv->processor];
+	unsigned long flags = spin_lock_irqsave(&p->rq_lock);
+	struct vcpu *prev = p->rq_head;
+
+	BUG_ON(p->curr_vcpu == v);
+	if (prev) {
+		while (pv_vcpu(prev)->rq_next != v && pv_vcpu(prev)->rq_next != p->rq_head)
+			prev = pv_vcpu(prev)->rq_next;
+		if (pv_vcpu(prev)->rq_next == v) {
+			if (prev == v)
+				p->rq_head = NULL;
+			else {
+				pv_vcpu(prev)->rq_next = pv->rq_next;
+				if (p->rq_head == v)
+					p->rq_head = prev;
+			}
+		}
+	}
+	pv->rq_next = NULL;
+	spin_unlock_irqrestore(&p->rq_lock, flags);
+}
+
+void pv_sched_kick(struct vcpu *v)
+{
+	struct percpu *p = percpu_of[pv_vcpu(v)->processor];
+
+	p->need_resched = true;
+	/* Another CPU notices at its next exit: its timer tick at the latest. */
+}
+
+/* The next runnable vCPU after the current one (round robin), or NULL. */
+static struct vcpu *pick_next(struct percpu *p)
+{
+	struct vcpu *start, *v;
+
+	spin_lock(&p->rq_lock);
+	start = p->curr_vcpu ? pv_vcpu(p->curr_vcpu)->rq_next : p->rq_head;
+	v = start;
+	if (v) {
+		do {
+			if (vcpu_runnable(v))
+				break;
+			v = pv_vcpu(v)->rq_next;
+		} while (v != start);
+		if (!vcpu_runnable(v))
+			v = NULL;
+	}
+	spin_unlock(&p->rq_lock);
+	return v;
+}
+
+static void save_context(struct vcpu *v)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+
+	pv->regs = *guest_regs();
+	pv->fs_base = rdmsr(MSR_FS_BASE);
+	if (pv->kernel_mode) {
+		pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
+		pv->gs_base_user = rdmsr(MSR_KERNEL_GS_BASE);
+	} else {
+		pv->gs_base_user = rdmsr(MSR_GS_BASE);
+		pv->gs_base_kernel = rdmsr(MSR_KERNEL_GS_BASE);
+	}
+	vcpu_set_running(v, false);
+}
+
+static void load_context(struct vcpu *v)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+	mfn_t l4 = pv->kernel_mode || !mfn_valid_raw(v->mm.guest_table_user) ? v->mm.guest_table
+									      : v->mm.guest_table_user;
+
+	*guest_regs() = pv->regs;
+	write_cr3(mfn_x(l4) << PAGE_SHIFT);
+	wrmsr(MSR_FS_BASE, pv->fs_base);
+	wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
+	wrmsr(MSR_KERNEL_GS_BASE, pv->kernel_mode ? pv->gs_base_user : pv->gs_base_kernel);
+	if (pv->cr0_ts)
+		write_cr0(read_cr0() | CR0_TS);
+	else
+		__asm__ volatile("clts");
+	vcpu_set_running(v, true);
+}
+
+static void context_switch(struct percpu *p, struct vcpu *prev, struct vcpu *next)
+{
+	if (prev)
+		save_context(prev);
+	p->curr_vcpu = next;
+	if (next)
+		load_context(next);
+	else
+		write_cr3(idle_pml4_maddr); /* the old guest's tables may be freed */
+}
+
+/* Enters the event callback when an event is pending and not masked. */
+static void check_upcall(struct vcpu *v, struct trap_frame *f)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+	struct pv_vcpu *pv = pv_vcpu(v);
+
+	if (!vi || !vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !pv->event_cb.address)
+		return;
+	if (pv_bounce(v, f, pv->event_cb.address, true, false, 0))
+		pv_crash(v, f, "cannot deliver the event upcall");
+}
+
+void pv_exit_work(void);
+
+void pv_exit_work(void)
+{
+	struct percpu *p = this_cpu();
+
+	for (;;) {
+		struct vcpu *v = p->curr_vcpu;
+
+		if (p->need_resched || !v || !vcpu_runnable(v)) {
+			struct vcpu *next;
+
+			p->need_resched = false;
+			next = pick_next(p);
+			if (next != v)
+				context_switch(p, v, next);
+			if (!next) {
+				/* Idle until an interrupt: sti; hlt is atomic. */
+				__asm__ volatile("sti; hlt; cli" ::: "memory");
+				continue;
+			}
+			v = next;
+		}
+		check_upcall(v, guest_regs());
+		if (!vcpu_runnable(v))
+			continue; /* the upcall crashed the domain */
+		if (!is_canonical(guest_regs()->rip) || !is_canonical(guest_regs()->rsp)) {
+			pv_crash(v, guest_regs(), "non-canonical RIP or RSP");
+			continue;
+		}
+		return;
+	}
+}

@@ -1,0 +1,85 @@
+/*
+ * hypervisor/arch/x86/pv/pv_vcpu.h - the x86 part of a 64-bit PV vCPU.
+ *
+ * Owns: everything the real CPU needs to run a PV vCPU that generic code
+ * does not see (struct vcpu.arch points here): its saved registers while
+ * it is off the CPU, guest kernel/user mode, the trap table and callbacks
+ * it registered, its kernel stack (stack_switch), segment bases, virtual
+ * control/debug registers, vm_assist and the virtual IOPL.
+ *
+ * Where the registers live: while a vCPU runs on a CPU, its registers are
+ * in the struct trap_frame at the top of that CPU's stack (guest_regs()),
+ * where every entry from the guest (syscall, exception, interrupt) saves
+ * them and every return to the guest restores them.  When the vCPU is
+ * switched out they are copied to pv_vcpu.regs, and back on switch in.
+ *
+ * Locks: only the vCPU itself (running on its CPU) and the context-switch
+ * code touch this; setvcpucontext-style writers pause the vCPU first.
+ */
+#ifndef ARCH_PV_PV_VCPU_H
+#define ARCH_PV_PV_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
+#include "arch/percpu.h"
+#include "arch/traps.h"
+#include "hypervisor/common/vcpu.h"
+
+/* trap_frame.vector of a frame saved by the syscall entry (not a real vector). */
+#define PV_ENTRY_SYSCALL 0x100
+
+/* trap_info.flags: bits 0-1 DPL, bit 2 "mask events on entry" (xen.h TI_*). */
+#define PV_TI_DPL(flags)	 ((flags) & 3)
+#define PV_TI_MASK_EVENTS(flags) ((flags) & 4)
+
+struct pv_callback {
+	uint64_t address; /* 0: none registered */
+	bool mask_events; /* CALLBACKF_mask_events */
+};
+
+struct pv_vcpu {
+	struct trap_frame regs; /* saved guest registers while off the CPU */
+	bool kernel_mode;	/* guest kernel (true) or guest user mode */
+	bool initialised;	/* has a context to run (VGCF_online) */
+
+	struct trap_info trap_table[256]; /* address 0: no handler for that vector */
+	struct pv_callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
+
+	uint64_t kernel_sp;	/* HYPERVISOR_stack_switch: stack on user->kernel bounces */
+	uint16_t kernel_ss;
+
+	uint64_t fs_base, gs_base_kernel, gs_base_user;
+	uint16_t ds_sel, es_sel, fs_sel, gs_sel;
+
+	uint64_t cr0_ts;	/* virtual CR0.TS (fpu_taskswitch) */
+	uint64_t dr[8];		/* set_debugreg */
+	unsigned long vm_assist; /* VMASST_TYPE_* bits */
+	unsigned int iopl;	/* virtual IOPL, 0..3 (PHYSDEVOP_set_iopl) */
+
+	bool nmi_pending;
+
+	unsigned int processor; /* the CPU whose run queue holds it */
+	struct vcpu *rq_next;	/* ring of that run queue (pv_schedule.c) */
+};
+
+static inline struct pv_vcpu *pv_vcpu(const struct vcpu *v)
+{
+	return (struct pv_vcpu *)v->arch;
+}
+
+/* The running guest's registers on this CPU: the frame at the top of its stack. */
+static inline struct trap_frame *guest_regs(void)
+{
+	return (struct trap_frame *)get_cpu_info() - 1;
+}
+
+/* The vCPU running on this CPU, or NULL when the CPU is idle. */
+static inline struct vcpu *current_vcpu(void)
+{
+	return this_cpu()->curr_vcpu;
+}
+
+#endif /* ARCH_PV_PV_VCPU_H */
