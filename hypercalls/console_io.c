@@ -7,8 +7,7 @@
  * never interleave mid-line.  Xen release builds refuse console writes
  * from unprivileged domains; Keel lets every domain write (as Xen's debug
  * builds do), which is what students running domUs want to see.
- * Reading needs the console input path of the control domain (a later
- * issue): until then CONSOLEIO_read returns 0 characters.
+ * Reading (control domain only) takes what was typed on Keel's console.
  */
 #include "hypercalls/hypercalls.h"
 
@@ -74,6 +73,33 @@ static long console_write(struct vcpu *v, unsigned int count, uint64_t buffer)
 	return 0;
 }
 
+/*
+ * Gives the control domain what was typed on Keel's console, up to count
+ * bytes; returns how many.  Nothing typed: 0, and the buffer is not
+ * touched (as Xen).
+ */
+static long console_read(unsigned int count, uint64_t buffer)
+{
+	char chunk[CONSOLE_CHUNK];
+	long done = 0;
+
+	while (count) {
+		size_t want = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
+		size_t got = hypercall_console_read(chunk, want);
+
+		if (!got)
+			break;
+		if (copy_to_guest(buffer, chunk, got))
+			return -EFAULT;
+		buffer += got;
+		count -= (unsigned int)got;
+		done += (long)got;
+		if (got < want)
+			break;
+	}
+	return done;
+}
+
 long do_console_io(struct vcpu *v, unsigned int cmd, unsigned int count, uint64_t buffer)
 {
 	switch (cmd) {
@@ -82,9 +108,7 @@ long do_console_io(struct vcpu *v, unsigned int cmd, unsigned int count, uint64_
 	case CONSOLEIO_read:
 		if (!v->domain->is_privileged)
 			return -EPERM;
-		if (count && !guest_range_ok(buffer, count))
-			return -EFAULT;
-		return 0; /* no console input path yet: nothing to read */
+		return console_read(count, buffer);
 	default:
 		return -ENOSYS;
 	}

@@ -48,4 +48,24 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
  */
 void hypercall_console_line(domid_t domid, const char *line, size_t len);
 
+/*
+ * Takes up to n characters typed on Keel's console (none waiting: 0).
+ * Arch: the UART's receive buffer; host shim: a string a test sets.
+ */
+size_t hypercall_console_read(char *buf, size_t n);
+
+/*
+ * Keel's build id (the image's GNU build-id note): *len bytes at the
+ * returned address, or NULL when the image has none.
+ */
+const void *hypercall_build_id(unsigned int *len);
+
+struct memmap;
+/*
+ * The machine's memory map as Keel found it (mm/memmap.h; XENMEM_
+ * machine_memory_map, maximum_ram_page).  Arch: the boot map; host shim:
+ * one a test sets.
+ */
+const struct memmap *hypercall_machine_memmap(void);
+
 #endif /* HYPERCALLS_HYPERCALL_H */

@@ -22,7 +22,12 @@ uint32_t xen_version_features(const struct domain *d, unsigned int submap);
 /* What XENVER_commandline reports (Keel's own command line); kept, not copied. */
 void xen_version_set_cmdline(const char *cmdline);
 
+/* memory_op.c */
+long do_memory_op(struct vcpu *v, unsigned long cmd, uint64_t arg);
+
 /* sched_op.c */
 long do_sched_op(struct vcpu *v, int cmd, uint64_t arg);
+/* A watchdog of d may have expired (the machine calls this, outside interrupts). */
+void sched_op_watchdog_expired(struct domain *d);
 
 #endif

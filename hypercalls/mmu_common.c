@@ -35,7 +35,7 @@ long mmu_batch_run(const struct mmu_batch *b)
 	long rc = 0;
 
 	BUG_ON(b->item_size > sizeof(item));
-	/* A continuation: *pdone holds what the earlier runs did (lost if unreadable, as on Xen). */
+	/* A continuation: *pdone holds what earlier runs did (lost if unreadable, as Xen). */
 	if ((b->count & MMU_UPDATE_PREEMPTED) && b->pdone)
 		(void)copy_from_guest(&done, b->pdone, sizeof(done));
 	for (i = 0; i < count; i++) {
@@ -83,8 +83,7 @@ void mmu_domain_put(struct vcpu *v, struct domain *d)
 		domain_put(d);
 }
 
-int mmu_vcpumask_read(const struct domain *d, uint64_t guest_va,
-		      uint64_t mask[MMU_VCPUMASK_WORDS])
+int mmu_vcpumask_read(const struct domain *d, uint64_t guest_va, uint64_t mask[MMU_VCPUMASK_WORDS])
 {
 	unsigned int words = (d->max_vcpus + 63) / 64;
 	unsigned int tail = d->max_vcpus % 64;

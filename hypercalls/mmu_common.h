@@ -31,12 +31,12 @@
 
 /* One batch hypercall in flight. */
 struct mmu_batch {
-	unsigned int op;	 /* __HYPERVISOR_mmu_update or __HYPERVISOR_mmuext_op */
-	uint64_t items;		 /* guest address of the request array */
-	size_t item_size;	 /* bytes per request, at most MMU_BATCH_ITEM_MAX */
-	unsigned int count;	 /* as the guest passed it, maybe with MMU_UPDATE_PREEMPTED */
-	uint64_t pdone;		 /* guest address of an unsigned int, 0 for none */
-	uint64_t foreigndom;	 /* handed back unchanged in a continuation */
+	unsigned int op;     /* __HYPERVISOR_mmu_update or __HYPERVISOR_mmuext_op */
+	uint64_t items;	     /* guest address of the request array */
+	size_t item_size;    /* bytes per request, at most MMU_BATCH_ITEM_MAX */
+	unsigned int count;  /* as the guest passed it, maybe with MMU_UPDATE_PREEMPTED */
+	uint64_t pdone;	     /* guest address of an unsigned int, 0 for none */
+	uint64_t foreigndom; /* handed back unchanged in a continuation */
 	int (*do_item)(void *ctx, const void *item); /* 0 or a negative errno */
 	void *ctx;
 };
@@ -82,8 +82,7 @@ static inline bool mmu_domain_alive(const struct domain *d)
  * words) from guest_va into mask and clears every other bit.  Returns 0
  * or -EFAULT.
  */
-int mmu_vcpumask_read(const struct domain *d, uint64_t guest_va,
-		      uint64_t mask[MMU_VCPUMASK_WORDS]);
+int mmu_vcpumask_read(const struct domain *d, uint64_t guest_va, uint64_t mask[MMU_VCPUMASK_WORDS]);
 
 /* True if [va, va + len) (len >= 1) is canonical and outside Keel's range (PML4 slots 256-271). */
 bool mmu_guest_range_ok(uint64_t va, uint64_t len);

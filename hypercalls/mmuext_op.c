@@ -195,9 +195,8 @@ static int clear_page(struct mmuext_ctx *c, xen_pfn_t mfn)
 	pg = mfn_to_page(_mfn(mfn));
 	mmu_lock();
 	/* Writable type for the duration: refused for tables, descriptors, shared frames. */
-	rc = mmu_domain_alive(c->pg_owner)
-		 ? get_page_and_type(pg, PGT_WRITABLE, c->pg_owner->domid)
-		 : -ESRCH;
+	rc = mmu_domain_alive(c->pg_owner) ? get_page_and_type(pg, PGT_WRITABLE, c->pg_owner->domid)
+					   : -ESRCH;
 	if (!rc) {
 		memset(arch_mfn_to_virt(_mfn(mfn)), 0, PAGE_SIZE);
 		put_page_and_type(pg);
@@ -244,8 +243,7 @@ static int mmuext_one(void *ctx, const void *item)
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
-		return pin(c, page_type_of_level(op->cmd - MMUEXT_PIN_L1_TABLE + 1),
-			   op->arg1.mfn);
+		return pin(c, page_type_of_level(op->cmd - MMUEXT_PIN_L1_TABLE + 1), op->arg1.mfn);
 	case MMUEXT_UNPIN_TABLE:
 		return unpin(c, op->arg1.mfn);
 	case MMUEXT_NEW_BASEPTR:

@@ -1,19 +1,20 @@
 /*
  * hypercalls/sched_op.c - HYPERVISOR_sched_op: yield, block, shutdown.
  *
- * SCHEDOP_poll and the watchdog need event channels and timers (the
- * inter-domain issue) and answer -ENOSYS until then.
+ * Timers are the machine's (sched/sched.h): poll timeouts and watchdogs.
  */
 #include "hypercalls/hypercalls.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xen/event_channel.h>
 #include <xen/sched.h>
 
 #include "arch/guest_access.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
+#include "lib/printk.h"
 #include "sched/sched.h"
 
 static long shutdown_self(struct vcpu *v, uint64_t arg)
@@ -41,6 +42,124 @@ static long remote_shutdown(struct vcpu *v, uint64_t arg)
 	rc = domain_shutdown(d, s.reason);
 	domain_put(d);
 	return rc;
+}
+
+/* Ports a 2-level event-channel domain can have: one bit per port in shared_info. */
+#define EVTCHN_2L_NR_PORTS (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
+/* Xen's limit on the ports of one SCHEDOP_poll. */
+#define POLL_MAX_PORTS 128
+
+static bool port_pending(const struct domain *d, evtchn_port_t port)
+{
+	const xen_ulong_t *bits = d->shared_info->evtchn_pending;
+	const unsigned int w = sizeof(xen_ulong_t) * 8;
+
+	return (__atomic_load_n(&bits[port / w], __ATOMIC_RELAXED) >> (port % w)) & 1;
+}
+
+/*
+ * SCHEDOP_poll: sleep until one of the ports is pending or the timeout
+ * (absolute system time; 0 = none) passes.  Returns at once (0) when a
+ * port is already pending.  A sender wakes the poller (event channels).
+ */
+static long poll(struct vcpu *v, uint64_t arg)
+{
+	struct sched_poll p;
+
+	if (copy_from_guest(&p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.nr_ports > POLL_MAX_PORTS)
+		return -EINVAL;
+	if (!guest_range_ok((uint64_t)p.ports.p, p.nr_ports * sizeof(evtchn_port_t)))
+		return -EFAULT;
+	for (unsigned int i = 0; i < p.nr_ports; i++) {
+		evtchn_port_t port;
+
+		if (copy_from_guest(&port, (uint64_t)p.ports.p + i * sizeof(port), sizeof(port)))
+			return -EFAULT;
+		if (port >= EVTCHN_2L_NR_PORTS)
+			return -EINVAL;
+		if (port_pending(v->domain, port))
+			return 0;
+	}
+	if (p.timeout && p.timeout <= sched_now_ns())
+		return 0;
+	vcpu_block(v);
+	if (p.timeout)
+		sched_set_wakeup(v, p.timeout);
+	sched_yield(v);
+	return 0;
+}
+
+/* Arms the machine's timer for d's earliest watchdog deadline. */
+static void rearm_watchdogs(struct domain *d)
+{
+	uint64_t next = 0;
+
+	for (unsigned int i = 0; i < 2; i++)
+		if (d->watchdog_deadline[i] && (!next || d->watchdog_deadline[i] < next))
+			next = d->watchdog_deadline[i];
+	sched_watchdog_arm(d, next);
+}
+
+/*
+ * SCHEDOP_watchdog: id 0 creates a watchdog (returns its id, 1 or 2); a
+ * known id with a timeout re-arms it, with timeout 0 destroys it.  A
+ * watchdog not re-armed within its timeout (seconds) shuts the domain
+ * down with SHUTDOWN_watchdog.
+ */
+static long watchdog(struct vcpu *v, uint64_t arg)
+{
+	struct domain *d = v->domain;
+	struct sched_watchdog w;
+	long rc;
+
+	if (copy_from_guest(&w, arg, sizeof(w)))
+		return -EFAULT;
+	spin_lock(&d->lock);
+	if (w.id == 0) {
+		rc = -ENOSPC;
+		for (unsigned int i = 0; i < 2; i++) {
+			if (d->watchdog_deadline[i])
+				continue;
+			d->watchdog_timeout_ns[i] = (uint64_t)w.timeout * 1000000000ULL;
+			d->watchdog_deadline[i] = sched_now_ns() + d->watchdog_timeout_ns[i];
+			rc = i + 1;
+			break;
+		}
+	} else if (w.id > 2 || !d->watchdog_deadline[w.id - 1]) {
+		rc = -EINVAL;
+	} else if (w.timeout == 0) {
+		d->watchdog_deadline[w.id - 1] = 0;
+		rc = 0;
+	} else {
+		d->watchdog_timeout_ns[w.id - 1] = (uint64_t)w.timeout * 1000000000ULL;
+		d->watchdog_deadline[w.id - 1] = sched_now_ns() + d->watchdog_timeout_ns[w.id - 1];
+		rc = 0;
+	}
+	spin_unlock(&d->lock);
+	rearm_watchdogs(d);
+	return rc;
+}
+
+void sched_op_watchdog_expired(struct domain *d)
+{
+	uint64_t now = sched_now_ns();
+	bool fired = false;
+
+	spin_lock(&d->lock);
+	for (unsigned int i = 0; i < 2; i++) {
+		if (d->watchdog_deadline[i] && d->watchdog_deadline[i] <= now) {
+			d->watchdog_deadline[i] = 0;
+			fired = true;
+		}
+	}
+	spin_unlock(&d->lock);
+	if (fired) {
+		printk(KLOG_WARNING "watchdog timer fired for domain %u\n", d->domid);
+		domain_shutdown(d, SHUTDOWN_watchdog);
+	}
+	rearm_watchdogs(d);
 }
 
 long do_sched_op(struct vcpu *v, int cmd, uint64_t arg)
@@ -72,6 +191,10 @@ long do_sched_op(struct vcpu *v, int cmd, uint64_t arg)
 	}
 	case SCHEDOP_remote_shutdown:
 		return remote_shutdown(v, arg);
+	case SCHEDOP_poll:
+		return poll(v, arg);
+	case SCHEDOP_watchdog:
+		return watchdog(v, arg);
 	default:
 		return -ENOSYS;
 	}

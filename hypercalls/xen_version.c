@@ -15,6 +15,7 @@
 #include <xen/version.h>
 
 #include "arch/guest_access.h"
+#include "hypercalls/hypercall.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 #include "lib/hv_range.h"
@@ -47,11 +48,32 @@ uint32_t xen_version_features(const struct domain *d, unsigned int submap)
 
 	if (submap != 0)
 		return 0;
-	f |= 1u << XENFEAT_pae_pgdir_above_4gb;	  /* any machine frame may be an L4 */
 	f |= 1u << XENFEAT_mmu_pt_update_preserve_ad; /* MMU_PT_UPDATE_PRESERVE_AD */
+	f |= 1u << XENFEAT_direct_mapped;		  /* PV: guest frame numbers are machine frames */
 	if (d->is_privileged && d->domid == 0)
 		f |= 1u << XENFEAT_dom0;
 	return f;
+}
+
+/* struct xen_build_id: len (IN: buffer size, OUT: id size), then the bytes. */
+static long build_id(const struct domain *d, uint64_t arg)
+{
+	struct xen_build_id hdr;
+	unsigned int len;
+	const void *id;
+
+	if (!d->is_privileged)
+		return -EPERM;
+	if (copy_from_guest(&hdr, arg, sizeof(hdr)))
+		return -EFAULT;
+	id = hypercall_build_id(&len);
+	if (!id)
+		return -ENODATA;
+	if (hdr.len < len)
+		return -ENOBUFS;
+	if (copy_to_guest(arg + offsetof(struct xen_build_id, buf), id, len))
+		return -EFAULT;
+	return (long)len;
 }
 
 long do_xen_version(struct vcpu *v, int cmd, uint64_t arg)
@@ -105,9 +127,7 @@ long do_xen_version(struct vcpu *v, int cmd, uint64_t arg)
 			return -EPERM;
 		return put_string(arg, keel_build_cmdline, sizeof(xen_commandline_t));
 	case XENVER_build_id:
-		if (!d->is_privileged)
-			return -EPERM;
-		return -ENODATA; /* Keel images carry no build id */
+		return build_id(d, arg);
 	default:
 		return -ENOSYS;
 	}

@@ -127,3 +127,17 @@ void hypercall_console_line(domid_t domid, const char *line, size_t len)
 	at_line_start = true;
 	spin_unlock_irqrestore(&console_lock, flags);
 }
+
+size_t hypercall_console_read(char *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		int c = serial_getc();
+
+		if (c < 0)
+			break;
+		buf[got++] = (char)c;
+	}
+	return got;
+}

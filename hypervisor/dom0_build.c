@@ -106,6 +106,10 @@ static int allocate_memory(struct domain *d, uint64_t nr_pages, struct dom0_mem 
 			order--;
 			continue;
 		}
+		/* Single frames, so the guest can give any one back (decrease_reservation). */
+		err = domain_split_block(d, mfn);
+		if (err)
+			return err;
 		if (m->nr && m->ext[m->nr - 1].mfn + m->ext[m->nr - 1].count == mfn_x(mfn)) {
 			m->ext[m->nr - 1].count += 1ULL << order;
 		} else {
@@ -204,8 +208,10 @@ static int build(struct domain *d, const struct boot_info *bi, struct dom0_mem *
 		printk(KLOG_ERR "d0: kernel (module 1) refused: %s (error %d)\n", err.msg, rc);
 		return rc;
 	}
+	/* As Xen: the initial domain may grow (balloon) up to dom0_mem=max:, else without limit. */
 	domain_set_max_pages(d, nr_pages);
 	rc = allocate_memory(d, nr_pages, m);
+	domain_set_max_pages(d, opt_dom0_mem_max ? opt_dom0_mem_max >> PAGE_SHIFT : UINT32_MAX);
 	if (rc) {
 		printk(KLOG_ERR "d0: cannot allocate %lu MiB (error %d)\n", nr_pages >> 8, rc);
 		return rc;

@@ -16,6 +16,7 @@
 #include "arch/paging.h"
 #include "arch/smp.h"
 #include "lib/compiler.h"
+#include "hypercalls/hypercall.h"
 #include "lib/printk.h"
 #include "mm/buddy.h"
 #include "mm/frame_table.h"
@@ -167,4 +168,9 @@ void mm_setup(const struct boot_info *bi)
 uint64_t mm_ram_mib(void)
 {
 	return (memmap_ram_bytes(&memmap) + (1UL << 19)) >> 20;
+}
+
+const struct memmap *hypercall_machine_memmap(void)
+{
+	return &memmap;
 }

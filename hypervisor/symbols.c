@@ -7,6 +7,13 @@
  */
 #include "hypervisor/symbols.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
+#include "hypercalls/hypercall.h"
+
 extern const uint64_t ksyms_count;
 extern const uint64_t ksyms_addrs[];
 extern const uint32_t ksyms_sizes[];
@@ -34,4 +41,18 @@ const char *symbol_lookup(uint64_t addr, uint64_t *offset, uint64_t *size)
 	*offset = addr - ksyms_addrs[lo];
 	*size = ksyms_sizes[lo];
 	return &ksyms_names[ksyms_name_offsets[lo]];
+}
+
+extern const uint8_t __build_id_start[], __build_id_end[];
+
+/* The note is namesz, descsz, type (4 bytes each), "GNU\0", then the id. */
+const void *hypercall_build_id(unsigned int *len)
+{
+	const uint32_t *hdr = (const uint32_t *)__build_id_start;
+
+	if (__build_id_end - __build_id_start < 16 || hdr[0] != 4 ||
+	    (uint64_t)(__build_id_end - __build_id_start) < 16 + (uint64_t)hdr[1])
+		return NULL;
+	*len = hdr[1];
+	return __build_id_start + 16;
 }

@@ -278,6 +278,29 @@ int free_frames(mfn_t mfn, unsigned int order)
 	return 0;
 }
 
+int buddy_split_allocated(mfn_t mfn, unsigned int order)
+{
+	struct page_info *head;
+	unsigned long flags;
+	int rc = 0;
+
+	if (order > BUDDY_MAX_ORDER || !mfn_in_table(mfn) ||
+	    (1ULL << order) > frame_table_nr_frames() - mfn_x(mfn))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&buddy.lock);
+	head = mfn_to_page(mfn);
+	if (head->state != FRAME_ALLOC_HEAD || head->order != order || (head->flags & PGF_HEAP)) {
+		rc = -EINVAL;
+	} else {
+		for (uint64_t i = 0; i < (1ULL << order); i++) {
+			head[i].state = FRAME_ALLOC_HEAD;
+			head[i].order = 0;
+		}
+	}
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	return rc;
+}
+
 void buddy_get_stats(struct buddy_stats *st)
 {
 	unsigned long flags = spin_lock_irqsave(&buddy.lock);

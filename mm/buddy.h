@@ -56,6 +56,15 @@ mfn_t alloc_frames(unsigned int order);
  */
 int free_frames(mfn_t mfn, unsigned int order);
 
+/*
+ * Turns an allocated block of 2^order frames at mfn into 2^order allocated
+ * single frames, each to be freed with free_frames(frame, 0) (a domain that
+ * got a large block may give frames back one by one).  Returns 0, or
+ * -EINVAL if [mfn, order) is not exactly one allocated block (or a heap
+ * block).
+ */
+int buddy_split_allocated(mfn_t mfn, unsigned int order);
+
 /* A consistent snapshot of the counters. */
 void buddy_get_stats(struct buddy_stats *st);
 

@@ -46,3 +46,8 @@ uint64_t m2p_get(mfn_t mfn)
 		return INVALID_M2P_ENTRY;
 	return __atomic_load_n(&table[mfn_x(mfn)], __ATOMIC_RELAXED);
 }
+
+const uint64_t *m2p_table(void)
+{
+	return table;
+}

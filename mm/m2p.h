@@ -76,4 +76,7 @@ int m2p_set(mfn_t mfn, uint64_t pfn);
 /* The entry of mfn; INVALID_M2P_ENTRY for a frame the table does not cover. */
 uint64_t m2p_get(mfn_t mfn);
 
+/* The table itself (NULL before m2p_init): its frames are what XENMEM_machphys_mfn_list lists. */
+const uint64_t *m2p_table(void);
+
 #endif /* MM_M2P_H */

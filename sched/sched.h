@@ -9,12 +9,32 @@
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H
 
+#include <stdint.h>
+
 struct vcpu;
+struct domain;
 
 /* v (running, calling a hypercall) gives up its CPU: pick again before returning to a guest. */
 void sched_yield(struct vcpu *v);
 
 /* v's runnable state changed: its CPU should pick again soon. */
 void sched_kick(struct vcpu *v);
+
+/* Xen system time: nanoseconds since boot (what timeouts in hypercalls are measured in). */
+uint64_t sched_now_ns(void);
+
+/*
+ * Arms v's wake-up timer (v is the vCPU running on this CPU) to wake it at
+ * deadline_ns if it is then blocked (SCHEDOP_poll's timeout); 0 disarms.
+ * A deadline already past wakes it at once.
+ */
+void sched_set_wakeup(struct vcpu *v, uint64_t deadline_ns);
+
+/*
+ * d's earliest watchdog deadline changed to deadline_ns (0: none armed).
+ * When it passes, the machine calls sched_op_watchdog_expired(d) outside
+ * interrupt context.
+ */
+void sched_watchdog_arm(struct domain *d, uint64_t deadline_ns);
 
 #endif

@@ -2,7 +2,7 @@
 # scripts/run-on-xen.sh - boots a PV test kernel as dom0 of Debian's Xen 4.17
 # under QEMU, the reference Keel is compared with.
 #
-#   scripts/run-on-xen.sh [--timeout SECS] KERNEL.elf [ARGS...]
+#   scripts/run-on-xen.sh [--timeout SECS] [--expect-crash] KERNEL.elf [ARGS...]
 #
 # Needs /boot/xen-4.17-amd64.gz (package xen-hypervisor-4.17-amd64; installing
 # it is the caller's job: scripts/setup.sh).  QEMU's -kernel wants a Multiboot
@@ -15,6 +15,9 @@
 # Prints the console.  Exit status: 0 on "Test result: SUCCESS"; 1 on
 # "Test result: FAILURE", no verdict (Xen panic, dom0 crash before the
 # verdict, QEMU error) or timeout; 2 on bad usage or a missing Xen image.
+# With --expect-crash (the tests/pv/kernels/crash_*.c kernels) the kernel
+# must instead print an "EXPECT-CRASH:" line and then be crashed by Xen
+# (no verdict line, no Xen panic): exit 0 if so, else 1.
 # Environment: XEN_IMAGE=PATH (another xen.gz or unpacked ELF32),
 # XEN_CMDLINE_EXTRA="..." (appended to Xen's command line),
 # KEEL_LOG_DIR=DIR (keep serial.log and cmd.txt there).
@@ -22,12 +25,16 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 timeout=120
-if [ "${1:-}" = "--timeout" ]; then
-	timeout=$2
-	shift 2
-fi
+expect_crash=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--timeout) timeout=$2; shift 2 ;;
+	--expect-crash) expect_crash=1; shift ;;
+	*) break ;;
+	esac
+done
 if [ $# -lt 1 ]; then
-	echo "usage: $0 [--timeout SECS] KERNEL.elf [ARGS...]" >&2
+	echo "usage: $0 [--timeout SECS] [--expect-crash] KERNEL.elf [ARGS...]" >&2
 	exit 2
 fi
 kernel=$1
@@ -99,6 +106,16 @@ secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
 
 cat "$log"
 echo "run-on-xen: logs in $logdir (serial.log, qemu.log, cmd.txt); ${secs}s"
+if [ -n "$expect_crash" ]; then
+	if [ "$verdict" = NONE ] && grep -q 'EXPECT-CRASH:' "$log" &&
+		grep -qE 'Domain 0 \(vcpu#[0-9]+\) crashed|Hardware Dom0 crashed' "$log" &&
+		! grep -q 'Panic on CPU' "$log"; then
+		echo "run-on-xen: PASS: $kernel (domain crashed as expected)"
+		exit 0
+	fi
+	echo "run-on-xen: FAIL: $kernel: expected a domain crash after EXPECT-CRASH"
+	exit 1
+fi
 case "$verdict" in
 SUCCESS) echo "run-on-xen: PASS: $kernel"; exit 0 ;;
 FAILURE) echo "run-on-xen: FAIL: $kernel"; exit 1 ;;

@@ -360,6 +360,33 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err)
 	return mfn;
 }
 
+int domain_split_block(struct domain *d, mfn_t mfn)
+{
+	struct page_info *head;
+	unsigned int order;
+	int rc;
+
+	if (!mfn_in_table(mfn))
+		return -EINVAL;
+	head = mfn_to_page(mfn);
+	spin_lock(&d->lock);
+	order = head->order;
+	if (head->owner != d->domid || head->state != FRAME_ALLOC_HEAD || mfn_eq(mfn, d->shared_info_mfn)) {
+		rc = -EINVAL;
+	} else if (order == 0) {
+		rc = 0;
+	} else {
+		rc = buddy_split_allocated(mfn, order);
+		if (!rc) {
+			/* Every frame becomes a block of its own on the page list. */
+			for (uint64_t i = 1; i < (1ULL << order); i++)
+				page_list_add_tail(&d->page_list, head + i);
+		}
+	}
+	spin_unlock(&d->lock);
+	return rc;
+}
+
 /* True if some frame of the block starting at head has a reference or a type count. */
 static bool block_busy(struct page_info *head)
 {

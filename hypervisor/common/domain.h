@@ -91,6 +91,10 @@ struct domain {
 	unsigned int shutdown_code; /* SHUTDOWN_*, or DOMAIN_SHUTDOWN_CODE_NONE */
 	bool is_crashed;	    /* domain_crash was called */
 
+	/* SCHEDOP_watchdog (hypercalls/sched_op.c): deadlines of armed watchdogs (0: free). */
+	uint64_t watchdog_deadline[2];
+	uint64_t watchdog_timeout_ns[2];
+
 	/* console_io output not yet ended by a newline (hypercalls/console_io.c). */
 	char console_line[128];
 	unsigned int console_len;
@@ -179,6 +183,15 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err);
  * a type: unmap and unpin it first).  Nothing changes on error.
  */
 int domain_free_frames(struct domain *d, mfn_t mfn, unsigned int order);
+
+/*
+ * Splits d's block at mfn (from domain_alloc_frames, any order) into
+ * single frames, each then given back on its own with
+ * domain_free_frames(d, frame, 0).  tot_pages is unchanged.  Returns 0
+ * (also for a single frame); -EINVAL if mfn is not the first frame of one
+ * of d's blocks (or is the shared_info frame).
+ */
+int domain_split_block(struct domain *d, mfn_t mfn);
 
 /* XEN_DOMCTL_max_mem: sets the allocation limit (may be below tot_pages).  Returns 0. */
 int domain_set_max_pages(struct domain *d, uint64_t max_pages);

@@ -49,17 +49,17 @@
 /* --- allow-lists: the 'A' bits of each word ------------------------------- */
 
 /* Word 0, CPUID.1:EDX.  APIC and HTT are '!A': shown as the host has them. */
-static const uint32_t pv_w0 =
-	FEAT(0, FPU) | FEAT(0, DE) | FEAT(0, TSC) | FEAT(0, MSR) | FEAT(0, PAE) | FEAT(0, MCE) |
-	FEAT(0, CX8) | FEAT(0, APIC) | FEAT(0, SEP) | FEAT(0, MCA) | FEAT(0, CMOV) | FEAT(0, PAT) |
-	FEAT(0, CLFLUSH) | FEAT(0, ACPI) | FEAT(0, MMX) | FEAT(0, FXSR) | FEAT(0, SSE) |
-	FEAT(0, SSE2) | FEAT(0, SS) | FEAT(0, HTT);
+static const uint32_t pv_w0 = FEAT(0, FPU) | FEAT(0, DE) | FEAT(0, TSC) | FEAT(0, MSR) |
+			      FEAT(0, PAE) | FEAT(0, MCE) | FEAT(0, CX8) | FEAT(0, APIC) |
+			      FEAT(0, SEP) | FEAT(0, MCA) | FEAT(0, CMOV) | FEAT(0, PAT) |
+			      FEAT(0, CLFLUSH) | FEAT(0, ACPI) | FEAT(0, MMX) | FEAT(0, FXSR) |
+			      FEAT(0, SSE) | FEAT(0, SSE2) | FEAT(0, SS) | FEAT(0, HTT);
 
 /* Word 1, CPUID.1:ECX (OSXSAVE and HYPERVISOR are computed, not listed). */
-static const uint32_t pv_w1 =
-	FEAT(1, SSE3) | FEAT(1, PCLMULQDQ) | FEAT(1, SSSE3) | FEAT(1, FMA) | FEAT(1, CX16) |
-	FEAT(1, SSE4_1) | FEAT(1, SSE4_2) | FEAT(1, MOVBE) | FEAT(1, POPCNT) | FEAT(1, AESNI) |
-	FEAT(1, XSAVE) | FEAT(1, AVX) | FEAT(1, F16C) | FEAT(1, RDRAND);
+static const uint32_t pv_w1 = FEAT(1, SSE3) | FEAT(1, PCLMULQDQ) | FEAT(1, SSSE3) | FEAT(1, FMA) |
+			      FEAT(1, CX16) | FEAT(1, SSE4_1) | FEAT(1, SSE4_2) | FEAT(1, MOVBE) |
+			      FEAT(1, POPCNT) | FEAT(1, AESNI) | FEAT(1, XSAVE) | FEAT(1, AVX) |
+			      FEAT(1, F16C) | FEAT(1, RDRAND);
 
 /* Word 2, CPUID.0x80000001:EDX (PAGE1GB is HVM-only). */
 static const uint32_t pv_w2 = FEAT(2, SYSCALL) | FEAT(2, NX) | FEAT(2, MMXEXT) | FEAT(2, FFXSR) |
@@ -75,17 +75,17 @@ static const uint32_t pv_w4 = FEAT(4, XSAVEOPT) | FEAT(4, XSAVEC) | FEAT(4, XGET
 
 /* Word 5, CPUID.7:0:EBX.  FDP_EXCP_ONLY, NO_FPU_SEL: facts about the FPU, shown as they are. */
 static const uint32_t pv_w5 =
-	FEAT(5, FSGSBASE) | FEAT(5, BMI1) | FEAT(5, AVX2) | FEAT(5, FDP_EXCP_ONLY) | FEAT(5, BMI2) |
-	FEAT(5, ERMS) | FEAT(5, RTM) | FEAT(5, NO_FPU_SEL) | FEAT(5, AVX512F) | FEAT(5, AVX512DQ) |
-	FEAT(5, RDSEED) | FEAT(5, ADX) | FEAT(5, AVX512_IFMA) | FEAT(5, CLFLUSHOPT) | FEAT(5, CLWB) |
-	FEAT(5, AVX512PF) | FEAT(5, AVX512ER) | FEAT(5, AVX512CD) | FEAT(5, SHA) |
-	FEAT(5, AVX512BW) | FEAT(5, AVX512VL);
+    FEAT(5, FSGSBASE) | FEAT(5, BMI1) | FEAT(5, AVX2) | FEAT(5, FDP_EXCP_ONLY) | FEAT(5, BMI2) |
+    FEAT(5, ERMS) | FEAT(5, RTM) | FEAT(5, NO_FPU_SEL) | FEAT(5, AVX512F) | FEAT(5, AVX512DQ) |
+    FEAT(5, RDSEED) | FEAT(5, ADX) | FEAT(5, AVX512_IFMA) | FEAT(5, CLFLUSHOPT) | FEAT(5, CLWB) |
+    FEAT(5, AVX512PF) | FEAT(5, AVX512ER) | FEAT(5, AVX512CD) | FEAT(5, SHA) | FEAT(5, AVX512BW) |
+    FEAT(5, AVX512VL);
 
 /* Word 6, CPUID.7:0:ECX. */
-static const uint32_t pv_w6 =
-	FEAT(6, PREFETCHWT1) | FEAT(6, AVX512_VBMI) | FEAT(6, AVX512_VBMI2) | FEAT(6, GFNI) |
-	FEAT(6, VAES) | FEAT(6, VPCLMULQDQ) | FEAT(6, AVX512_VNNI) | FEAT(6, AVX512_BITALG) |
-	FEAT(6, AVX512_VPOPCNTDQ) | FEAT(6, RDPID) | FEAT(6, CLDEMOTE);
+static const uint32_t pv_w6 = FEAT(6, PREFETCHWT1) | FEAT(6, AVX512_VBMI) | FEAT(6, AVX512_VBMI2) |
+			      FEAT(6, GFNI) | FEAT(6, VAES) | FEAT(6, VPCLMULQDQ) |
+			      FEAT(6, AVX512_VNNI) | FEAT(6, AVX512_BITALG) |
+			      FEAT(6, AVX512_VPOPCNTDQ) | FEAT(6, RDPID) | FEAT(6, CLDEMOTE);
 
 /* Word 7, CPUID.0x80000007:EDX: nothing by default (ITSC is opt-in, or dom0's). */
 static const uint32_t pv_w7 = 0;
@@ -100,8 +100,8 @@ static const uint32_t pv_w9 = FEAT(9, AVX512_4VNNIW) | FEAT(9, AVX512_4FMAPS) | 
 			      FEAT(9, STIBP) | FEAT(9, SSBD);
 
 /* Word 10, CPUID.7:1:EAX. */
-static const uint32_t pv_w10 = FEAT(10, AVX_VNNI) | FEAT(10, AVX512_BF16) | FEAT(10, FZRM) |
-			       FEAT(10, FSRS) | FEAT(10, FSRCS);
+static const uint32_t pv_w10 =
+    FEAT(10, AVX_VNNI) | FEAT(10, AVX512_BF16) | FEAT(10, FZRM) | FEAT(10, FSRS) | FEAT(10, FSRCS);
 
 /* Word 11, CPUID.0x80000021:EAX. */
 static const uint32_t pv_w11 = FEAT(11, LFENCE_DISPATCH) | FEAT(11, VERW_CLEAR) | FEAT(11, NSCB) |
@@ -145,29 +145,29 @@ static const uint32_t w13_spec = FEAT(13, INTEL_PSFD);
  * CPUID Fn8000_0001_EDX); the guest sees there what it sees in leaf 1.
  */
 static const uint32_t amd_common_w0 =
-	FEAT(0, FPU) | FEAT(0, VME) | FEAT(0, DE) | FEAT(0, PSE) | FEAT(0, TSC) | FEAT(0, MSR) |
-	FEAT(0, PAE) | FEAT(0, MCE) | FEAT(0, CX8) | FEAT(0, APIC) | FEAT(0, MTRR) | FEAT(0, PGE) |
-	FEAT(0, MCA) | FEAT(0, CMOV) | FEAT(0, PAT) | FEAT(0, PSE36) | FEAT(0, MMX) | FEAT(0, FXSR);
+    FEAT(0, FPU) | FEAT(0, VME) | FEAT(0, DE) | FEAT(0, PSE) | FEAT(0, TSC) | FEAT(0, MSR) |
+    FEAT(0, PAE) | FEAT(0, MCE) | FEAT(0, CX8) | FEAT(0, APIC) | FEAT(0, MTRR) | FEAT(0, PGE) |
+    FEAT(0, MCA) | FEAT(0, CMOV) | FEAT(0, PAT) | FEAT(0, PSE36) | FEAT(0, MMX) | FEAT(0, FXSR);
 
-#define MAX_BASIC 0xdu		   /* Xen 4.17's cap on the basic leaves */
-#define MAX_EXT_INTEL 0x80000008u  /* ... and on the extended ones, per vendor */
-#define MAX_EXT_AMD 0x80000021u
-#define XSAVE_LEGACY_SIZE 576u	   /* legacy region (512) + XSAVE header (64) */
-#define LINEAR_BITS_PV 48u	   /* no 5-level paging for PV guests */
+#define MAX_BASIC	  0xdu	      /* Xen 4.17's cap on the basic leaves */
+#define MAX_EXT_INTEL	  0x80000008u /* ... and on the extended ones, per vendor */
+#define MAX_EXT_AMD	  0x80000021u
+#define XSAVE_LEGACY_SIZE 576u /* legacy region (512) + XSAVE header (64) */
+#define LINEAR_BITS_PV	  48u  /* no 5-level paging for PV guests */
 
 /* What every leaf needs to know, read from the host at each call. */
 struct view {
 	const struct pv_cpuid_params *p;
-	bool amd;		/* AMD or Hygon */
+	bool amd; /* AMD or Hygon */
 	uint32_t host_max_basic, host_max_ext;
 	uint32_t max_basic, max_ext; /* what the guest is told */
-	uint64_t xcr0;		/* components offered */
+	uint64_t xcr0;		     /* components offered */
 	bool xsave, avx, avx512;
 };
 
 static struct pv_cpuid_leaf host(const struct view *v, uint32_t leaf, uint32_t subleaf)
 {
-	struct pv_cpuid_leaf l = { 0 };
+	struct pv_cpuid_leaf l = {0};
 
 	v->p->host(v->p->host_ctx, leaf, subleaf, &l);
 	return l;
@@ -179,7 +179,7 @@ static struct pv_cpuid_leaf host_if(const struct view *v, uint32_t leaf, uint32_
 	uint32_t max = leaf >= 0x80000000u ? v->host_max_ext : v->host_max_basic;
 
 	if (leaf > max)
-		return (struct pv_cpuid_leaf){ 0 };
+		return (struct pv_cpuid_leaf){0};
 	return host(v, leaf, subleaf);
 }
 
@@ -207,7 +207,7 @@ static void view_init(struct view *v, const struct pv_cpuid_params *p)
 	struct pv_cpuid_leaf l0, ext0;
 	uint64_t host_xcr0 = 0;
 
-	*v = (struct view){ .p = p };
+	*v = (struct view){.p = p};
 	l0 = host(v, 0, 0);
 	v->amd = is_amd(&l0);
 	v->host_max_basic = l0.a;
@@ -230,7 +230,7 @@ static void view_init(struct view *v, const struct pv_cpuid_params *p)
 		v->xcr0 = 0;
 	v->avx = v->xsave && (v->xcr0 & PV_XCR0_YMM);
 	v->avx512 = v->avx && (v->xcr0 & (PV_XCR0_OPMASK | PV_XCR0_ZMM_HI256 | PV_XCR0_HI16_ZMM)) ==
-				     (PV_XCR0_OPMASK | PV_XCR0_ZMM_HI256 | PV_XCR0_HI16_ZMM);
+				  (PV_XCR0_OPMASK | PV_XCR0_ZMM_HI256 | PV_XCR0_HI16_ZMM);
 	/* Without every AVX-512 state there is none: offer the YMM part only. */
 	if (!v->avx512)
 		v->xcr0 &= PV_XCR0_X87 | PV_XCR0_SSE | PV_XCR0_YMM;
@@ -337,8 +337,8 @@ static void leaf_xsave(const struct view *v, uint32_t subleaf, struct pv_cpuid_l
 		if (subleaf >= 63 || !(v->xcr0 & (1ull << subleaf)))
 			break;
 		raw = host(v, 0xd, subleaf);
-		out->a = raw.a; /* size */
-		out->b = raw.b; /* offset */
+		out->a = raw.a;	    /* size */
+		out->b = raw.b;	    /* offset */
 		out->c = raw.c & 2; /* 64-byte alignment when compacted; never supervisor */
 		break;
 	}
@@ -384,7 +384,7 @@ static void leaf_hypervisor(const struct view *v, uint32_t leaf, uint32_t sublea
 		out->a = (PV_CPUID_XEN_MAJOR << 16) | PV_CPUID_XEN_MINOR;
 		break;
 	case 2:
-		out->a = 1;		     /* hypercall pages */
+		out->a = 1;		   /* hypercall pages */
 		out->b = PV_CPUID_HV_BASE; /* MSR to ask for them */
 		out->c = v->p->preserve_ad ? XEN_CPUID_FEAT1_MMU_PT_UPDATE_PRESERVE_AD : 0;
 		break;
@@ -464,8 +464,9 @@ static void leaf_extended(const struct view *v, uint32_t leaf, struct pv_cpuid_l
 		*out = host(v, leaf, 0);
 		break;
 	case 0x80000007u:
-		out->d = host(v, leaf, 0).d &
-			 (pv_w7 | (p->hardware_domain ? FEAT(7, ITSC) : 0)); /* dom0 cannot migrate */
+		out->d =
+		    host(v, leaf, 0).d &
+		    (pv_w7 | (p->hardware_domain ? FEAT(7, ITSC) : 0)); /* dom0 cannot migrate */
 		break;
 	case 0x80000008u:
 		raw = host(v, leaf, 0);
@@ -490,9 +491,9 @@ void pv_cpuid(const struct pv_cpuid_params *p, uint32_t leaf, uint32_t subleaf,
 {
 	struct view v;
 
-	*out = (struct pv_cpuid_leaf){ 0 };
+	*out = (struct pv_cpuid_leaf){0};
 	if (leaf >= PV_CPUID_HV_BASE && leaf <= PV_CPUID_HV_MAX) {
-		v = (struct view){ .p = p };
+		v = (struct view){.p = p};
 		if (leaf == PV_CPUID_HV_BASE + 3) /* needs host RDTSCP */
 			view_init(&v, p);
 		leaf_hypervisor(&v, leaf, subleaf, out);

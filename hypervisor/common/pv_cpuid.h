@@ -36,18 +36,18 @@
 
 /* The hypervisor leaves: first and last. */
 #define PV_CPUID_HV_BASE 0x40000000u
-#define PV_CPUID_HV_MAX 0x40000005u
+#define PV_CPUID_HV_MAX	 0x40000005u
 
 /* XCR0 components (Intel SDM vol. 1, 13.1). */
-#define PV_XCR0_X87 (1ull << 0)
-#define PV_XCR0_SSE (1ull << 1)
-#define PV_XCR0_YMM (1ull << 2)
-#define PV_XCR0_OPMASK (1ull << 5)
+#define PV_XCR0_X87	  (1ull << 0)
+#define PV_XCR0_SSE	  (1ull << 1)
+#define PV_XCR0_YMM	  (1ull << 2)
+#define PV_XCR0_OPMASK	  (1ull << 5)
 #define PV_XCR0_ZMM_HI256 (1ull << 6)
-#define PV_XCR0_HI16_ZMM (1ull << 7)
+#define PV_XCR0_HI16_ZMM  (1ull << 7)
 /* The components a PV guest may ever get (no MPX, PKRU or AMX: Xen hides them from PV). */
 #define PV_XCR0_ALLOWED                                                                            \
-	(PV_XCR0_X87 | PV_XCR0_SSE | PV_XCR0_YMM | PV_XCR0_OPMASK | PV_XCR0_ZMM_HI256 |             \
+	(PV_XCR0_X87 | PV_XCR0_SSE | PV_XCR0_YMM | PV_XCR0_OPMASK | PV_XCR0_ZMM_HI256 |            \
 	 PV_XCR0_HI16_ZMM)
 
 struct pv_cpuid_leaf {

@@ -38,7 +38,7 @@
 #define REX_B 0x1
 
 /* ud2a, then the bytes "xen": what Xen guests put before a cpuid to have it emulated. */
-static const uint8_t forced_prefix[] = { 0x0f, 0x0b, 'x', 'e', 'n' };
+static const uint8_t forced_prefix[] = {0x0f, 0x0b, 'x', 'e', 'n'};
 
 /* Which base a segment override adds; es/cs/ss/ds have none in 64-bit mode. */
 enum seg_override {
@@ -55,18 +55,18 @@ struct emul {
 	bool kernel; /* guest in kernel mode */
 	bool forced; /* reached through the forced-emulation prefix */
 
-	uint64_t start;			/* linear address of the instruction */
-	uint8_t bytes[MAX_INSN_LEN];	/* fetched from start on */
-	unsigned int fetched;		/* valid bytes in bytes[] */
-	unsigned int len;		/* bytes consumed by the decoder */
+	uint64_t start;		     /* linear address of the instruction */
+	uint8_t bytes[MAX_INSN_LEN]; /* fetched from start on */
+	unsigned int fetched;	     /* valid bytes in bytes[] */
+	unsigned int len;	     /* bytes consumed by the decoder */
 
 	bool opsize;   /* 66 */
 	bool addrsize; /* 67 */
 	bool rep;      /* f2 or f3 */
 	bool lock;     /* f0 */
 	enum seg_override seg;
-	uint8_t rex;   /* 0 or 0x40-0x4f, only when it directly precedes the opcode */
-	bool cut;      /* a rep stopped at PV_EMUL_REP_BUDGET: do not advance rip */
+	uint8_t rex; /* 0 or 0x40-0x4f, only when it directly precedes the opcode */
+	bool cut;    /* a rep stopped at PV_EMUL_REP_BUDGET: do not advance rip */
 };
 
 /* ---------------------------------------------------------------------------
@@ -154,24 +154,14 @@ static enum pv_emul_result guest_access(struct emul *e, uint64_t va, uint8_t *bu
 /* GPR number n (0-15, the ModRM/REX encoding) in the frame. */
 static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
 {
-	switch (n) {
-	case 0: return &regs->rax;
-	case 1: return &regs->rcx;
-	case 2: return &regs->rdx;
-	case 3: return &regs->rbx;
-	case 4: return &regs->rsp;
-	case 5: return &regs->rbp;
-	case 6: return &regs->rsi;
-	case 7: return &regs->rdi;
-	case 8: return &regs->r8;
-	case 9: return &regs->r9;
-	case 10: return &regs->r10;
-	case 11: return &regs->r11;
-	case 12: return &regs->r12;
-	case 13: return &regs->r13;
-	case 14: return &regs->r14;
-	default: return &regs->r15;
-	}
+#define GPR(r) offsetof(struct cpu_user_regs, r)
+	static const size_t offset[16] = {
+	    GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx), GPR(rsp), GPR(rbp), GPR(rsi), GPR(rdi),
+	    GPR(r8),  GPR(r9),	GPR(r10), GPR(r11), GPR(r12), GPR(r13), GPR(r14), GPR(r15),
+	};
+#undef GPR
+
+	return (uint64_t *)((char *)regs + offset[n & 15]);
 }
 
 /* A 64-bit value into EDX:EAX (32-bit writes zero the upper halves). */
@@ -359,9 +349,9 @@ enum simple_op {
 static enum pv_emul_result emul_simple(struct emul *e, enum simple_op op)
 {
 	const struct pv_emul_ops *ops = e->ops;
-	bool have = op == OP_CLTS ? ops->clts != NULL
-		  : op == OP_HLT  ? ops->hlt != NULL
-				  : ops->cache_flush != NULL;
+	bool have = op == OP_CLTS  ? ops->clts != NULL
+		    : op == OP_HLT ? ops->hlt != NULL
+				   : ops->cache_flush != NULL;
 	enum pv_emul_result r;
 
 	if (!have)
@@ -450,13 +440,14 @@ static enum pv_emul_result emul_io(struct emul *e, uint8_t op)
 	if (size == 4)
 		regs->rax = ops->io_read(e->ctx, port, size);
 	else
-		regs->rax = (regs->rax & ~(uint64_t)mask) | (ops->io_read(e->ctx, port, size) & mask);
+		regs->rax =
+		    (regs->rax & ~(uint64_t)mask) | (ops->io_read(e->ctx, port, size) & mask);
 	return PV_EMUL_DONE;
 }
 
 /* One ins (to ES:rDI, no override possible) or outs (from seg:rSI) element. */
-static enum pv_emul_result string_io_one(struct emul *e, bool in, uint16_t port,
-					 unsigned int size, uint64_t va)
+static enum pv_emul_result string_io_one(struct emul *e, bool in, uint16_t port, unsigned int size,
+					 uint64_t va)
 {
 	uint8_t buf[4];
 	uint32_t val = 0;
@@ -489,8 +480,8 @@ static enum pv_emul_result string_base(struct emul *e, bool in, uint64_t *base)
 		return PV_EMUL_DONE;
 	if (!e->ops->seg_base)
 		return PV_EMUL_UNHANDLED;
-	return op_result(e->ops->seg_base(e->ctx, e->seg == SEG_FS ? PV_EMUL_SEG_FS
-								    : PV_EMUL_SEG_GS, base));
+	return op_result(
+	    e->ops->seg_base(e->ctx, e->seg == SEG_FS ? PV_EMUL_SEG_FS : PV_EMUL_SEG_GS, base));
 }
 
 /*
@@ -499,7 +490,10 @@ static enum pv_emul_result string_base(struct emul *e, bool in, uint64_t *base)
  * RFLAGS.DF is set; with 67 the index and count registers are 32 bits and
  * their updates zero-extend.  Permission is checked once, before any
  * access; each completed element is committed to rCX/rSI/rDI at once, so
- * a fault or the budget leaves them where the hardware would.
+ * a fault or the budget leaves them where the hardware would.  An ins
+ * whose store faults has already read the port (we cannot probe the store
+ * without making it), so a port read with side effects is consumed and
+ * the guest's retry reads again.
  */
 static enum pv_emul_result emul_string_io(struct emul *e, uint8_t op)
 {
@@ -514,8 +508,8 @@ static enum pv_emul_result emul_string_io(struct emul *e, uint8_t op)
 	enum pv_emul_result r;
 	uint64_t base;
 
-	if (!ops->io_allowed || (in ? !ops->io_read || !ops->write_guest
-				   : !ops->io_write || !ops->read_guest))
+	if (!ops->io_allowed ||
+	    (in ? !ops->io_read || !ops->write_guest : !ops->io_write || !ops->read_guest))
 		return PV_EMUL_UNHANDLED;
 	r = check_common(e, false);
 	if (r != PV_EMUL_DONE)
@@ -556,13 +550,31 @@ static enum pv_emul_result decode_prefixes(struct emul *e, uint8_t *op)
 		if (r != PV_EMUL_DONE)
 			return r;
 		switch (b) {
-		case 0x66: e->opsize = true; break;
-		case 0x67: e->addrsize = true; break;
-		case 0xf2: case 0xf3: e->rep = true; break;
-		case 0xf0: e->lock = true; break;
-		case 0x26: case 0x2e: case 0x36: case 0x3e: e->seg = SEG_NONE; break;
-		case 0x64: e->seg = SEG_FS; break;
-		case 0x65: e->seg = SEG_GS; break;
+		case 0x66:
+			e->opsize = true;
+			break;
+		case 0x67:
+			e->addrsize = true;
+			break;
+		case 0xf2:
+		case 0xf3:
+			e->rep = true;
+			break;
+		case 0xf0:
+			e->lock = true;
+			break;
+		case 0x26:
+		case 0x2e:
+		case 0x36:
+		case 0x3e:
+			e->seg = SEG_NONE;
+			break;
+		case 0x64:
+			e->seg = SEG_FS;
+			break;
+		case 0x65:
+			e->seg = SEG_GS;
+			break;
 		default:
 			if ((b & 0xf0) == 0x40) {
 				e->rex = b; /* a later REX replaces it */
@@ -598,20 +610,34 @@ static enum pv_emul_result run_0f(struct emul *e)
 	if (r != PV_EMUL_DONE)
 		return r;
 	switch (op) {
-	case 0x01: return decode_0f01(e);
-	case 0x06: return emul_simple(e, OP_CLTS);
-	case 0x08: return emul_simple(e, OP_INVD);
-	case 0x09: return emul_simple(e, OP_WBINVD); /* f3 0f 09 (wbnoinvd) too: stronger */
-	case 0x20: return emul_mov_cr(e, false);
-	case 0x21: return emul_mov_dr(e, false);
-	case 0x22: return emul_mov_cr(e, true);
-	case 0x23: return emul_mov_dr(e, true);
-	case 0x30: return emul_msr(e, true);
-	case 0x31: return emul_rdtsc(e, false);
-	case 0x32: return emul_msr(e, false);
-	case 0x33: return emul_rdpmc(e);
-	case 0xa2: return emul_cpuid(e);
-	default: return PV_EMUL_UNHANDLED;
+	case 0x01:
+		return decode_0f01(e);
+	case 0x06:
+		return emul_simple(e, OP_CLTS);
+	case 0x08:
+		return emul_simple(e, OP_INVD);
+	case 0x09:
+		return emul_simple(e, OP_WBINVD); /* f3 0f 09 (wbnoinvd) too: stronger */
+	case 0x20:
+		return emul_mov_cr(e, false);
+	case 0x21:
+		return emul_mov_dr(e, false);
+	case 0x22:
+		return emul_mov_cr(e, true);
+	case 0x23:
+		return emul_mov_dr(e, true);
+	case 0x30:
+		return emul_msr(e, true);
+	case 0x31:
+		return emul_rdtsc(e, false);
+	case 0x32:
+		return emul_msr(e, false);
+	case 0x33:
+		return emul_rdpmc(e);
+	case 0xa2:
+		return emul_cpuid(e);
+	default:
+		return PV_EMUL_UNHANDLED;
 	}
 }
 
@@ -636,14 +662,30 @@ static enum pv_emul_result decode_and_run(struct emul *e)
 		return op2 == 0xa2 ? emul_cpuid(e) : PV_EMUL_RAISE_UD;
 	}
 	switch (op) {
-	case 0x0f: return run_0f(e);
-	case 0x6c: case 0x6d: case 0x6e: case 0x6f: return emul_string_io(e, op);
-	case 0xe4: case 0xe5: case 0xe6: case 0xe7: return emul_io(e, op);
-	case 0xec: case 0xed: case 0xee: case 0xef: return emul_io(e, op);
-	case 0xf4: return emul_simple(e, OP_HLT);
-	case 0xfa: return emul_cli_sti(e, false);
-	case 0xfb: return emul_cli_sti(e, true);
-	default: return PV_EMUL_UNHANDLED;
+	case 0x0f:
+		return run_0f(e);
+	case 0x6c:
+	case 0x6d:
+	case 0x6e:
+	case 0x6f:
+		return emul_string_io(e, op);
+	case 0xe4:
+	case 0xe5:
+	case 0xe6:
+	case 0xe7:
+	case 0xec:
+	case 0xed:
+	case 0xee:
+	case 0xef:
+		return emul_io(e, op);
+	case 0xf4:
+		return emul_simple(e, OP_HLT);
+	case 0xfa:
+		return emul_cli_sti(e, false);
+	case 0xfb:
+		return emul_cli_sti(e, true);
+	default:
+		return PV_EMUL_UNHANDLED;
 	}
 }
 
@@ -673,17 +715,17 @@ enum pv_emul_result pv_emulate(struct cpu_user_regs *regs, unsigned int trap, bo
 			       struct pv_emul_outcome *out)
 {
 	struct emul e = {
-		.regs = regs,
-		.ops = ops,
-		.ctx = ctx,
-		.out = out,
-		.kernel = guest_kernel,
-		.start = regs->rip,
+	    .regs = regs,
+	    .ops = ops,
+	    .ctx = ctx,
+	    .out = out,
+	    .kernel = guest_kernel,
+	    .start = regs->rip,
 	};
 	enum pv_emul_result r;
 	uint64_t length;
 
-	*out = (struct pv_emul_outcome){ 0 };
+	*out = (struct pv_emul_outcome){0};
 	if (!ops->fetch || (trap != PV_EMUL_TRAP_UD && trap != PV_EMUL_TRAP_GP))
 		return PV_EMUL_UNHANDLED;
 	if (trap == PV_EMUL_TRAP_UD && !skip_forced_prefix(&e))

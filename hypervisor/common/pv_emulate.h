@@ -85,7 +85,7 @@ enum pv_emul_result {
 struct pv_emul_outcome {
 	uint32_t error_code; /* RAISE_GP, RAISE_PF */
 	uint64_t cr2;	     /* RAISE_PF: the linear address that faulted */
-	bool single_step;    /* DONE: RFLAGS.TF was set; deliver #DB (DR6.BS) */
+	bool single_step;    /* DONE and rip advanced: TF was set; deliver #DB (DR6.BS) */
 	unsigned int length; /* DONE: bytes rip advanced (0 for a cut rep) */
 };
 
@@ -121,12 +121,12 @@ struct pv_emul_ops {
 	 * page-fault error code the guest must see (P, W, U, I/D bits as the
 	 * walk found them).  These are the only way guest memory is touched:
 	 * they must use the checked copy helpers (DESIGN.md invariant 4).
-	 * fetch reads instruction bytes (needed by every instruction).
+	 * fetch reads instruction bytes with instruction-fetch permission
+	 * checks; without it nothing is emulated.
 	 */
 	int (*fetch)(void *ctx, uint64_t va, void *buf, unsigned int n, uint32_t *pfec);
 	int (*read_guest)(void *ctx, uint64_t va, void *buf, unsigned int n, uint32_t *pfec);
-	int (*write_guest)(void *ctx, uint64_t va, const void *buf, unsigned int n,
-			   uint32_t *pfec);
+	int (*write_guest)(void *ctx, uint64_t va, const void *buf, unsigned int n, uint32_t *pfec);
 	/* The fs or gs base (for an outs with a segment override). */
 	int (*seg_base)(void *ctx, enum pv_emul_seg seg, uint64_t *base);
 

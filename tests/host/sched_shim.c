@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hypercalls/hypercall.h"
+#include "mm/memmap.h"
 #include "sched/sched.h"
 
 unsigned int host_sched_yields, host_sched_kicks;
@@ -36,4 +37,51 @@ void hypercall_console_line(domid_t domid, const char *line, size_t len)
 	memcpy(host_console_text + at + n, line, len);
 	host_console_text[at + n + len] = '\n';
 	host_console_text[at + n + len + 1] = '\0';
+}
+
+struct memmap host_machine_memmap;
+
+const struct memmap *hypercall_machine_memmap(void)
+{
+	return &host_machine_memmap;
+}
+
+uint64_t host_now_ns;
+uint64_t host_wakeup_deadline;
+uint64_t host_watchdog_deadline;
+
+uint64_t sched_now_ns(void)
+{
+	return host_now_ns;
+}
+
+void sched_set_wakeup(struct vcpu *v, uint64_t deadline_ns)
+{
+	(void)v;
+	host_wakeup_deadline = deadline_ns;
+}
+
+void sched_watchdog_arm(struct domain *d, uint64_t deadline_ns)
+{
+	(void)d;
+	host_watchdog_deadline = deadline_ns;
+}
+
+const char *host_console_input = "";
+
+size_t hypercall_console_read(char *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n && *host_console_input)
+		buf[got++] = *host_console_input++;
+	return got;
+}
+
+const void *hypercall_build_id(unsigned int *len)
+{
+	static const unsigned char id[20] = { 0x4b, 0x65, 0x65, 0x6c };
+
+	*len = sizeof(id);
+	return id;
 }

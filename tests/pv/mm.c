@@ -7,6 +7,8 @@
  */
 #include "tests/pv/mm.h"
 
+#include <xen/memory.h>
+
 #include "lib/compiler.h"
 #include "lib/string.h"
 #include "tests/pv/harness.h"
@@ -136,6 +138,22 @@ unsigned long mm_alloc_frame(void)
 	if (next_frame <= linear_pfns)
 		pv_fatal("mm_alloc_frame: out of spare frames");
 	return pfn_to_mfn(--next_frame);
+}
+
+unsigned long mm_released_frame(void)
+{
+	static unsigned long mfn;
+	xen_pfn_t extent;
+	struct xen_memory_reservation r = {.nr_extents = 1, .domid = DOMID_SELF};
+
+	if (mfn)
+		return mfn;
+	extent = mm_alloc_frame();
+	set_xen_guest_handle(r.extent_start, &extent);
+	if (hyp_memory_op(XENMEM_decrease_reservation, &r) != 1)
+		pv_fatal("mm_released_frame: decrease_reservation failed");
+	mfn = extent;
+	return mfn;
 }
 
 /* The first address after everything the builder put in the linear region. */

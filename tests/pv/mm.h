@@ -84,6 +84,13 @@ void *mm_alloc_page(void);
 /** A frame of ours that no page table maps (its contents unknown). */
 unsigned long mm_alloc_frame(void);
 
+/**
+ * A frame we gave back to Xen (XENMEM_decrease_reservation), so free and
+ * owned by nobody: the model "frame that is not ours".  The same frame on
+ * every call.
+ */
+unsigned long mm_released_frame(void);
+
 /** update_va_mapping(@va, @pte, UVMF_INVLPG | UVMF_LOCAL). */
 long mm_set_pte(const volatile void *va, uint64_t pte);
 

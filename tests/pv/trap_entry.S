@@ -130,3 +130,47 @@ pv_iret_roundtrip:
 	pop %rbp
 	pop %rbx
 	ret
+
+/*
+ * long pv_user_enter(unsigned long rip, unsigned long rsp)
+ *
+ * Enters guest user mode at rip on stack rsp by HYPERVISOR_iret (cs
+ * FLAT_USER_CS with RPL 3, ss FLAT_USER_SS, rflags 0x2: events stay
+ * masked).  Needs a user page table (MMUEXT_NEW_USER_BASEPTR) and a kernel
+ * stack (stack_switch) for the way back, which is a trap hook calling
+ * pv_trap_return_to_kernel(): that resumes at pv_user_exit on the stack
+ * saved here, and pv_user_enter returns the hook's value.
+ */
+	.globl pv_user_enter
+pv_user_enter:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, pv_user_kernel_sp(%rip)
+	pushq $FLAT_USER_SS
+	push %rsi			/* rsp */
+	pushq $0x2			/* rflags */
+	pushq $FLAT_USER_CS
+	push %rdi			/* rip */
+	pushq $0			/* flags */
+	jmp HYPERCALL(__HYPERVISOR_iret)
+
+	.globl pv_user_exit
+pv_user_exit:
+	mov pv_user_kernel_sp(%rip), %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+
+	.bss
+	.balign 8
+	.globl pv_user_kernel_sp
+pv_user_kernel_sp:
+	.quad 0

@@ -77,6 +77,9 @@ void pv_trap_dispatch(struct pv_trap_regs *r)
 	const struct pv_fixup *x;
 
 	record(r, f);
+	/* At entry rcx and r11 hold whatever Xen left (it may return by sysret): take the frame's. */
+	r->rcx = r->xen_frame[0];
+	r->r11 = r->xen_frame[1];
 	r->vector = (uint64_t)f;
 	if (pv_trap_hook && pv_trap_hook(r, f))
 		return;
@@ -98,6 +101,19 @@ void pv_trap_dispatch(struct pv_trap_regs *r)
 		  vector, r->extra == 1 ? r->xen_frame[2] : 0UL, f->rip, f->cs, f->rflags, f->rsp,
 		  pv_last_trap.cr2);
 	pv_fatal("unexpected trap");
+}
+
+extern const uint8_t pv_user_exit[];
+extern unsigned long pv_user_kernel_sp;
+
+void pv_trap_return_to_kernel(struct pv_trap_regs *r, struct pv_iret_frame *f, long value)
+{
+	f->rip = (unsigned long)pv_user_exit;
+	f->cs = FLAT_KERNEL_CS & ~3; /* RPL 0: back to kernel mode */
+	f->rflags = 0x2;             /* events stay masked */
+	f->rsp = pv_user_kernel_sp;
+	f->ss = FLAT_KERNEL_SS;
+	r->rax = value;
 }
 
 long hyp_set_trap_table(const struct trap_info *table)

@@ -35,7 +35,12 @@
 #define PV_VEC_SYSCALL 258
 #define PV_NR_STUBS 259
 
-/* The registers trap_entry.S saves, then Xen's frame. */
+/*
+ * The registers trap_entry.S saves, then Xen's frame.  pv_trap_dispatch()
+ * replaces the saved rcx and r11 (whatever Xen left in them at entry) with
+ * the interrupted values from Xen's frame before calling a hook; the stub
+ * restores all of these registers on the way out.
+ */
 struct pv_trap_regs {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector;      /* in: the stub's vector; out: the stack pointer to resume with */
@@ -87,6 +92,18 @@ extern const uint8_t pv_trap_stubs[];
 #define PV_FIXUP(from, to)                                                                         \
 	".pushsection .pv_fixup, \"a\"\n.balign 8\n.quad " from ", " to "\n.popsection\n"
 
+/*
+ * Runs the asm @insn once under a fixup (a trap in it resumes after it);
+ * stores the address of its first byte in @at and of the next instruction
+ * in @end (a fault reports rip == at, a trap rip == end).
+ */
+#define PV_TRAP_AT(insn, at, end)                                                                  \
+	__asm__ volatile("lea 1f(%%rip), %[a]\n lea 2f(%%rip), %[e]\n1: " insn "\n2:\n"           \
+			 PV_FIXUP("1b", "2b")                                                      \
+			 : [a] "=&r"(at), [e] "=&r"(end)                                           \
+			 :                                                                         \
+			 : "memory")
+
 /** Installs the default trap table and callbacks; called once by pv_main. */
 void traps_init(void);
 
@@ -117,5 +134,18 @@ long hyp_set_trap_table(const struct trap_info *table);
  * (rip).  (trap_entry.S)
  */
 void pv_iret_roundtrip(const struct iret_context *in, struct iret_context *out);
+
+/**
+ * Enters guest user mode at @rip with stack @rsp (trap_entry.S); returns the
+ * value a trap hook passes to pv_trap_return_to_kernel().  The caller sets up
+ * MMUEXT_NEW_USER_BASEPTR and stack_switch first.
+ */
+long pv_user_enter(unsigned long rip, unsigned long rsp);
+
+/**
+ * From a trap hook: makes the trap return into kernel mode, out of the
+ * pv_user_enter() that entered user mode, which then returns @value.
+ */
+void pv_trap_return_to_kernel(struct pv_trap_regs *r, struct pv_iret_frame *f, long value);
 
 #endif /* TESTS_PV_TRAPS_H */

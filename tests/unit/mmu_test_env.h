@@ -219,8 +219,8 @@ static inline void snap_expect(const struct snap *s)
 
 		if (p->count != s->count[i] || snap_type_info(p) != s->type_info[i] ||
 		    p->pt_linear != s->linear[i])
-			fail_msg("frame %u: count %u type_info %#x linear %d, expected %u %#x %d", i,
-				 p->count, snap_type_info(p), p->pt_linear, s->count[i],
+			fail_msg("frame %u: count %u type_info %#x linear %d, expected %u %#x %d",
+				 i, p->count, snap_type_info(p), p->pt_linear, s->count[i],
 				 s->type_info[i], s->linear[i]);
 	}
 }

@@ -482,6 +482,49 @@ static void test_free_refused(void **state)
 	expect_no_leak();
 }
 
+/* A block split into single frames gives them back one by one (decrease_reservation). */
+static void test_split_block(void **state)
+{
+	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
+	mfn_t ma, mb;
+
+	domain_set_max_pages(a, 16);
+	domain_set_max_pages(b, 16);
+	ma = alloc(a, 3);
+	mb = alloc(b, 1);
+	assert_int_equal(domain_split_block(a, mb), -EINVAL);			/* b's block */
+	assert_int_equal(domain_split_block(a, _mfn(mfn_x(ma) + 1)), -EINVAL); /* not a head */
+	assert_int_equal(domain_split_block(a, a->shared_info_mfn), -EINVAL);
+	assert_int_equal(domain_free_frames(a, _mfn(mfn_x(ma) + 5), 0), -EINVAL); /* not yet split */
+	assert_int_equal(domain_split_block(a, ma), 0);
+	assert_int_equal(a->tot_pages, 8);
+	assert_int_equal(domain_free_frames(a, ma, 3), -EINVAL); /* no longer one block */
+	assert_int_equal(domain_free_frames(a, _mfn(mfn_x(ma) + 5), 0), 0);
+	assert_int_equal(domain_free_frames(a, _mfn(mfn_x(ma) + 5), 0), -EINVAL); /* double free */
+	assert_int_equal(a->tot_pages, 7);
+	assert_int_equal(domain_split_block(a, ma), 0); /* a single frame now: nothing to do */
+	/* The rest goes back at destroy, one frame at a time. */
+	destroy(a);
+	destroy(b);
+	expect_no_leak();
+}
+
+/* SCHEDOP_shutdown_code declares the reason a later shutdown reports. */
+static void test_declared_shutdown_code(void **state)
+{
+	struct domain *d = new_dom(DOMID_AUTO, 1);
+
+	assert_int_equal(domain_set_shutdown_code(d, SHUTDOWN_MAX + 1), -EINVAL);
+	assert_int_equal(domain_set_shutdown_code(d, SHUTDOWN_crash), 0);
+	assert_int_equal(domain_set_shutdown_code(d, SHUTDOWN_reboot), 0); /* the first sticks */
+	assert_false(d->is_shutting_down);
+	assert_int_equal(domain_shutdown(d, SHUTDOWN_poweroff), 0);
+	assert_true(d->is_shutting_down);
+	assert_int_equal(d->shutdown_code, SHUTDOWN_crash);
+	destroy(d);
+	expect_no_leak();
+}
+
 static void test_destroy_returns_page_tables(void **state)
 {
 	struct domain *d = new_dom(DOMID_AUTO, 1);
@@ -779,6 +822,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_out_of_memory, setup),
 	    cmocka_unit_test_setup(test_shared_info, setup),
 	    cmocka_unit_test_setup(test_free_refused, setup),
+	    cmocka_unit_test_setup(test_split_block, setup),
+	    cmocka_unit_test_setup(test_declared_shutdown_code, setup),
 	    cmocka_unit_test_setup(test_destroy_returns_page_tables, setup),
 	    cmocka_unit_test_setup(test_destroy_waits_for_foreign_mappings, setup),
 	    cmocka_unit_test_setup(test_dead_domain_refuses_everything, setup),

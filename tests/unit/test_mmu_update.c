@@ -30,9 +30,9 @@ static void test_update_moves_refs(void **state)
 
 	(void)state;
 	snap_take(&s);
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, MMU_NORMAL_PT_UPDATE), e_of(data, RW),
-			      DOMID_SELF),
-			 0);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), pte_ptr(t.l1, 5, MMU_NORMAL_PT_UPDATE), e_of(data, RW), DOMID_SELF),
+	    0);
 	/* US added: the guest kernel runs in ring 3. */
 	assert_int_equal(entries(t.l1)[5], e_of(data, RW | PV_PTE_US));
 	expect_refs(data, 1, PGT_WRITABLE, 1);
@@ -54,8 +54,10 @@ static void test_writable_map_of_table_refused(void **state)
 	snap_take(&s);
 	/* A pinned L1, and every table of the live tree: never writable (invariant 2). */
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(l1, RW), DOMID_SELF), -EINVAL);
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(t.l4, RW), DOMID_SELF), -EINVAL);
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(t.l1, RW), DOMID_SELF), -EINVAL);
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(t.l4, RW), DOMID_SELF),
+			 -EINVAL);
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(t.l1, RW), DOMID_SELF),
+			 -EINVAL);
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, MMU_PT_UPDATE_PRESERVE_AD),
 			      e_of(t.l2, RW), DOMID_SELF),
 			 -EINVAL);
@@ -78,8 +80,10 @@ static void test_foreign_frame_refused(void **state)
 	tree_install(vcpu0(other), &their_tree);
 	snap_take(&s);
 	/* Mapping OTHER's frame, read-only or writable (invariant 1). */
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(theirs, RO), DOMID_SELF), -EPERM);
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(theirs, RW), DOMID_SELF), -EPERM);
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(theirs, RO), DOMID_SELF),
+			 -EPERM);
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(theirs, RW), DOMID_SELF),
+			 -EPERM);
 	/* Pointing an upper entry at OTHER's table. */
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l2, 7, 0), e_of(their_tree.l1, PT), DOMID_SELF),
 			 -EPERM);
@@ -88,9 +92,9 @@ static void test_foreign_frame_refused(void **state)
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(theirs, 0, 0), 0x1234, DOMID_SELF), -EPERM);
 	assert_int_equal(entries(theirs)[0], 0);
 	/* Frames that are not RAM of anybody. */
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(_mfn(NR_FRAMES + 5), RO),
-			      DOMID_SELF),
-			 -EINVAL);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(_mfn(NR_FRAMES + 5), RO), DOMID_SELF),
+	    -EINVAL);
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(_mfn(NR_FRAMES + 5), 0, 0), 0, DOMID_SELF),
 			 -EINVAL);
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(_mfn(0), 0, 0), 0, DOMID_SELF), -EINVAL);
@@ -139,12 +143,12 @@ static void test_bad_ptr_and_commands(void **state)
 			      e_of(data, RW), DOMID_SELF),
 			 -ENOSYS);
 	/* Reserved bits, superpages. */
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(data, RW) | (1ULL << 55),
-			      DOMID_SELF),
-			 -EINVAL);
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l2, 5, 0), e_of(data, PT | PV_PTE_PSE),
-			      DOMID_SELF),
-			 -EINVAL);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(data, RW) | (1ULL << 55), DOMID_SELF),
+	    -EINVAL);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), pte_ptr(t.l2, 5, 0), e_of(data, PT | PV_PTE_PSE), DOMID_SELF),
+	    -EINVAL);
 	assert_int_equal(entries(t.l1)[5], 0);
 	snap_expect(&s);
 }
@@ -199,9 +203,8 @@ static void test_faulting_guest_pointers(void **state)
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(reqs), UINT32_MAX, gva(&done), DOMID_SELF),
 			 -EFAULT);
 	assert_int_equal(done, 0);
-	assert_int_equal(do_mmu_update(vcpu0(dom), gva(reqs), UINT32_MAX >> 1, gva(&done),
-				       DOMID_SELF),
-			 -EFAULT);
+	assert_int_equal(
+	    do_mmu_update(vcpu0(dom), gva(reqs), UINT32_MAX >> 1, gva(&done), DOMID_SELF), -EFAULT);
 	assert_int_equal(done, 0);
 	/* An array whose end wraps around the address space. */
 	assert_int_equal(do_mmu_update(vcpu0(dom), UINT64_MAX - 7, 2, 0, DOMID_SELF), -EFAULT);
@@ -209,9 +212,8 @@ static void test_faulting_guest_pointers(void **state)
 	/* Only the third request faults: two stay done. */
 	host_guest_fault_range(0, 0);
 	host_guest_fault_range(gva(&reqs[2]), sizeof(reqs[2]));
-	assert_int_equal(do_mmu_update(vcpu0(dom), gva(reqs), UINT32_MAX >> 1, gva(&done),
-				       DOMID_SELF),
-			 -EFAULT);
+	assert_int_equal(
+	    do_mmu_update(vcpu0(dom), gva(reqs), UINT32_MAX >> 1, gva(&done), DOMID_SELF), -EFAULT);
 	assert_int_equal(done, 2);
 	expect_refs(a, 2, PGT_NONE, 0);
 	/* A faulting pdone only loses the count (as on Xen). */
@@ -363,8 +365,9 @@ static void test_foreigndom_needs_privilege(void **state)
 	snap_take(&s);
 	/* A domU names another domain as FD or as PFD: -EPERM (invariant 6). */
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), OTHER), -EPERM);
-	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), ((OTHER + 1) << 16) | DOMID_SELF),
-			 -EPERM);
+	assert_int_equal(
+	    do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), ((OTHER + 1) << 16) | DOMID_SELF),
+	    -EPERM);
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), 1234), -EPERM);
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), DOMID_XEN), -EPERM);
 	/* Naming itself as FD is refused as on Xen; as PFD it means "self". */
@@ -372,9 +375,8 @@ static void test_foreigndom_needs_privilege(void **state)
 	assert_int_equal(done, 99);
 	snap_expect(&s);
 	req.val = 0;
-	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done),
-				       ((DOM + 1) << 16) | DOMID_SELF),
-			 0);
+	assert_int_equal(
+	    do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), ((DOM + 1) << 16) | DOMID_SELF), 0);
 	/* A privileged domain naming nobody. */
 	assert_int_equal(do_mmu_update(vcpu0(priv), gva(&req), 1, gva(&done), 1234), -ESRCH);
 	assert_int_equal(do_mmu_update(vcpu0(priv), gva(&req), 1, gva(&done), 1235 << 16), -ESRCH);
@@ -409,13 +411,14 @@ static void test_privileged_foreign_updates(void **state)
 			      ((OTHER + 1) << 16) | DOMID_SELF),
 			 0);
 	expect_refs(pdata, 1, PGT_NONE, 0);
-	assert_int_equal(mmu1(vcpu0(priv), pte_ptr(theirs.l1, 6, 0), 0, ((OTHER + 1) << 16) | DOMID_SELF), 0);
+	assert_int_equal(
+	    mmu1(vcpu0(priv), pte_ptr(theirs.l1, 6, 0), 0, ((OTHER + 1) << 16) | DOMID_SELF), 0);
 	/* Nor may PRIV write OTHER's table with PFD = self. */
-	assert_int_equal(mmu1(vcpu0(priv), pte_ptr(theirs.l1, 6, 0), e_of(data, RO), OTHER), -EPERM);
+	assert_int_equal(mmu1(vcpu0(priv), pte_ptr(theirs.l1, 6, 0), e_of(data, RO), OTHER),
+			 -EPERM);
 	/* M2P on OTHER's behalf (FD); with a foreign PFD: -EPERM as on Xen. */
-	assert_int_equal(mmu1(vcpu0(priv), (mfn_x(data) << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, 0x55,
-			      OTHER),
-			 0);
+	assert_int_equal(
+	    mmu1(vcpu0(priv), (mfn_x(data) << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, 0x55, OTHER), 0);
 	assert_int_equal(m2p_get(data), 0x55);
 	assert_int_equal(mmu1(vcpu0(priv), (mfn_x(data) << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, 0x66,
 			      ((OTHER + 1) << 16) | OTHER),
@@ -423,7 +426,8 @@ static void test_privileged_foreign_updates(void **state)
 	assert_int_equal(m2p_get(data), 0x55);
 	/* Undo: every count back. */
 	assert_int_equal(mmu1(vcpu0(priv), pte_ptr(mine.l1, 5, 0), 0, DOMID_SELF), 0);
-	assert_int_equal(mmu1(vcpu0(priv), pte_ptr(theirs.l1, 5, 0), 0, ((OTHER + 1) << 16) | DOMID_SELF), 0);
+	assert_int_equal(
+	    mmu1(vcpu0(priv), pte_ptr(theirs.l1, 5, 0), 0, ((OTHER + 1) << 16) | DOMID_SELF), 0);
 	snap_expect(&s);
 }
 
@@ -453,21 +457,19 @@ static void test_machphys_update(void **state)
 	(void)state;
 	snap_take(&s);
 	/* Any address within the frame names it. */
-	assert_int_equal(mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + 0x7f0 + cmd, 0x1000,
-			      DOMID_SELF),
-			 0);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + 0x7f0 + cmd, 0x1000, DOMID_SELF), 0);
 	assert_int_equal(m2p_get(mine), 0x1000);
-	assert_int_equal(mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + cmd, INVALID_M2P_ENTRY,
-			      DOMID_SELF),
-			 0);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + cmd, INVALID_M2P_ENTRY, DOMID_SELF), 0);
 	assert_int_equal(m2p_get(mine), INVALID_M2P_ENTRY);
 	/* Values that are not gfns, and Keel's own marker. */
-	assert_int_equal(mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + cmd, M2P_PFN_LIMIT,
-			      DOMID_SELF),
-			 -EINVAL);
-	assert_int_equal(mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + cmd, SHARED_M2P_ENTRY,
-			      DOMID_SELF),
-			 -EINVAL);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + cmd, M2P_PFN_LIMIT, DOMID_SELF),
+	    -EINVAL);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), (mfn_x(mine) << PAGE_SHIFT) + cmd, SHARED_M2P_ENTRY, DOMID_SELF),
+	    -EINVAL);
 	/* Another domain's frame, a free frame, no frame at all. */
 	assert_int_equal(mmu1(vcpu0(dom), (mfn_x(theirs) << PAGE_SHIFT) + cmd, 3, DOMID_SELF),
 			 -EPERM);

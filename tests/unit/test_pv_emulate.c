@@ -20,11 +20,11 @@
 #include "hypervisor/common/pv_emulate.h"
 #include "lib/errno.h"
 
-#define PG 4096ull
-#define MEM_VA 0x400000ull /* the guest window: pages 0..3 */
+#define PG	  4096ull
+#define MEM_VA	  0x400000ull /* the guest window: pages 0..3 */
 #define MEM_PAGES 4
-#define CODE_VA MEM_VA
-#define DATA_VA (MEM_VA + PG)
+#define CODE_VA	  MEM_VA
+#define DATA_VA	  (MEM_VA + PG)
 #define PFEC_FAKE 0x15u /* what the fake reports on a fault (P|U|I, arbitrary) */
 
 #define TF (1ull << 8)
@@ -36,8 +36,8 @@
 
 static struct fake {
 	char log[512];
-	int rc;		  /* what every int-returning op returns */
-	bool io_ok;	  /* io_allowed's answer */
+	int rc;		   /* what every int-returning op returns */
+	bool io_ok;	   /* io_allowed's answer */
 	uint32_t io_value; /* io_read returns io_value + number of reads so far */
 	unsigned int io_reads;
 	unsigned int io_writes;
@@ -236,35 +236,35 @@ static int fake_rdpmc(void *ctx, uint32_t index, uint64_t *val)
 }
 
 static const struct pv_emul_ops ops = {
-	.fetch = fake_fetch,
-	.read_guest = fake_read,
-	.write_guest = fake_write,
-	.seg_base = fake_seg_base,
-	.cpuid = fake_cpuid,
-	.read_cr = fake_read_cr,
-	.write_cr = fake_write_cr,
-	.read_dr = fake_read_dr,
-	.write_dr = fake_write_dr,
-	.clts = fake_clts,
-	.read_msr = fake_read_msr,
-	.write_msr = fake_write_msr,
-	.io_allowed = fake_io_allowed,
-	.io_read = fake_io_read,
-	.io_write = fake_io_write,
-	.set_interrupt_flag = fake_set_if,
-	.hlt = fake_hlt,
-	.cache_flush = fake_cache_flush,
-	.rdtsc = fake_rdtsc,
-	.rdpmc = fake_rdpmc,
+    .fetch = fake_fetch,
+    .read_guest = fake_read,
+    .write_guest = fake_write,
+    .seg_base = fake_seg_base,
+    .cpuid = fake_cpuid,
+    .read_cr = fake_read_cr,
+    .write_cr = fake_write_cr,
+    .read_dr = fake_read_dr,
+    .write_dr = fake_write_dr,
+    .clts = fake_clts,
+    .read_msr = fake_read_msr,
+    .write_msr = fake_write_msr,
+    .io_allowed = fake_io_allowed,
+    .io_read = fake_io_read,
+    .io_write = fake_io_write,
+    .set_interrupt_flag = fake_set_if,
+    .hlt = fake_hlt,
+    .cache_flush = fake_cache_flush,
+    .rdtsc = fake_rdtsc,
+    .rdpmc = fake_rdpmc,
 };
 
 static const struct pv_emul_ops *cur_ops = &ops;
 
 static int setup(void **state)
 {
-	uint64_t *r[] = { &regs.rax, &regs.rcx, &regs.rdx, &regs.rbx, &regs.rsp, &regs.rbp,
-			  &regs.rsi, &regs.rdi, &regs.r8,  &regs.r9,  &regs.r10, &regs.r11,
-			  &regs.r12, &regs.r13, &regs.r14, &regs.r15 };
+	uint64_t *r[] = {&regs.rax, &regs.rcx, &regs.rdx, &regs.rbx, &regs.rsp, &regs.rbp,
+			 &regs.rsi, &regs.rdi, &regs.r8,  &regs.r9,  &regs.r10, &regs.r11,
+			 &regs.r12, &regs.r13, &regs.r14, &regs.r15};
 
 	memset(&f, 0, sizeof(f));
 	memset(mem, 0x90, sizeof(mem));
@@ -288,10 +288,10 @@ static enum pv_emul_result run_at(uint64_t va, const uint8_t *code, size_t n, un
 	return pv_emulate(&regs, trap, kernel, cur_ops, NULL, &out);
 }
 
-#define BYTES(...) ((const uint8_t[]){ __VA_ARGS__ })
-#define NBYTES(...) sizeof((const uint8_t[]){ __VA_ARGS__ })
+#define BYTES(...)  ((const uint8_t[]){__VA_ARGS__})
+#define NBYTES(...) sizeof((const uint8_t[]){__VA_ARGS__})
 /* Kernel-mode run of the bytes at CODE_VA after `trap`. */
-#define RUN(trap, ...) run_at(CODE_VA, BYTES(__VA_ARGS__), NBYTES(__VA_ARGS__), trap, true)
+#define RUN(trap, ...)	    run_at(CODE_VA, BYTES(__VA_ARGS__), NBYTES(__VA_ARGS__), trap, true)
 #define RUN_USER(trap, ...) run_at(CODE_VA, BYTES(__VA_ARGS__), NBYTES(__VA_ARGS__), trap, false)
 
 /* The frame must be exactly `want`. */
@@ -365,7 +365,8 @@ static void test_ud2_at_page_end_is_guests_own_ud(void **state)
 {
 	/* ud2 in the last two bytes of page 0, page 1 unmapped: not a #PF. */
 	unmapped[1] = true;
-	assert_int_equal(run_at(MEM_VA + PG - 2, BYTES(0x0f, 0x0b), 2, UD, true), PV_EMUL_UNHANDLED);
+	assert_int_equal(run_at(MEM_VA + PG - 2, BYTES(0x0f, 0x0b), 2, UD, true),
+			 PV_EMUL_UNHANDLED);
 	check_regs();
 }
 
@@ -612,8 +613,9 @@ static void test_in_imm8_byte_word_dword(void **state)
 
 	setup(NULL);
 	f.io_value = 0xcafe125a;
+	regs.rax = ~0ull;
 	assert_int_equal(RUN(GP, 0xe5, 0x71), PV_EMUL_DONE); /* in $0x71,%eax */
-	want.rax = 0xcafe125a; /* zero-extended */
+	want.rax = 0xcafe125a;				     /* replaces EAX and zero-extends */
 	check_done(2);
 }
 
@@ -626,7 +628,7 @@ static void test_out_imm8_and_dx(void **state)
 
 	setup(NULL);
 	regs.rax = 0x12345678;
-	regs.rdx = 0xffff03f8; /* only DX is the port */
+	regs.rdx = 0xffff03f8;				     /* only DX is the port */
 	assert_int_equal(RUN(GP, 0x66, 0xef), PV_EMUL_DONE); /* out %ax,(%dx) */
 	assert_string_equal(f.log, "allowed(0x3f8,2) out(0x3f8,2,0x5678)");
 	check_done(2);
@@ -684,7 +686,7 @@ static void test_outsb_single(void **state)
 
 static void test_rep_outsl(void **state)
 {
-	const uint32_t data[3] = { 0x11111111, 0x22222222, 0x33333333 };
+	const uint32_t data[3] = {0x11111111, 0x22222222, 0x33333333};
 
 	memcpy(mem + PG, data, sizeof(data));
 	regs.rsi = DATA_VA;
@@ -968,7 +970,7 @@ static void test_instruction_straddles_pages(void **state)
 	assert_int_equal(f.fetch_len[0], 1);
 	assert_int_equal(f.fetch_va[1], MEM_VA + PG);
 	assert_int_equal(f.fetch_len[1], 14);
-	want.rax = 1;	   /* leaf 0 (EAX of the pattern) ^ 1 */
+	want.rax = 1; /* leaf 0 (EAX of the pattern) ^ 1 */
 	want.rbx = 0x756e6547;
 	want.rcx = 0x1112; /* subleaf 0x1111 + 1 */
 	want.rdx = 0x49656e69;
@@ -1015,7 +1017,8 @@ static void test_other_trap_vectors_unhandled(void **state)
 
 static void test_missing_op_is_unhandled(void **state)
 {
-	static const struct pv_emul_ops sparse = { .fetch = fake_fetch, .read_guest = fake_read };
+	static const struct pv_emul_ops sparse = {.fetch = fake_fetch, .read_guest = fake_read};
+	static const struct pv_emul_ops no_fetch = {.cpuid = fake_cpuid};
 
 	cur_ops = &sparse;
 	assert_int_equal(RUN(GP, 0x0f, 0xa2), PV_EMUL_UNHANDLED);
@@ -1026,63 +1029,67 @@ static void test_missing_op_is_unhandled(void **state)
 	assert_int_equal(RUN(GP, 0xfa), PV_EMUL_UNHANDLED);
 	assert_int_equal(RUN(GP, 0x0f, 0x31), PV_EMUL_UNHANDLED);
 	check_regs();
+
+	cur_ops = &no_fetch; /* nothing works without fetch */
+	assert_int_equal(RUN(GP, 0x0f, 0xa2), PV_EMUL_UNHANDLED);
+	assert_string_equal(f.log, "");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_cpuid_faulting, setup),
-		cmocka_unit_test_setup(test_forced_cpuid, setup),
-		cmocka_unit_test_setup(test_forced_prefix_then_other_is_ud, setup),
-		cmocka_unit_test_setup(test_ud_without_prefix_is_unhandled, setup),
-		cmocka_unit_test_setup(test_ud2_at_page_end_is_guests_own_ud, setup),
-		cmocka_unit_test_setup(test_forced_cpuid_on_unmapped_page_is_pf, setup),
-		cmocka_unit_test_setup(test_forced_cpuid_with_lock_is_ud, setup),
-		cmocka_unit_test_setup(test_mov_from_cr3_to_r9, setup),
-		cmocka_unit_test_setup(test_mov_to_cr3_from_rax, setup),
-		cmocka_unit_test_setup(test_mov_cr8_with_rex_r, setup),
-		cmocka_unit_test_setup(test_mov_cr_other_registers, setup),
-		cmocka_unit_test_setup(test_mov_cr_ignores_mod_bits, setup),
-		cmocka_unit_test_setup(test_mov_cr_undefined_is_ud, setup),
-		cmocka_unit_test_setup(test_mov_cr_from_user_mode_is_gp, setup),
-		cmocka_unit_test_setup(test_mov_cr_op_errors, setup),
-		cmocka_unit_test_setup(test_mov_dr, setup),
-		cmocka_unit_test_setup(test_mov_dr_rex_r_is_ud_and_user_is_gp, setup),
-		cmocka_unit_test_setup(test_clts, setup),
-		cmocka_unit_test_setup(test_rdmsr, setup),
-		cmocka_unit_test_setup(test_rdmsr_failure_is_gp0, setup),
-		cmocka_unit_test_setup(test_wrmsr, setup),
-		cmocka_unit_test_setup(test_rdtsc_rdtscp_rdpmc, setup),
-		cmocka_unit_test_setup(test_rdtsc_faults_from_op, setup),
-		cmocka_unit_test_setup(test_in_imm8_byte_word_dword, setup),
-		cmocka_unit_test_setup(test_out_imm8_and_dx, setup),
-		cmocka_unit_test_setup(test_in_dx, setup),
-		cmocka_unit_test_setup(test_io_refused_is_gp, setup),
-		cmocka_unit_test_setup(test_outsb_single, setup),
-		cmocka_unit_test_setup(test_rep_outsl, setup),
-		cmocka_unit_test_setup(test_rep_outsb_with_df_goes_down, setup),
-		cmocka_unit_test_setup(test_rep_insw, setup),
-		cmocka_unit_test_setup(test_rep_count_zero_touches_nothing, setup),
-		cmocka_unit_test_setup(test_string_io_addr32, setup),
-		cmocka_unit_test_setup(test_outs_fs_override_and_ins_ignores_it, setup),
-		cmocka_unit_test_setup(test_outsl_across_page_boundary, setup),
-		cmocka_unit_test_setup(test_rep_outsb_faults_midway, setup),
-		cmocka_unit_test_setup(test_ins_write_fault_is_pf, setup),
-		cmocka_unit_test_setup(test_string_io_noncanonical_is_gp, setup),
-		cmocka_unit_test_setup(test_string_io_refused_before_memory, setup),
-		cmocka_unit_test_setup(test_rep_budget_restarts, setup),
-		cmocka_unit_test_setup(test_lock_on_io_is_ud, setup),
-		cmocka_unit_test_setup(test_cli_sti, setup),
-		cmocka_unit_test_setup(test_hlt, setup),
-		cmocka_unit_test_setup(test_wbinvd_invd, setup),
-		cmocka_unit_test_setup(test_legacy_prefix_after_rex_voids_it, setup),
-		cmocka_unit_test_setup(test_fifteen_bytes_ok_sixteen_gp, setup),
-		cmocka_unit_test_setup(test_fetch_failure_is_pf, setup),
-		cmocka_unit_test_setup(test_instruction_straddles_pages, setup),
-		cmocka_unit_test_setup(test_single_step_and_rf, setup),
-		cmocka_unit_test_setup(test_unhandled_instructions, setup),
-		cmocka_unit_test_setup(test_other_trap_vectors_unhandled, setup),
-		cmocka_unit_test_setup(test_missing_op_is_unhandled, setup),
+	    cmocka_unit_test_setup(test_cpuid_faulting, setup),
+	    cmocka_unit_test_setup(test_forced_cpuid, setup),
+	    cmocka_unit_test_setup(test_forced_prefix_then_other_is_ud, setup),
+	    cmocka_unit_test_setup(test_ud_without_prefix_is_unhandled, setup),
+	    cmocka_unit_test_setup(test_ud2_at_page_end_is_guests_own_ud, setup),
+	    cmocka_unit_test_setup(test_forced_cpuid_on_unmapped_page_is_pf, setup),
+	    cmocka_unit_test_setup(test_forced_cpuid_with_lock_is_ud, setup),
+	    cmocka_unit_test_setup(test_mov_from_cr3_to_r9, setup),
+	    cmocka_unit_test_setup(test_mov_to_cr3_from_rax, setup),
+	    cmocka_unit_test_setup(test_mov_cr8_with_rex_r, setup),
+	    cmocka_unit_test_setup(test_mov_cr_other_registers, setup),
+	    cmocka_unit_test_setup(test_mov_cr_ignores_mod_bits, setup),
+	    cmocka_unit_test_setup(test_mov_cr_undefined_is_ud, setup),
+	    cmocka_unit_test_setup(test_mov_cr_from_user_mode_is_gp, setup),
+	    cmocka_unit_test_setup(test_mov_cr_op_errors, setup),
+	    cmocka_unit_test_setup(test_mov_dr, setup),
+	    cmocka_unit_test_setup(test_mov_dr_rex_r_is_ud_and_user_is_gp, setup),
+	    cmocka_unit_test_setup(test_clts, setup),
+	    cmocka_unit_test_setup(test_rdmsr, setup),
+	    cmocka_unit_test_setup(test_rdmsr_failure_is_gp0, setup),
+	    cmocka_unit_test_setup(test_wrmsr, setup),
+	    cmocka_unit_test_setup(test_rdtsc_rdtscp_rdpmc, setup),
+	    cmocka_unit_test_setup(test_rdtsc_faults_from_op, setup),
+	    cmocka_unit_test_setup(test_in_imm8_byte_word_dword, setup),
+	    cmocka_unit_test_setup(test_out_imm8_and_dx, setup),
+	    cmocka_unit_test_setup(test_in_dx, setup),
+	    cmocka_unit_test_setup(test_io_refused_is_gp, setup),
+	    cmocka_unit_test_setup(test_outsb_single, setup),
+	    cmocka_unit_test_setup(test_rep_outsl, setup),
+	    cmocka_unit_test_setup(test_rep_outsb_with_df_goes_down, setup),
+	    cmocka_unit_test_setup(test_rep_insw, setup),
+	    cmocka_unit_test_setup(test_rep_count_zero_touches_nothing, setup),
+	    cmocka_unit_test_setup(test_string_io_addr32, setup),
+	    cmocka_unit_test_setup(test_outs_fs_override_and_ins_ignores_it, setup),
+	    cmocka_unit_test_setup(test_outsl_across_page_boundary, setup),
+	    cmocka_unit_test_setup(test_rep_outsb_faults_midway, setup),
+	    cmocka_unit_test_setup(test_ins_write_fault_is_pf, setup),
+	    cmocka_unit_test_setup(test_string_io_noncanonical_is_gp, setup),
+	    cmocka_unit_test_setup(test_string_io_refused_before_memory, setup),
+	    cmocka_unit_test_setup(test_rep_budget_restarts, setup),
+	    cmocka_unit_test_setup(test_lock_on_io_is_ud, setup),
+	    cmocka_unit_test_setup(test_cli_sti, setup),
+	    cmocka_unit_test_setup(test_hlt, setup),
+	    cmocka_unit_test_setup(test_wbinvd_invd, setup),
+	    cmocka_unit_test_setup(test_legacy_prefix_after_rex_voids_it, setup),
+	    cmocka_unit_test_setup(test_fifteen_bytes_ok_sixteen_gp, setup),
+	    cmocka_unit_test_setup(test_fetch_failure_is_pf, setup),
+	    cmocka_unit_test_setup(test_instruction_straddles_pages, setup),
+	    cmocka_unit_test_setup(test_single_step_and_rf, setup),
+	    cmocka_unit_test_setup(test_unhandled_instructions, setup),
+	    cmocka_unit_test_setup(test_other_trap_vectors_unhandled, setup),
+	    cmocka_unit_test_setup(test_missing_op_is_unhandled, setup),
 	};
 
 	return cmocka_run_group_tests_name("pv_emulate", tests, NULL, NULL);

@@ -124,6 +124,8 @@ void cpu_setup_local(struct percpu *p)
 		cr4 |= CR4_SMAP;
 	if (cpu_features.pge)
 		cr4 |= CR4_PGE;
+	/* Keel itself never touches the FPU; guests use x87 and SSE (fxsave state). */
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	write_cr4(cr4);
-	write_cr0(read_cr0() | CR0_WP | CR0_NE | CR0_MP);
+	write_cr0((read_cr0() | CR0_WP | CR0_NE | CR0_MP) & ~CR0_EM);
 }

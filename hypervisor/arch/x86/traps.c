@@ -78,6 +78,7 @@ void idt_init(void)
 	idt[TRAP_BP].type_attr = GATE_INTERRUPT_DPL3;
 	idt[TRAP_OF].type_attr = GATE_INTERRUPT_DPL3;
 	idt[PV_HYPERCALL_VECTOR].type_attr = GATE_INTERRUPT_DPL3;
+	idt[PV_INT80_VECTOR].type_attr = GATE_INTERRUPT_DPL3;
 }
 
 void idt_load(void)
@@ -180,6 +181,10 @@ void trap_dispatch(struct trap_frame *f)
 {
 	bool from_guest = f->cs & 3;
 
+	if (from_guest && f->vector == PV_INT80_VECTOR) {
+		pv_guest_int80(f);
+		return;
+	}
 	if (from_guest && f->vector == PV_HYPERCALL_VECTOR) {
 		local_irq_enable(); /* as the syscall path: hypercalls run with interrupts on */
 		pv_guest_int82(f);

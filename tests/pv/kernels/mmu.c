@@ -214,26 +214,6 @@ TEST(mmu_update, preserve_ad)
 	EXPECT_EQ(mm_remap(a, true), 0);
 }
 
-/*
- * A frame we gave back to Xen (XENMEM_decrease_reservation): free, owned by
- * nobody, the perfect "frame that is not ours".
- */
-static unsigned long released_frame(void)
-{
-	static unsigned long mfn;
-	xen_pfn_t extent;
-	struct xen_memory_reservation r = {.nr_extents = 1, .domid = DOMID_SELF};
-
-	if (mfn)
-		return mfn;
-	extent = mm_alloc_frame();
-	set_xen_guest_handle(r.extent_start, &extent);
-	if (hyp_memory_op(XENMEM_decrease_reservation, &r) != 1)
-		pv_fatal("released_frame: decrease_reservation failed");
-	mfn = extent;
-	return mfn;
-}
-
 TEST(mmu_update, machphys_update)
 {
 	void *a = mm_alloc_page();
@@ -245,10 +225,34 @@ TEST(mmu_update, machphys_update)
 	EXPECT_EQ(mmu_update1((mfn << 12) | 0x800 | MMU_MACHPHYS_UPDATE, pfn), 0);
 	EXPECT_EQ(mfn_to_pfn(mfn), pfn);
 	/* A frame that is not ours. */
-	EXPECT_EQ(mmu_update1((released_frame() << 12) | MMU_MACHPHYS_UPDATE, 1), -XEN_EINVAL);
+	EXPECT_EQ(mmu_update1((mm_released_frame() << 12) | MMU_MACHPHYS_UPDATE, 1), -XEN_EINVAL);
 }
 
-/* ptr[2:0] is the command: 4-7 are unknown. */
+/*
+ * A long batch (Xen preempts and continues it internally): every request is
+ * done and pdone counts them all.
+ */
+TEST(mmu_update, long_batch)
+{
+	static struct mmu_update u[1024];
+	volatile uint64_t *a = mm_alloc_page(), *b = mm_alloc_page();
+	uint64_t pa = (virt_to_mfn(a) << 12) | PTE_KERNEL, pb = (virt_to_mfn(b) << 12) | PTE_KERNEL;
+	unsigned int done = 0;
+
+	b[0] = 0xb;
+	for (unsigned int i = 0; i < ARRAY_SIZE(u); i++) {
+		u[i].ptr = l1e_maddr(a);
+		u[i].val = i % 2 ? pa : pb;
+	}
+	u[ARRAY_SIZE(u) - 1].val = pb;
+	EXPECT_EQ(hyp_mmu_update(u, ARRAY_SIZE(u), &done, DOMID_SELF), 0);
+	EXPECT_EQ(done, ARRAY_SIZE(u));
+	EXPECT_EQ(mm_mmuext1(MMUEXT_INVLPG_LOCAL, (unsigned long)a, 0), 0);
+	EXPECT_EQ(a[0], 0xb);
+	EXPECT_EQ(mm_set_pte(a, pa), 0);
+}
+
+/* ptr[2:0] is the command, so an address that is not 8-byte aligned is one of 4-7: unknown. */
 TEST(mmu_update, unknown_command)
 {
 	void *a = mm_alloc_page();
@@ -279,11 +283,11 @@ TEST(mmu_update, bad_pointers)
 TEST(mmu_update, ptr_not_a_page_table)
 {
 	volatile uint64_t *a = mm_alloc_page();
-	uint64_t val = (released_frame() << 12) | PTE_KERNEL;
+	uint64_t val = (mm_released_frame() << 12) | PTE_KERNEL;
 
 	EXPECT_EQ(mmu_update1((virt_to_mfn(a) << 12) + 16, val), 0);
 	EXPECT_EQ(a[2], val);
-	EXPECT_EQ(mmu_update1(released_frame() << 12, val), -XEN_EINVAL);
+	EXPECT_EQ(mmu_update1(mm_released_frame() << 12, val), -XEN_EINVAL);
 	EXPECT_EQ(mmu_update1(0, val), -XEN_EINVAL);
 }
 
@@ -341,8 +345,8 @@ TEST(hostile, map_foreign_frames)
 	unsigned long mine = virt_to_mfn(a);
 	long max = hyp_memory_op(XENMEM_maximum_ram_page, NULL);
 
-	EXPECT_EQ(mm_set_pte(a, (released_frame() << 12) | PTE_KERNEL), -XEN_EBUSY);
-	EXPECT_EQ(mm_set_pte(a, (released_frame() << 12) | PTE_KERNEL_RO), -XEN_EBUSY);
+	EXPECT_EQ(mm_set_pte(a, (mm_released_frame() << 12) | PTE_KERNEL), -XEN_EBUSY);
+	EXPECT_EQ(mm_set_pte(a, (mm_released_frame() << 12) | PTE_KERNEL_RO), -XEN_EBUSY);
 	EXPECT_EQ(mm_set_pte(a, 0 | PTE_KERNEL), 0);
 	EXPECT_EQ(mm_set_pte(a, (0xb8UL << 12) | PTE_KERNEL), 0);
 	EXPECT_EQ(mm_set_pte(a, ((unsigned long)max << 12) | PTE_KERNEL), 0);
@@ -458,8 +462,8 @@ TEST(mmuext, pin_bootstrap_tables)
 {
 	/* The builder pinned the L4; unpinning the running L4 is refused? */
 	EXPECT_EQ(mm_mmuext1(MMUEXT_PIN_L4_TABLE, mm_l4_mfn(), 0), -XEN_EINVAL);
-	EXPECT_EQ(mm_mmuext1(MMUEXT_UNPIN_TABLE, released_frame(), 0), -XEN_EINVAL);
-	EXPECT_EQ(mm_mmuext1(MMUEXT_PIN_L1_TABLE, released_frame(), 0), -XEN_EINVAL);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_UNPIN_TABLE, mm_released_frame(), 0), -XEN_EINVAL);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_PIN_L1_TABLE, mm_released_frame(), 0), -XEN_EINVAL);
 }
 
 TEST(mmuext, new_baseptr)
@@ -483,7 +487,7 @@ TEST(mmuext, new_baseptr)
 	EXPECT_EQ(cr3, boot_mfn << 12);
 	EXPECT_EQ(mm_mmuext1(MMUEXT_UNPIN_TABLE, mfn, 0), 0);
 	EXPECT_EQ(mm_mmuext1(MMUEXT_NEW_BASEPTR, virt_to_mfn(mm_alloc_page()), 0), -XEN_EINVAL);
-	EXPECT_EQ(mm_mmuext1(MMUEXT_NEW_BASEPTR, released_frame(), 0), -XEN_EINVAL);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_NEW_BASEPTR, mm_released_frame(), 0), -XEN_EINVAL);
 }
 
 TEST(mmuext, new_user_baseptr)
@@ -534,8 +538,8 @@ TEST(mmuext, copy_and_clear_page)
 	/* Not onto a page table, nor from/to a frame that is not ours. */
 	EXPECT_EQ(mm_mmuext1(MMUEXT_CLEAR_PAGE, mm_l4_mfn(), 0), -XEN_EINVAL);
 	EXPECT_EQ(mm_mmuext1(MMUEXT_COPY_PAGE, mm_l4_mfn(), virt_to_mfn(src)), -XEN_EINVAL);
-	EXPECT_EQ(mm_mmuext1(MMUEXT_CLEAR_PAGE, released_frame(), 0), -XEN_EINVAL);
-	EXPECT_EQ(mm_mmuext1(MMUEXT_COPY_PAGE, virt_to_mfn(dst), released_frame()), -XEN_EINVAL);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_CLEAR_PAGE, mm_released_frame(), 0), -XEN_EINVAL);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_COPY_PAGE, virt_to_mfn(dst), mm_released_frame()), -XEN_EINVAL);
 	/* Copying from a page table is fine. */
 	EXPECT_EQ(mm_mmuext1(MMUEXT_COPY_PAGE, virt_to_mfn(dst), mm_l4_mfn()), 0);
 }
@@ -550,6 +554,19 @@ TEST(mmuext, mark_super_and_unknown)
 	EXPECT_EQ(mm_mmuext1(~0U, 0, 0), -XEN_ENOSYS);
 }
 
+TEST(mmuext, long_batch)
+{
+	static struct mmuext_op ops[1024];
+	unsigned int done = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ops); i++) {
+		ops[i].cmd = i % 2 ? MMUEXT_TLB_FLUSH_LOCAL : MMUEXT_INVLPG_LOCAL;
+		ops[i].arg1.linear_addr = PV_VIRT_BASE;
+	}
+	EXPECT_EQ(hyp_mmuext_op(ops, ARRAY_SIZE(ops), &done, DOMID_SELF), 0);
+	EXPECT_EQ(done, ARRAY_SIZE(ops));
+}
+
 TEST(mmuext, pdone_and_bad_pointers)
 {
 	struct mmuext_op ops[3] = {
@@ -559,10 +576,136 @@ TEST(mmuext, pdone_and_bad_pointers)
 	};
 	unsigned int done = 99;
 
-	ops[2].arg1.mfn = released_frame();
+	ops[2].arg1.mfn = mm_released_frame();
 	EXPECT_EQ(hyp_mmuext_op(ops, 3, &done, DOMID_SELF), -XEN_EINVAL);
 	EXPECT_EQ(done, 2);
 	EXPECT_EQ(hyp_mmuext_op((void *)0x1000, 1, NULL, DOMID_SELF), -XEN_EFAULT);
 	EXPECT_EQ(hyp_mmuext_op((void *)HYPERVISOR_VIRT_START, 0x7fffffff, NULL, DOMID_SELF),
 		  -XEN_EFAULT);
+}
+
+/* -------------------------------------------------------------------------- */
+
+/* Xen keeps the M2P's frames to itself: no mapping of them, even read-only. */
+TEST(hostile, map_m2p_frame)
+{
+	xen_pfn_t mfns[1] = {0};
+	struct xen_machphys_mfn_list l = {.max_extents = 1};
+	void *a = mm_alloc_page();
+	unsigned long mine = virt_to_mfn(a);
+
+	set_xen_guest_handle(l.extent_start, mfns);
+	ASSERT_EQ(hyp_memory_op(XENMEM_machphys_mfn_list, &l), 0);
+	EXPECT_EQ(mm_set_pte(a, (mfns[0] << 12) | PTE_KERNEL), -XEN_EBUSY);
+	EXPECT_EQ(mm_set_pte(a, (mfns[0] << 12) | PTE_KERNEL_RO), -XEN_EBUSY);
+	EXPECT_EQ(mm_set_pte(a, (mine << 12) | PTE_KERNEL), 0);
+}
+
+/*
+ * What a guest reads back from an L1 entry: Xen 4.17 sets _PAGE_USER on a
+ * kernel-only entry of a 64-bit PV guest (its kernel runs in ring 3) and
+ * marks it with software bit 52 (kernel-only); it adds _PAGE_GLOBAL to an
+ * entry the guest made user-accessible; it keeps G, PAT and the available
+ * bits 9-11; a not-present entry is stored verbatim.
+ */
+TEST(l1_entry, bits_as_stored)
+{
+	void *a = mm_alloc_page();
+	unsigned long va = (unsigned long)a;
+	uint64_t base = (virt_to_mfn(a) << 12) | PTE_KERNEL;
+
+	EXPECT_EQ(mm_set_pte(a, base), 0);
+	EXPECT_EQ(mm_pte(va), base | PTE_US | (1UL << 52));
+	EXPECT_EQ(mm_set_pte(a, base | PTE_US), 0);
+	EXPECT_EQ(mm_pte(va), base | PTE_US | PTE_G);
+	EXPECT_EQ(mm_set_pte(a, base | PTE_G | (7UL << 9)), 0);
+	EXPECT_EQ(mm_pte(va), base | PTE_US | (1UL << 52) | PTE_G | (7UL << 9));
+	EXPECT_EQ(mm_set_pte(a, base | PTE_PSE), 0); /* PAT in an L1 entry */
+	EXPECT_EQ(mm_pte(va), base | PTE_US | (1UL << 52) | PTE_PSE);
+	EXPECT_EQ(mm_set_pte(a, 0xdeadbeef000UL), 0);
+	EXPECT_EQ(mm_pte(va), 0xdeadbeef000UL);
+	EXPECT_EQ(mm_set_pte(a, base), 0);
+}
+
+/*
+ * Xen 4.17 emulates a guest write to an L1 entry through a read-only mapping
+ * of its table (writable page tables) whether or not the guest enabled
+ * VMASST_TYPE_writable_pagetables; an entry it would refuse through
+ * mmu_update makes the write fault (#PF, P|W) instead.  Writes to higher
+ * levels are never emulated.
+ */
+TEST(writable_pagetables, l1_writes_emulated)
+{
+	volatile uint64_t *b = mm_alloc_page();
+	volatile uint64_t *l1e = (volatile uint64_t *)mm_entry((unsigned long)b, 1);
+	uint64_t old = *l1e;
+
+	b[0] = 77;
+	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_disable, VMASST_TYPE_writable_pagetables), 0);
+	pv_trap_reset();
+	EXPECT_TRUE(pv_try_write(l1e, old & ~PTE_RW));
+	EXPECT_EQ(pv_trap_count, 0);
+	EXPECT_EQ(*l1e & PTE_RW, 0);
+	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables), 0);
+	EXPECT_TRUE(pv_try_write(l1e, old));
+	EXPECT_EQ(*l1e, old);
+	EXPECT_TRUE(!pv_try_write(l1e, (mm_l4_mfn() << 12) | PTE_KERNEL));
+	EXPECT_EQ(pv_trap_count, 1);
+	EXPECT_EQ(pv_last_trap.vector, 14);
+	EXPECT_EQ(pv_last_trap.extra[0], 3);
+	EXPECT_EQ(pv_last_trap.cr2, (unsigned long)l1e);
+	EXPECT_EQ(*l1e, old);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_INVLPG_LOCAL, (unsigned long)b, 0), 0);
+	EXPECT_EQ(b[0], 77);
+	pv_trap_reset();
+	EXPECT_TRUE(!pv_try_write((volatile uint64_t *)pv_start_info->pt_base + 300, 0));
+	EXPECT_EQ(pv_trap_count, 1);
+	EXPECT_EQ(pv_last_trap.extra[0], 3);
+}
+
+/* An L2 entry may only point at an L1 that has no writable mapping (-EINVAL). */
+TEST(hostile, l2_entry_to_writable_l1)
+{
+	void *l2 = alloc_table(), *l1 = mm_alloc_page();
+	uint64_t l2_maddr = virt_to_mfn(l2) << 12;
+	uint64_t l2e = (virt_to_mfn(l1) << 12) | PTE_P | PTE_RW | PTE_US | PTE_A;
+
+	ASSERT_EQ(mm_mmuext1(MMUEXT_PIN_L2_TABLE, virt_to_mfn(l2), 0), 0);
+	EXPECT_EQ(mmu_update1(l2_maddr, l2e), -XEN_EINVAL);
+	ASSERT_EQ(mm_remap(l1, false), 0);
+	EXPECT_EQ(mmu_update1(l2_maddr, l2e), 0);
+	/* Now an L1 table: no writable mapping until nothing references it. */
+	EXPECT_EQ(mm_remap(l1, true), -XEN_EBUSY);
+	EXPECT_EQ(mmu_update1(l2_maddr, 0), 0);
+	EXPECT_EQ(mm_remap(l1, true), 0);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(l2), 0), 0);
+}
+
+/*
+ * Linear (self-referencing) page tables: Xen 4.17 accepts a read-only entry
+ * pointing at a table of its own level (L2 -> L2, L4 -> L4), refuses a
+ * writable one, and refuses an entry pointing at a table of another level.
+ */
+TEST(hostile, linear_page_tables)
+{
+	void *l2 = alloc_table();
+	uint64_t l2_maddr = virt_to_mfn(l2) << 12, l4_maddr = mm_l4_mfn() << 12;
+	const uint64_t ro = PTE_P | PTE_US | PTE_A;
+
+	ASSERT_EQ(mm_mmuext1(MMUEXT_PIN_L2_TABLE, virt_to_mfn(l2), 0), 0);
+	EXPECT_EQ(mmu_update1(l2_maddr + 8, l2_maddr | ro), 0);
+	EXPECT_EQ(mmu_update1(l2_maddr + 16, l4_maddr | ro), -XEN_EINVAL);
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 300, l4_maddr | ro), 0);
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 300, 0), 0);
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 301, l4_maddr | ro | PTE_RW), -XEN_EINVAL);
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 300, l2_maddr | ro), -XEN_EINVAL);
+	/* An L4 entry to a writable data page or a frame not ours. */
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 300, (virt_to_mfn(mm_alloc_page()) << 12) | ro),
+		  -XEN_EINVAL);
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 300, (mm_released_frame() << 12) | ro), -XEN_EINVAL);
+	/* A not-present entry may hold anything. */
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 300, 0xdeadbeef000UL), 0);
+	EXPECT_EQ(mmu_update1(l4_maddr + 8 * 300, 0), 0);
+	EXPECT_EQ(mmu_update1(l2_maddr + 8, 0), 0);
+	EXPECT_EQ(mm_mmuext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(l2), 0), 0);
 }

@@ -1,9 +1,10 @@
 /*
  * tests/pv/kernels/traps.c - exceptions and their delivery to a 64-bit PV
  * kernel: the bounce frame, error codes and CR2, software interrupts and
- * their DPL checks, privileged instructions Xen emulates or refuses,
- * forced-emulation CPUID, HYPERVISOR_iret, callbacks, stack_switch,
- * fpu_taskswitch, set_segment_base, the debug registers and vm_assist.
+ * their DPL checks, HYPERVISOR_iret, set_trap_table, the callbacks (event
+ * upcall, syscall from user mode), stack_switch and guest user mode.
+ * Emulated privileged instructions and the per-vCPU state hypercalls are
+ * in cpu.c.
  *
  * The trap table pv_main installed (traps.c) has a stub for every vector;
  * tests that change an entry restore the default with
@@ -14,6 +15,7 @@
 
 #include <xen/xen.h>
 #include <xen/callback.h>
+#include <xen/event_channel.h>
 
 #include "lib/string.h"
 #include "tests/pv/harness.h"
@@ -25,15 +27,7 @@
 #define EFLAGS_FIXED 0x2UL
 #define EFLAGS_ZF 0x40UL
 #define EFLAGS_IF 0x200UL
-#define EFLAGS_DF 0x400UL
 #define EFLAGS_IOPL 0x3000UL
-#define CR0_PE 0x1UL
-#define CR0_TS 0x8UL
-#define CR0_PG 0x80000000UL
-#define MSR_FS_BASE 0xc0000100U
-#define MSR_GS_BASE 0xc0000101U
-#define MSR_SHADOW_GS_BASE 0xc0000102U
-#define MSR_BOGUS 0x12345678U
 
 /* Xen's bounce frame without and with an error code (rcx, r11, [ec], rip..ss). */
 #define FRAME_BYTES (7 * 8)
@@ -55,59 +49,12 @@ static long set_vector(unsigned int vector, unsigned int flags)
 	return hyp_set_trap_table(t);
 }
 
-static unsigned long read_cr0(void)
-{
-	unsigned long v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
 static unsigned long read_cr2(void)
 {
 	unsigned long v;
 
 	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
-}
-
-static unsigned long read_cr3(void)
-{
-	unsigned long v;
-
-	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
-}
-
-/* rdmsr with a fixup; returns false if it trapped. */
-static bool try_rdmsr(uint32_t msr, uint64_t *val)
-{
-	unsigned long before = pv_trap_count;
-	uint32_t lo = 0, hi = 0;
-
-	__asm__ volatile("1: rdmsr\n2:\n" PV_FIXUP("1b", "2b")
-			 : "+a"(lo), "+d"(hi)
-			 : "c"(msr)
-			 : "memory");
-	*val = (uint64_t)hi << 32 | lo;
-	return pv_trap_count == before;
-}
-
-static bool try_wrmsr(uint32_t msr, uint64_t val)
-{
-	unsigned long before = pv_trap_count;
-
-	__asm__ volatile("1: wrmsr\n2:\n" PV_FIXUP("1b", "2b")
-			 :
-			 : "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(msr)
-			 : "memory");
-	return pv_trap_count == before;
-}
-
-/* Xen's forced-emulation prefix (ud2; "xen") before cpuid. */
-static void xen_cpuid(uint32_t leaf, uint32_t r[4])
-{
-	__asm__ volatile(XEN_CPUID : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
 }
 
 /* -------------------------------------------------------------------------- */
@@ -301,13 +248,6 @@ TEST(general_protection, non_canonical)
 
 /* -------------------------------------------------------------------------- */
 
-#define TRAP_AT(insn, at, end)                                                                     \
-	__asm__ volatile("lea 1f(%%rip), %[a]\n lea 2f(%%rip), %[e]\n1: " insn "\n2:\n"             \
-			 PV_FIXUP("1b", "2b")                                                      \
-			 : [a] "=&r"(at), [e] "=&r"(end)                                           \
-			 :                                                                         \
-			 : "memory")
-
 TEST(exception, divide_error)
 {
 	unsigned long at;
@@ -329,7 +269,7 @@ TEST(exception, int3_is_a_trap)
 	unsigned long at, end;
 
 	pv_trap_reset();
-	TRAP_AT("int3", at, end);
+	PV_TRAP_AT("int3", at, end);
 	ASSERT_EQ(pv_trap_count, 1);
 	EXPECT_EQ(pv_last_trap.vector, 3);
 	EXPECT_EQ(pv_last_trap.rip, end);
@@ -342,7 +282,7 @@ TEST(exception, int3_ignores_dpl)
 
 	ASSERT_EQ(set_vector(3, 0), 0);
 	pv_trap_reset();
-	TRAP_AT("int3", at, end);
+	PV_TRAP_AT("int3", at, end);
 	EXPECT_EQ(pv_trap_count, 1);
 	EXPECT_EQ(pv_last_trap.vector, 3);
 	EXPECT_EQ(pv_last_trap.rip, end);
@@ -381,7 +321,7 @@ TEST(software_interrupt, int_0_dpl)
 	for (unsigned int dpl = 0; dpl < 4; dpl++) {
 		ASSERT_EQ(set_vector(0, dpl), 0);
 		pv_trap_reset();
-		TRAP_AT("int $0", at, end);
+		PV_TRAP_AT("int $0", at, end);
 		check_int_dpl(0, dpl, at, end);
 	}
 	EXPECT_EQ(traps_install_default(), 0);
@@ -399,7 +339,7 @@ TEST(software_interrupt, int_0x80_ignores_dpl)
 	for (unsigned int flags = 0; flags < 8; flags++) {
 		ASSERT_EQ(set_vector(0x80, flags), 0);
 		pv_trap_reset();
-		TRAP_AT("int $0x80", at, end);
+		PV_TRAP_AT("int $0x80", at, end);
 		EXPECT_EQ(pv_trap_count, 1);
 		EXPECT_EQ(pv_last_trap.vector, 0x80);
 		EXPECT_EQ(pv_last_trap.nr_extra, 0);
@@ -416,7 +356,7 @@ TEST(software_interrupt, int_0_dpl_0_with_mask_flag)
 
 	ASSERT_EQ(set_vector(0, 4), 0);
 	pv_trap_reset();
-	TRAP_AT("int $0", at, end);
+	PV_TRAP_AT("int $0", at, end);
 	check_int_dpl(0, 0, at, end);
 	EXPECT_EQ(traps_install_default(), 0);
 }
@@ -435,7 +375,7 @@ TEST(software_interrupt, event_mask_flag)
 		ASSERT_EQ(set_vector(0x80, 3 | mask_flag), 0);
 		pv_trap_reset();
 		pv_vcpu0->evtchn_upcall_mask = 0;
-		TRAP_AT("int $0x80", at, end);
+		PV_TRAP_AT("int $0x80", at, end);
 		EXPECT_EQ(pv_vcpu0->evtchn_upcall_mask, 0);
 		pv_vcpu0->evtchn_upcall_mask = 1;
 		EXPECT_EQ(pv_trap_count, 1);
@@ -444,195 +384,6 @@ TEST(software_interrupt, event_mask_flag)
 		EXPECT_EQ(pv_last_trap.rflags & EFLAGS_IF, EFLAGS_IF);
 	}
 	EXPECT_EQ(traps_install_default(), 0);
-}
-
-/* -------------------------------------------------------------------------- */
-
-TEST(privileged, hlt_is_gp)
-{
-	unsigned long at, end;
-
-	pv_trap_reset();
-	TRAP_AT("hlt", at, end);
-	ASSERT_EQ(pv_trap_count, 1);
-	EXPECT_EQ(pv_last_trap.vector, 13);
-	EXPECT_EQ(pv_last_trap.extra[0], 0);
-	EXPECT_EQ(pv_last_trap.rip, at);
-}
-
-/* With the virtual IOPL at 0 (start of day) cli is not emulated: #GP(0). */
-TEST(privileged, cli_is_gp)
-{
-	unsigned long at, end;
-
-	pv_trap_reset();
-	TRAP_AT("cli", at, end);
-	ASSERT_EQ(pv_trap_count, 1);
-	EXPECT_EQ(pv_last_trap.vector, 13);
-	EXPECT_EQ(pv_last_trap.extra[0], 0);
-	EXPECT_EQ(pv_last_trap.rip, at);
-	EXPECT_EQ(pv_vcpu0->evtchn_upcall_mask, 1);
-}
-
-TEST(privileged, unknown_msr_is_gp)
-{
-	uint64_t v;
-
-	pv_trap_reset();
-	EXPECT_TRUE(!try_rdmsr(MSR_BOGUS, &v));
-	EXPECT_EQ(pv_last_trap.vector, 13);
-	EXPECT_EQ(pv_last_trap.extra[0], 0);
-	pv_trap_reset();
-	EXPECT_TRUE(!try_wrmsr(MSR_BOGUS, 0));
-	EXPECT_EQ(pv_last_trap.vector, 13);
-	EXPECT_EQ(pv_last_trap.extra[0], 0);
-}
-
-TEST(privileged, control_registers)
-{
-	unsigned long cr0 = read_cr0();
-
-	pv_printf("cr0 %#lx cr3 %#lx\n", cr0, read_cr3());
-	EXPECT_EQ(cr0 & (CR0_PE | CR0_PG | CR0_TS), CR0_PE | CR0_PG);
-	/* mov from %cr3: the machine address of the current L4. */
-	EXPECT_EQ(read_cr3(), mm_l4_mfn() << 12);
-}
-
-/* Emulated: wbinvd, mov from %dr7, mov to/from %cr4.  #GP(0): invd, lidt, swapgs, sysret, %cr8. */
-TEST(privileged, emulated_or_not)
-{
-	unsigned long at, end, v = 0;
-
-	pv_trap_reset();
-	TRAP_AT("wbinvd", at, end);
-	EXPECT_EQ(pv_trap_count, 0);
-	__asm__ volatile("1: mov %%dr7, %0\n2:\n" PV_FIXUP("1b", "2b") : "+r"(v));
-	EXPECT_EQ(pv_trap_count, 0);
-	EXPECT_EQ(v, 0x400);
-	__asm__ volatile("1: mov %%cr4, %0\n2:\n" PV_FIXUP("1b", "2b") : "+r"(v));
-	EXPECT_EQ(pv_trap_count, 0);
-	__asm__ volatile("1: mov %0, %%cr4\n2:\n" PV_FIXUP("1b", "2b") : : "r"(v));
-	EXPECT_EQ(pv_trap_count, 0);
-
-	TRAP_AT("invd", at, end);
-	EXPECT_EQ(pv_trap_count, 1);
-	EXPECT_EQ(pv_last_trap.rip, at);
-	TRAP_AT("lidt (%%rsp)", at, end);
-	EXPECT_EQ(pv_trap_count, 2);
-	EXPECT_EQ(pv_last_trap.rip, at);
-	TRAP_AT("swapgs", at, end);
-	EXPECT_EQ(pv_trap_count, 3);
-	TRAP_AT("sysretq", at, end);
-	EXPECT_EQ(pv_trap_count, 4);
-	__asm__ volatile("1: mov %%cr8, %0\n2:\n" PV_FIXUP("1b", "2b") : "+r"(v));
-	EXPECT_EQ(pv_trap_count, 5);
-	EXPECT_EQ(pv_last_trap.vector, 13);
-	EXPECT_EQ(pv_last_trap.extra[0], 0);
-	/* into (0xce) does not exist in long mode. */
-	TRAP_AT(".byte 0xce", at, end);
-	EXPECT_EQ(pv_trap_count, 6);
-	EXPECT_EQ(pv_last_trap.vector, 6);
-	EXPECT_EQ(pv_last_trap.rip, at);
-}
-
-/* With the virtual IOPL at 0, port I/O is #GP(0). */
-TEST(privileged, port_io_is_gp)
-{
-	unsigned long at, end;
-
-	pv_trap_reset();
-	TRAP_AT("inb $0x80, %%al", at, end);
-	EXPECT_EQ(pv_trap_count, 1);
-	EXPECT_EQ(pv_last_trap.vector, 13);
-	EXPECT_EQ(pv_last_trap.extra[0], 0);
-	EXPECT_EQ(pv_last_trap.rip, at);
-}
-
-TEST(privileged, write_cr3_same)
-{
-	unsigned long cr3 = read_cr3();
-
-	pv_trap_reset();
-	__asm__ volatile("1: mov %0, %%cr3\n2:\n" PV_FIXUP("1b", "2b") : : "r"(cr3) : "memory");
-	EXPECT_EQ(pv_trap_count, 0);
-	EXPECT_EQ(read_cr3(), cr3);
-}
-
-/* -------------------------------------------------------------------------- */
-
-TEST(fpu, taskswitch_and_nm)
-{
-	unsigned long at, end;
-
-	EXPECT_EQ(pv_hypercall1(__HYPERVISOR_fpu_taskswitch, 1), 0);
-	EXPECT_EQ(read_cr0() & CR0_TS, CR0_TS);
-	pv_trap_reset();
-	TRAP_AT("fnop", at, end);
-	ASSERT_EQ(pv_trap_count, 1);
-	EXPECT_EQ(pv_last_trap.vector, 7);
-	EXPECT_EQ(pv_last_trap.rip, at);
-	/* Xen clears the virtual TS as it bounces #NM: the next use does not trap. */
-	EXPECT_EQ(read_cr0() & CR0_TS, 0);
-	pv_trap_reset();
-	TRAP_AT("fnop", at, end);
-	EXPECT_EQ(pv_trap_count, 0);
-}
-
-/* clts is emulated: it clears the virtual TS. */
-TEST(fpu, clts)
-{
-	unsigned long at, end;
-
-	EXPECT_EQ(pv_hypercall1(__HYPERVISOR_fpu_taskswitch, 1), 0);
-	pv_trap_reset();
-	TRAP_AT("clts", at, end);
-	EXPECT_EQ(pv_trap_count, 0);
-	EXPECT_EQ(read_cr0() & CR0_TS, 0);
-	TRAP_AT("fnop", at, end);
-	EXPECT_EQ(pv_trap_count, 0);
-	EXPECT_EQ(pv_hypercall1(__HYPERVISOR_fpu_taskswitch, 0), 0);
-	EXPECT_EQ(read_cr0() & CR0_TS, 0);
-}
-
-/* mov to %cr0 is emulated for TS only; changing any other bit is #GP(0). */
-TEST(fpu, write_cr0)
-{
-	unsigned long cr0 = read_cr0();
-
-	pv_trap_reset();
-	__asm__ volatile("1: mov %0, %%cr0\n2:\n" PV_FIXUP("1b", "2b") : : "r"(cr0 | CR0_TS));
-	EXPECT_EQ(pv_trap_count, 0);
-	EXPECT_EQ(read_cr0(), cr0 | CR0_TS);
-	__asm__ volatile("1: mov %0, %%cr0\n2:\n" PV_FIXUP("1b", "2b") : : "r"(cr0));
-	EXPECT_EQ(pv_trap_count, 0);
-	EXPECT_EQ(read_cr0(), cr0);
-	__asm__ volatile("1: mov %0, %%cr0\n2:\n" PV_FIXUP("1b", "2b") : : "r"(cr0 | 0x40000000));
-	EXPECT_EQ(pv_trap_count, 1);
-	EXPECT_EQ(pv_last_trap.vector, 13);
-	EXPECT_EQ(pv_last_trap.extra[0], 0);
-	EXPECT_EQ(read_cr0(), cr0);
-}
-
-/* -------------------------------------------------------------------------- */
-
-TEST(cpuid, forced_emulation_xen_leaves)
-{
-	uint32_t r[4];
-	char sig[13];
-
-	xen_cpuid(0x40000000, r);
-	memcpy(sig, &r[1], 4);
-	memcpy(sig + 4, &r[2], 4);
-	memcpy(sig + 8, &r[3], 4);
-	sig[12] = 0;
-	pv_printf("0x40000000: eax %#x \"%s\"\n", r[0], sig);
-	EXPECT_EQ(strcmp(sig, "XenVMMXenVMM"), 0);
-	EXPECT_EQ(r[0], 0x40000005);
-	xen_cpuid(0x40000001, r);
-	EXPECT_EQ(r[0], 4 << 16 | 17);
-	xen_cpuid(0x40000002, r);
-	EXPECT_EQ(r[0], 1);          /* hypercall pages */
-	EXPECT_EQ(r[1], 0x40000000); /* MSR base */
 }
 
 /* -------------------------------------------------------------------------- */
@@ -703,6 +454,48 @@ TEST(iret, in_syscall_flag)
 	EXPECT_EQ(out.ss, FLAT_KERNEL_SS);
 }
 
+static bool recover_at_iret_recover(struct pv_trap_regs *r, struct pv_iret_frame *f);
+
+__asm__(".pushsection .text\n"
+	"iret_to_non_canonical:\n"
+	"  mov %rsp, %rax\n"
+	"  pushq $0xe02b\n" /* FLAT_KERNEL_SS */
+	"  push %rax\n"
+	"  pushq $2\n"
+	"  pushq $0xe030\n" /* FLAT_KERNEL_CS, RPL 0 */
+	"  mov $0x0000800000000000, %rax\n"
+	"  push %rax\n"
+	"  pushq $0\n"
+	"  jmp hypercall_page + 23 * 32\n"
+	"iret_recover: ret\n"
+	".popsection");
+extern const uint8_t iret_recover[];
+void iret_to_non_canonical(void);
+
+static bool recover_at_iret_recover(struct pv_trap_regs *r, struct pv_iret_frame *f)
+{
+	f->rip = (unsigned long)iret_recover;
+	return true;
+}
+
+/*
+ * HYPERVISOR_iret to a non-canonical rip is not fatal: Xen 4.17 delivers
+ * #GP(0) with that rip (and the frame's rsp) in the exception frame.
+ */
+TEST(iret, non_canonical_rip_is_gp)
+{
+	pv_trap_reset();
+	pv_trap_hook = recover_at_iret_recover;
+	iret_to_non_canonical();
+	pv_trap_hook = NULL;
+	ASSERT_EQ(pv_trap_count, 1);
+	EXPECT_EQ(pv_last_trap.vector, 13);
+	EXPECT_EQ(pv_last_trap.extra[0], 0);
+	EXPECT_EQ(pv_last_trap.rip, 0x0000800000000000UL);
+	EXPECT_EQ(pv_last_trap.cs & 0xffff, FLAT_KERNEL_CS & ~3);
+	EXPECT_EQ(pv_vcpu0->evtchn_upcall_mask, 1);
+}
+
 /* -------------------------------------------------------------------------- */
 
 static long callback_register(unsigned int type, unsigned long address)
@@ -753,6 +546,51 @@ TEST(callbacks, callback_op)
 	traps_init();
 }
 
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+	return pv_hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
+}
+
+/*
+ * The event callback: with an event pending and the upcall mask clear, Xen
+ * enters the callback on the next exit to the guest (here the return from a
+ * hypercall), with events masked and a frame like an exception's without an
+ * error code: rip is the hypercall stub's instruction after syscall, the
+ * saved mask (cs bits 32-39) 0 and rflags.IF set.
+ */
+TEST(callbacks, event_upcall)
+{
+	struct evtchn_bind_ipi bind = {.vcpu = 0};
+	struct evtchn_send send;
+	struct evtchn_close close;
+	unsigned long stub = (unsigned long)hypercall_page + __HYPERVISOR_xen_version * 32;
+	volatile xen_ulong_t *mask = pv_shared_info->evtchn_mask;
+	volatile xen_ulong_t *pending = pv_shared_info->evtchn_pending;
+
+	ASSERT_EQ(evtchn_op(EVTCHNOP_bind_ipi, &bind), 0);
+	mask[bind.port / 64] &= ~(1UL << (bind.port % 64));
+	send.port = bind.port;
+	pv_trap_reset();
+	ASSERT_EQ(evtchn_op(EVTCHNOP_send, &send), 0);
+	EXPECT_EQ(pv_trap_count, 0);
+	EXPECT_EQ(pv_vcpu0->evtchn_upcall_pending, 1);
+	EXPECT_TRUE(pending[bind.port / 64] & (1UL << (bind.port % 64)));
+	pv_vcpu0->evtchn_upcall_mask = 0;
+	EXPECT_EQ(pv_trap_count, 0);
+	EXPECT_EQ(hyp_xen_version(XENVER_version, NULL), 4 << 16 | 17);
+	pv_vcpu0->evtchn_upcall_mask = 1;
+	ASSERT_EQ(pv_trap_count, 1);
+	EXPECT_EQ(pv_last_trap.vector, PV_VEC_EVENT);
+	EXPECT_EQ(pv_last_trap.upcall_mask, 1);
+	EXPECT_EQ(pv_last_trap.cs, FLAT_KERNEL_CS & ~3);
+	EXPECT_EQ(pv_last_trap.rflags & EFLAGS_IF, EFLAGS_IF);
+	EXPECT_TRUE(pv_last_trap.rip > stub && pv_last_trap.rip < stub + 32);
+	EXPECT_EQ(pv_last_trap.ss, FLAT_KERNEL_SS);
+	pending[bind.port / 64] &= ~(1UL << (bind.port % 64));
+	close.port = bind.port;
+	EXPECT_EQ(evtchn_op(EVTCHNOP_close, &close), 0);
+}
+
 TEST(callbacks, stack_switch)
 {
 	unsigned long sp;
@@ -766,166 +604,124 @@ TEST(callbacks, stack_switch)
 
 /* -------------------------------------------------------------------------- */
 
-static long set_segment_base(unsigned int which, unsigned long base)
+/*
+ * Guest user mode.  The user page table is our kernel's L4 itself (every
+ * mapping of a 64-bit PV guest is user-accessible in the real page tables),
+ * so user code can be ordinary text: the snippets below.  A trap from user
+ * mode lands on the stack given to stack_switch; the hook records it and
+ * returns into kernel mode.
+ */
+__asm__(".pushsection .text\n"
+	"user_syscall: mov $0x1234, %eax\n mov $0x5678, %r11\n syscall\n"
+	"user_syscall_ret: ud2\n"
+	"user_int80: int $0x80\n ud2\n"
+	"user_int0: int $0\n ud2\n"
+	"user_ud2: ud2\n"
+	"user_write_0x1000: movq $0, 0x1000\n"
+	"user_read_cr3: mov %cr3, %rax\n ud2\n"
+	"user_cli: cli\n ud2\n"
+	".popsection");
+extern const uint8_t user_syscall[], user_syscall_ret[], user_int80[], user_int0[], user_ud2[], user_write_0x1000[],
+	user_read_cr3[], user_cli[];
+
+static uint8_t *user_kstack, *user_stack;
+
+static bool back_from_user(struct pv_trap_regs *r, struct pv_iret_frame *f)
 {
-	return pv_hypercall2(__HYPERVISOR_set_segment_base, which, base);
+	if ((f->cs & 3) != 3)
+		return false;
+	pv_trap_return_to_kernel(r, f, 0x600d);
+	return true;
 }
 
-static uint64_t segbase_data[2] = {0x1122334455667788UL, 0x99aabbccddeeff00UL};
-
-TEST(segment_base, fs)
+/* Runs @rip in user mode until its first trap; returns false if that failed. */
+static bool run_user(const uint8_t *rip)
 {
-	uint64_t v = 0, msr = 0;
-
-	ASSERT_EQ(set_segment_base(SEGBASE_FS, (unsigned long)segbase_data), 0);
-	__asm__ volatile("mov %%fs:8, %0" : "=r"(v));
-	EXPECT_EQ(v, segbase_data[1]);
-	EXPECT_TRUE(try_rdmsr(MSR_FS_BASE, &msr));
-	EXPECT_EQ(msr, (unsigned long)segbase_data);
-	EXPECT_EQ(set_segment_base(SEGBASE_FS, 0), 0);
-	EXPECT_TRUE(try_rdmsr(MSR_FS_BASE, &msr));
-	EXPECT_EQ(msr, 0);
-}
-
-TEST(segment_base, gs_kernel_and_user)
-{
-	uint64_t v = 0, msr = 0;
-
-	ASSERT_EQ(set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)segbase_data), 0);
-	__asm__ volatile("mov %%gs:0, %0" : "=r"(v));
-	EXPECT_EQ(v, segbase_data[0]);
-	EXPECT_TRUE(try_rdmsr(MSR_GS_BASE, &msr));
-	EXPECT_EQ(msr, (unsigned long)segbase_data);
-	EXPECT_EQ(set_segment_base(SEGBASE_GS_KERNEL, 0), 0);
-	EXPECT_EQ(set_segment_base(SEGBASE_GS_USER, 0x12345000), 0);
-	EXPECT_TRUE(try_rdmsr(MSR_SHADOW_GS_BASE, &msr));
-	EXPECT_EQ(msr, 0x12345000);
-	EXPECT_EQ(set_segment_base(SEGBASE_GS_USER, 0), 0);
-	EXPECT_EQ(set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
-}
-
-TEST(segment_base, bad_arguments)
-{
-	EXPECT_EQ(set_segment_base(4, 0), -XEN_EINVAL);
-	EXPECT_EQ(set_segment_base(~0U, 0), -XEN_EINVAL);
-	EXPECT_EQ(set_segment_base(SEGBASE_FS, 0x0000800000000000UL), -XEN_EINVAL);
-	EXPECT_EQ(set_segment_base(SEGBASE_GS_KERNEL, 0x8000000000000000UL), -XEN_EINVAL);
-	EXPECT_EQ(set_segment_base(SEGBASE_GS_USER, 0x0000800000000000UL), -XEN_EINVAL);
-}
-
-/* -------------------------------------------------------------------------- */
-
-static long set_debugreg(int reg, unsigned long value)
-{
-	return pv_hypercall2(__HYPERVISOR_set_debugreg, reg, value);
-}
-
-static long get_debugreg(int reg)
-{
-	return pv_hypercall1(__HYPERVISOR_get_debugreg, reg);
-}
-
-TEST(debugreg, address_registers)
-{
-	unsigned long a = (unsigned long)segbase_data;
-
-	for (int r = 0; r < 4; r++) {
-		EXPECT_EQ(set_debugreg(r, a + r), 0);
-		EXPECT_EQ(get_debugreg(r), a + r);
+	if (!user_kstack) {
+		user_kstack = mm_alloc_page();
+		user_stack = mm_alloc_page();
 	}
-	/* Addresses in Xen's range or non-canonical are refused. */
-	EXPECT_EQ(set_debugreg(0, HYPERVISOR_VIRT_START), -XEN_EPERM);
-	EXPECT_EQ(set_debugreg(0, 0x0000800000000000UL), -XEN_EPERM);
-	EXPECT_EQ(get_debugreg(0), a);
-	for (int r = 0; r < 4; r++)
-		EXPECT_EQ(set_debugreg(r, 0), 0);
+	if (mm_mmuext1(MMUEXT_NEW_USER_BASEPTR, mm_l4_mfn(), 0) ||
+	    pv_hypercall2(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS, user_kstack + PV_PAGE_SIZE))
+		return false;
+	pv_trap_reset();
+	pv_trap_hook = back_from_user;
+	if (pv_user_enter((unsigned long)rip, (unsigned long)user_stack + PV_PAGE_SIZE - 8) != 0x600d)
+		return false;
+	pv_trap_hook = NULL;
+	return pv_trap_count == 1;
+}
+
+/* Checks the parts of a frame every trap from user mode shares. */
+static void check_user_frame(unsigned int vector, unsigned long rip, unsigned int nr_extra)
+{
+	EXPECT_EQ(pv_last_trap.vector, vector);
+	EXPECT_EQ(pv_last_trap.nr_extra, nr_extra);
+	EXPECT_EQ(pv_last_trap.rip, rip);
+	/* User mode: cs with RPL 3; events were masked (saved mask 1, IF clear). */
+	EXPECT_EQ(pv_last_trap.cs, FLAT_USER_CS | 1UL << 32);
+	EXPECT_EQ(pv_last_trap.ss, FLAT_USER_SS);
+	EXPECT_EQ(pv_last_trap.rsp, (unsigned long)user_stack + PV_PAGE_SIZE - 8);
+	EXPECT_EQ(pv_last_trap.rflags & EFLAGS_IF, 0);
+	/* On the stack_switch stack, 16-byte aligned. */
+	EXPECT_EQ(pv_last_trap.frame_addr, (unsigned long)user_kstack + PV_PAGE_SIZE -
+						   (nr_extra ? FRAME_EC_BYTES : FRAME_BYTES));
+	EXPECT_EQ(pv_vcpu0->evtchn_upcall_mask, 1);
 }
 
 /*
- * DR7: bit 10 reads as 1; reserved bits 11, 12, 14, 15 are dropped; bits
- * 32-63 are -EINVAL; general detect (bit 13) and an enabled I/O breakpoint
- * (R/W = 10, needs CR4.DE) are -EPERM.  A breakpoint's R/W and LEN bits are
- * kept even while it is disabled.
+ * syscall in user mode enters the syscall callback in kernel mode: rcx and
+ * r11 in the frame are what the syscall instruction left in them (the
+ * return rip and the real rflags, whose IF is always set), while the frame's
+ * rflags has the virtual IF (clear: events were masked); rax is untouched.
  */
-TEST(debugreg, dr7)
+TEST(user_mode, syscall_callback)
 {
-	EXPECT_EQ(get_debugreg(7), 0x400);
-	EXPECT_EQ(set_debugreg(7, 0), 0);
-	EXPECT_EQ(get_debugreg(7), 0x400);
-	EXPECT_EQ(set_debugreg(7, 0x1), 0);
-	EXPECT_EQ(get_debugreg(7), 0x401);
-	EXPECT_EQ(set_debugreg(7, 0x300), 0);
-	EXPECT_EQ(get_debugreg(7), 0x700);
-	EXPECT_EQ(set_debugreg(7, 0xd800), 0);
-	EXPECT_EQ(get_debugreg(7), 0x400);
-	EXPECT_EQ(set_debugreg(7, 0x30001), 0);
-	EXPECT_EQ(get_debugreg(7), 0x30401);
-	EXPECT_EQ(set_debugreg(7, 0x2000), -XEN_EPERM);
-	EXPECT_EQ(set_debugreg(7, 0x20001), -XEN_EPERM);
-	EXPECT_EQ(get_debugreg(7), 0x30401);
-	EXPECT_EQ(set_debugreg(7, 0xffff0000), 0);
-	EXPECT_EQ(get_debugreg(7), 0xffff0400);
-	EXPECT_EQ(set_debugreg(7, 0x1UL << 32), -XEN_EINVAL);
-	EXPECT_EQ(get_debugreg(7), 0xffff0400);
-	EXPECT_EQ(set_debugreg(7, 0), 0);
+	ASSERT_TRUE(run_user(user_syscall));
+	check_user_frame(PV_VEC_SYSCALL, (unsigned long)user_syscall_ret, 0);
+	EXPECT_EQ(pv_last_trap.rax, 0x1234);
+	EXPECT_EQ(pv_last_trap.frame_rcx, (unsigned long)user_syscall_ret);
+	EXPECT_EQ(pv_last_trap.frame_r11, pv_last_trap.rflags | EFLAGS_IF);
 }
 
-/* DR6: the always-one bits (0xffff0ff0) are forced on, bit 12 dropped, 32-63 -EINVAL. */
-TEST(debugreg, dr6)
+TEST(user_mode, exceptions)
 {
-	EXPECT_EQ(get_debugreg(6), 0xffff0ff0);
-	EXPECT_EQ(set_debugreg(6, 0), 0);
-	EXPECT_EQ(get_debugreg(6), 0xffff0ff0);
-	EXPECT_EQ(set_debugreg(6, 0xf), 0);
-	EXPECT_EQ(get_debugreg(6), 0xffff0fff);
-	EXPECT_EQ(set_debugreg(6, 0x4000), 0);
-	EXPECT_EQ(get_debugreg(6), 0xffff4ff0);
-	EXPECT_EQ(set_debugreg(6, 0x1000), 0);
-	EXPECT_EQ(get_debugreg(6), 0xffff0ff0);
-	EXPECT_EQ(set_debugreg(6, 0x1UL << 32), -XEN_EINVAL);
-	EXPECT_EQ(set_debugreg(6, 0), 0);
+	ASSERT_TRUE(run_user(user_ud2));
+	check_user_frame(6, (unsigned long)user_ud2, 0);
+	/* A user-mode #PF has the U bit in its error code. */
+	ASSERT_TRUE(run_user(user_write_0x1000));
+	check_user_frame(14, (unsigned long)user_write_0x1000, 1);
+	EXPECT_EQ(pv_last_trap.extra[0], PFEC_USER | PFEC_WRITE);
+	EXPECT_EQ(pv_last_trap.cr2, 0x1000);
+	/* Nothing is emulated for user mode: mov from %cr3 and cli are #GP(0). */
+	ASSERT_TRUE(run_user(user_read_cr3));
+	check_user_frame(13, (unsigned long)user_read_cr3, 1);
+	EXPECT_EQ(pv_last_trap.extra[0], 0);
+	ASSERT_TRUE(run_user(user_cli));
+	check_user_frame(13, (unsigned long)user_cli, 1);
+	EXPECT_EQ(pv_last_trap.extra[0], 0);
 }
 
 /*
- * Xen 4.17: a register number outside 0-7 is -ENODEV (the header promises
- * -EINVAL).  DR4 and DR5 alias DR6 and DR7 (CR4.DE is clear).
+ * From user mode `int $0` needs DPL 3 (else #GP(0 << 3 | 2)); Xen 4.17
+ * delivers `int $0x80` whatever its DPL, from user mode too.
  */
-TEST(debugreg, bad_register)
+TEST(user_mode, software_interrupt_dpl)
 {
-	EXPECT_EQ(set_debugreg(8, 0), -XEN_ENODEV);
-	EXPECT_EQ(set_debugreg(-1, 0), -XEN_ENODEV);
-	EXPECT_EQ(get_debugreg(8), -XEN_ENODEV);
-	EXPECT_EQ(get_debugreg(-1), -XEN_ENODEV);
-	EXPECT_EQ(set_debugreg(4, 0xf), 0);
-	EXPECT_EQ(get_debugreg(6), 0xffff0fff);
-	EXPECT_EQ(get_debugreg(4), 0xffff0fff);
-	EXPECT_EQ(set_debugreg(5, 0x1), 0);
-	EXPECT_EQ(get_debugreg(7), 0x401);
-	EXPECT_EQ(get_debugreg(5), 0x401);
-	EXPECT_EQ(set_debugreg(6, 0), 0);
-	EXPECT_EQ(set_debugreg(7, 0), 0);
-}
-
-/* -------------------------------------------------------------------------- */
-
-/* Xen 4.17 accepts types 0-5 and 32 from a 64-bit PV guest, even the 32-bit-only ones. */
-TEST(vm_assist, types)
-{
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables), 0);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_disable, VMASST_TYPE_writable_pagetables), 0);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, VMASST_TYPE_m2p_strict), 0);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_disable, VMASST_TYPE_m2p_strict), 0);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag), 0);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_disable, VMASST_TYPE_runstate_update_flag), 0);
-	for (unsigned int t = 0; t <= 5; t++) {
-		EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, t), 0);
-		EXPECT_EQ(hyp_vm_assist(VMASST_CMD_disable, t), 0);
+	for (unsigned int dpl = 0; dpl < 4; dpl++) {
+		ASSERT_EQ(set_vector(0, dpl), 0);
+		ASSERT_EQ(set_vector(0x80, dpl), 0);
+		ASSERT_TRUE(run_user(user_int0));
+		if (dpl == 3) {
+			check_user_frame(0, (unsigned long)user_int0 + 2, 0);
+		} else {
+			check_user_frame(13, (unsigned long)user_int0, 1);
+			EXPECT_EQ(pv_last_trap.extra[0], 0 << 3 | 2);
+		}
+		ASSERT_TRUE(run_user(user_int80));
+		check_user_frame(0x80, (unsigned long)user_int80 + 2, 0);
 	}
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, 6), -XEN_EINVAL);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, 31), -XEN_EINVAL);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, 33), -XEN_EINVAL);
-	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, 64), -XEN_EINVAL);
-	EXPECT_EQ(hyp_vm_assist(2, VMASST_TYPE_writable_pagetables), -XEN_ENOSYS);
+	EXPECT_EQ(traps_install_default(), 0);
 }
 
 /* -------------------------------------------------------------------------- */
@@ -937,12 +733,10 @@ TEST(trap_table, bad_pointer)
 	EXPECT_EQ(traps_install_default(), 0);
 }
 
-static struct pv_iret_frame *ud_seen;
-
-/* A NULL list clears the table: a trap then has no handler and Xen... */
+/* A NULL list clears the table (crash_no_handler.c shows what a trap then does). */
 TEST(trap_table, null_clears)
 {
 	EXPECT_EQ(hyp_set_trap_table(NULL), 0);
 	EXPECT_EQ(traps_install_default(), 0);
-	(void)ud_seen;
 }
+

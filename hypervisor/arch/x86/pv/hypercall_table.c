@@ -45,6 +45,7 @@ ADAPT(update_va_mapping, do_update_va_mapping(v, a1, a2, a3))
 ADAPT(update_va_mapping_otherdomain,
       do_update_va_mapping_otherdomain(v, a1, a2, a3, (domid_t)a4))
 ADAPT(multicall, do_multicall(v, a1, (unsigned int)a2))
+ADAPT(memory_op, do_memory_op(v, a1, a2))
 ADAPT(xen_version, do_xen_version(v, (int)a1, a2))
 ADAPT(console_io, do_console_io(v, (unsigned int)a1, (unsigned int)a2, a3))
 ADAPT(vm_assist, do_vm_assist(v, (unsigned int)a1, (unsigned int)a2))
@@ -65,6 +66,7 @@ static const hypercall_fn hypercall_table[64] = {
 	[__HYPERVISOR_update_va_mapping] = hc_update_va_mapping,
 	[__HYPERVISOR_multicall] = hc_multicall,
 	[__HYPERVISOR_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,
+	[__HYPERVISOR_memory_op] = hc_memory_op,
 	[__HYPERVISOR_xen_version] = hc_xen_version,
 	[__HYPERVISOR_console_io] = hc_console_io,
 	[__HYPERVISOR_vm_assist] = hc_vm_assist,

@@ -113,10 +113,19 @@ long do_callback_op(struct vcpu *v, int cmd, uint64_t arg)
 
 		if (copy_from_guest(&unreg, arg, sizeof(unreg)))
 			return -EFAULT;
-		if (unreg.type != CALLBACKTYPE_nmi)
+		switch (unreg.type) {
+		case CALLBACKTYPE_nmi:
+			pv_vcpu(v)->nmi_cb = (struct pv_callback){ 0, false };
+			return 0;
+		case CALLBACKTYPE_event:
+		case CALLBACKTYPE_failsafe:
+		case CALLBACKTYPE_syscall:
+		case CALLBACKTYPE_sysenter:
+		case CALLBACKTYPE_syscall32:
 			return -EINVAL; /* only the NMI callback may be withdrawn (Xen's rule) */
-		pv_vcpu(v)->nmi_cb = (struct pv_callback){ 0, false };
-		return 0;
+		default:
+			return -ENOSYS;
+		}
 	}
 	default:
 		return -ENOSYS;

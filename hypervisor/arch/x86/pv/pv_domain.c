@@ -11,6 +11,7 @@
 #include <xen/sched.h>
 
 #include "hypervisor/arch/x86/pv/pv_sched.h"
+#include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/shutdown.h"
@@ -30,6 +31,12 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 	pv->kernel_mode = true;
 	pv->dr[6] = 0xffff0ff0;
 	pv->dr[7] = 0x400;
+	pv->pat = 0x0007040600070406ULL; /* the architectural reset value */
+	/* The state FNINIT and a reset MXCSR give: FCW 0x37f, MXCSR 0x1f80. */
+	pv->fpu[0] = 0x7f;
+	pv->fpu[1] = 0x03;
+	pv->fpu[24] = 0x80;
+	pv->fpu[25] = 0x1f;
 	v->arch = pv;
 	pv_rq_add(v, v->id % nr_cpus_online);
 	return 0;
@@ -37,6 +44,7 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 
 static void pv_vcpu_arch_release(struct vcpu *v)
 {
+	pv_timers_vcpu_release(v);
 	pv_vcpu_mm_release(v);
 }
 

@@ -1,12 +1,359 @@
 /*
  * hypervisor/arch/x86/pv/pv_emul.c - wires the generic PV instruction
- * emulator to the machine.  (Filled in once the emulator lands; until then
- * every #GP/#UD is bounced to the guest.)
+ * emulator (hypervisor/common/pv_emulate.c) and CPUID policy
+ * (pv_cpuid.c) to the machine: guest memory through the checked copy
+ * helpers, the vCPU's virtual control and debug registers, the MSRs a PV
+ * kernel may touch, and I/O ports by the virtual IOPL.
+ *
+ * Policies, as Xen 4.17's for 64-bit PV guests:
+ *   - CR0: reads show the virtual TS; a write may change only TS.  CR2 is
+ *     the last #PF address delivered (vcpu_info.arch.cr2), writable.  CR3
+ *     reads give the running L4; writes are refused (use
+ *     MMUEXT_NEW_BASEPTR).  CR4 reads give the real CR4; writes that
+ *     change it are refused.
+ *   - MSRs: FS/GS/shadow-GS bases (as set_segment_base), EFER (read),
+ *     PAT (a virtual copy), TSC (read); anything else raises #GP.
+ *   - I/O: allowed when the virtual IOPL covers the guest's mode (the
+ *     kernel counts as ring 1, or ring 0 with vm_assist
+ *     architectural_iopl) and the domain may use the port: only the
+ *     control domain, and never Keel's own console UART.
+ *   - cli/sti with a sufficient IOPL do nothing (as Xen: an event mask
+ *     that POPF cannot restore would only cause lockups); otherwise #GP.
+ *   - hlt from the kernel blocks the vCPU until an event (SCHEDOP_block).
  */
 #include "hypervisor/arch/x86/pv/pv_emul.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+#include <xen/sched.h>
+
+#include "arch/cpu.h"
+#include "arch/cpufeature.h"
+#include "arch/guest_access.h"
+#include "hypercalls/hypercalls.h"
+#include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_hypercall.h"
+#include "hypervisor/arch/x86/pv/pv_vcpu.h"
+#include "hypervisor/common/domain.h"
+#include "hypervisor/common/pv_cpuid.h"
+#include "hypervisor/common/pv_emulate.h"
+#include "hypervisor/options.h"
+#include "lib/errno.h"
+
+#define PFEC_PRESENT (1u << 0)
+#define PFEC_WRITE   (1u << 1)
+#define PFEC_USER    (1u << 2)
+#define PFEC_INSN    (1u << 4)
+
+#define MSR_IA32_TSC 0x10
+
+struct emul_ctx {
+	struct vcpu *v;
+	struct trap_frame *f;
+};
+
+static int guest_read(void *c, uint64_t va, void *buf, unsigned int n, uint32_t *pfec)
+{
+	(void)c;
+	if (!copy_from_guest(buf, va, n))
+		return 0;
+	*pfec = PFEC_USER;
+	return -EFAULT;
+}
+
+static int guest_fetch(void *c, uint64_t va, void *buf, unsigned int n, uint32_t *pfec)
+{
+	int rc = guest_read(c, va, buf, n, pfec);
+
+	if (rc)
+		*pfec |= PFEC_INSN;
+	return rc;
+}
+
+static int guest_write(void *c, uint64_t va, const void *buf, unsigned int n, uint32_t *pfec)
+{
+	(void)c;
+	if (!copy_to_guest(va, buf, n))
+		return 0;
+	*pfec = PFEC_USER | PFEC_WRITE;
+	return -EFAULT;
+}
+
+static int seg_base(void *c, enum pv_emul_seg seg, uint64_t *base)
+{
+	(void)c;
+	*base = rdmsr(seg == PV_EMUL_SEG_FS ? MSR_FS_BASE : MSR_GS_BASE);
+	return 0;
+}
+
+static void host_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct pv_cpuid_leaf *out)
+{
+	struct cpuid_regs r = cpuid_count(leaf, subleaf);
+
+	(void)ctx;
+	*out = (struct pv_cpuid_leaf){ r.eax, r.ebx, r.ecx, r.edx };
+}
+
+static void guest_cpuid(void *c, uint32_t leaf, uint32_t subleaf, bool forced, uint32_t *eax,
+			uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+{
+	struct emul_ctx *e = c;
+	struct pv_cpuid_params p = {
+		.host = host_cpuid,
+		.hardware_domain = e->v->domain->domid == 0,
+		.xcr0_max = 0, /* Keel saves only FXSAVE state: no XSAVE/AVX for guests yet */
+		.enlightened_kernel = forced && pv_vcpu(e->v)->kernel_mode,
+		.preserve_ad = true,
+		.maddr_bits = (uint8_t)(cpuid(0x80000000).eax >= 0x80000008 ? cpuid(0x80000008).eax & 0xff : 36),
+	};
+	struct pv_cpuid_leaf out;
+
+	pv_cpuid(&p, leaf, subleaf, &out);
+	*eax = out.a;
+	*ebx = out.b;
+	*ecx = out.c;
+	*edx = out.d;
+}
+
+static int read_cr(void *c, unsigned int cr, uint64_t *val)
+{
+	struct emul_ctx *e = c;
+	struct pv_vcpu *pv = pv_vcpu(e->v);
+
+	switch (cr) {
+	case 0:
+		*val = (read_cr0() & ~CR0_TS) | (pv->cr0_ts ? CR0_TS : 0);
+		return 0;
+	case 2:
+		*val = e->v->vcpu_info ? e->v->vcpu_info->arch.cr2 : 0;
+		return 0;
+	case 3: {
+		mfn_t l4 = pv->kernel_mode || !mfn_valid_raw(e->v->mm.guest_table_user)
+				   ? e->v->mm.guest_table
+				   : e->v->mm.guest_table_user;
+
+		*val = xen_pfn_to_cr3(mfn_x(l4));
+		return 0;
+	}
+	case 4:
+		*val = read_cr4();
+		return 0;
+	default:
+		*val = 0; /* CR8: no task priority for PV guests */
+		return 0;
+	}
+}
+
+static int write_cr(void *c, unsigned int cr, uint64_t val)
+{
+	struct emul_ctx *e = c;
+	uint64_t cur;
+
+	switch (cr) {
+	case 0:
+		read_cr(c, 0, &cur);
+		if ((cur ^ val) & ~CR0_TS)
+			return -EPERM;
+		do_fpu_taskswitch(e->v, !!(val & CR0_TS));
+		return 0;
+	case 2:
+		if (e->v->vcpu_info)
+			e->v->vcpu_info->arch.cr2 = val;
+		return 0;
+	case 4:
+		return val == read_cr4() ? 0 : -EPERM;
+	default:
+		return -EPERM;
+	}
+}
+
+static int read_dr(void *c, unsigned int dr, uint64_t *val)
+{
+	long rc = do_get_debugreg(((struct emul_ctx *)c)->v, (int)dr);
+
+	if (dr == 4 || dr == 5)
+		rc = do_get_debugreg(((struct emul_ctx *)c)->v, (int)dr + 2);
+	if (rc < 0 && rc > -4096)
+		return (int)rc;
+	*val = (uint64_t)rc;
+	return 0;
+}
+
+static int write_dr(void *c, unsigned int dr, uint64_t val)
+{
+	if (dr == 4 || dr == 5)
+		dr += 2;
+	return (int)do_set_debugreg(((struct emul_ctx *)c)->v, (int)dr, val);
+}
+
+static int do_clts(void *c)
+{
+	return (int)do_fpu_taskswitch(((struct emul_ctx *)c)->v, 0);
+}
+
+static int read_msr(void *c, uint32_t index, uint64_t *val)
+{
+	struct pv_vcpu *pv = pv_vcpu(((struct emul_ctx *)c)->v);
+
+	switch (index) {
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_EFER:
+		*val = rdmsr(index);
+		return 0;
+	case MSR_PAT:
+		*val = pv->pat;
+		return 0;
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		return 0;
+	default:
+		return -EPERM;
+	}
+}
+
+static int write_msr(void *c, uint32_t index, uint64_t val)
+{
+	struct emul_ctx *e = c;
+
+	switch (index) {
+	case MSR_FS_BASE:
+		return (int)do_set_segment_base(e->v, SEGBASE_FS, val);
+	case MSR_GS_BASE:
+		return (int)do_set_segment_base(e->v, SEGBASE_GS_KERNEL, val);
+	case MSR_KERNEL_GS_BASE:
+		return (int)do_set_segment_base(e->v, SEGBASE_GS_USER, val);
+	case MSR_PAT:
+		pv_vcpu(e->v)->pat = val; /* guest mappings use Keel's PAT; the value is only kept */
+		return 0;
+	case MSR_EFER:
+		return val == rdmsr(MSR_EFER) ? 0 : -EPERM;
+	default:
+		return -EPERM;
+	}
+}
+
+/* The virtual IOPL lets the guest's current mode use I/O instructions. */
+static bool iopl_ok(const struct vcpu *v)
+{
+	const struct pv_vcpu *pv = pv_vcpu(v);
+	unsigned int ring = pv->kernel_mode
+				    ? ((pv->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ? 0 : 1)
+				    : 3;
+
+	return pv->iopl >= ring;
+}
+
+static bool io_allowed(void *c, uint16_t port, unsigned int size)
+{
+	struct emul_ctx *e = c;
+	uint16_t console = opt_console_port;
+
+	if (!iopl_ok(e->v) || !e->v->domain->is_privileged)
+		return false;
+	/* Keel's console UART (8 ports) is Keel's. */
+	return !(console && port + size > console && port < console + 8);
+}
+
+static uint32_t io_read(void *c, uint16_t port, unsigned int size)
+{
+	(void)c;
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static void io_write(void *c, uint16_t port, unsigned int size, uint32_t val)
+{
+	(void)c;
+	if (size == 1)
+		outb(port, (uint8_t)val);
+	else if (size == 2)
+		outw(port, (uint16_t)val);
+	else
+		outl(port, val);
+}
+
+static int set_interrupt_flag(void *c, bool enable)
+{
+	(void)enable;
+	return iopl_ok(((struct emul_ctx *)c)->v) ? 0 : -EPERM;
+}
+
+static int do_hlt(void *c)
+{
+	struct emul_ctx *e = c;
+
+	return (int)do_sched_op(e->v, SCHEDOP_block, 0);
+}
+
+static int cache_flush(void *c, bool writeback)
+{
+	(void)writeback;
+	if (((struct emul_ctx *)c)->v->domain->is_privileged)
+		__asm__ volatile("wbinvd" ::: "memory");
+	return 0;
+}
+
+static int do_rdtsc(void *c, uint64_t *tsc, uint32_t *aux)
+{
+	(void)c;
+	*tsc = rdtsc();
+	if (aux)
+		*aux = 0;
+	return 0;
+}
+
+static const struct pv_emul_ops emul_ops = {
+	.fetch = guest_fetch,
+	.read_guest = guest_read,
+	.write_guest = guest_write,
+	.seg_base = seg_base,
+	.cpuid = guest_cpuid,
+	.read_cr = read_cr,
+	.write_cr = write_cr,
+	.read_dr = read_dr,
+	.write_dr = write_dr,
+	.clts = do_clts,
+	.read_msr = read_msr,
+	.write_msr = write_msr,
+	.io_allowed = io_allowed,
+	.io_read = io_read,
+	.io_write = io_write,
+	.set_interrupt_flag = set_interrupt_flag,
+	.hlt = do_hlt,
+	.cache_flush = cache_flush,
+	.rdtsc = do_rdtsc,
+};
+
 bool pv_emulate_privileged(struct vcpu *v, struct trap_frame *f, unsigned int trap)
 {
-	(void)v, (void)f, (void)trap;
-	return false;
+	struct emul_ctx ctx = { v, f };
+	struct pv_emul_outcome out = { 0 };
+	enum pv_emul_result r;
+
+	r = pv_emulate((struct cpu_user_regs *)f, trap, pv_vcpu(v)->kernel_mode, &emul_ops, &ctx,
+		       &out);
+	switch (r) {
+	case PV_EMUL_DONE:
+		if (out.single_step)
+			pv_bounce_exception(v, f, TRAP_DB, false, 0);
+		return true;
+	case PV_EMUL_RAISE_GP:
+		pv_bounce_exception(v, f, TRAP_GP, true, out.error_code);
+		return true;
+	case PV_EMUL_RAISE_UD:
+		pv_bounce_exception(v, f, TRAP_UD, false, 0);
+		return true;
+	case PV_EMUL_RAISE_PF:
+		if (v->vcpu_info)
+			v->vcpu_info->arch.cr2 = out.cr2;
+		pv_bounce_exception(v, f, TRAP_PF, true,
+				    pv_vcpu(v)->kernel_mode ? out.error_code & ~PFEC_USER
+							    : out.error_code | PFEC_USER);
+		return true;
+	default:
+		return false;
+	}
 }

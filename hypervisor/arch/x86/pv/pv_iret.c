@@ -55,10 +55,6 @@ void do_iret(struct vcpu *v, struct trap_frame *f)
 		pv_crash(v, f, "HYPERVISOR_iret: not a flat code/stack selector");
 		return;
 	}
-	if (!is_canonical(ctx.rip) || !is_canonical(ctx.rsp)) {
-		pv_crash(v, f, "HYPERVISOR_iret: non-canonical RIP or RSP");
-		return;
-	}
 	to_user = (ctx.cs & 3) == 3;
 	if (to_user && pv->kernel_mode)
 		pv_toggle_guest_mode(v);
@@ -78,6 +74,13 @@ void do_iret(struct vcpu *v, struct trap_frame *f)
 	}
 	if (v->vcpu_info)
 		v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
+	/*
+	 * A real iretq to a non-canonical address faults with #GP(0) at the
+	 * target; Xen 4.17 gives the guest exactly that, with the frame it
+	 * asked for, and so does Keel.
+	 */
+	if (!is_canonical(f->rip) || !is_canonical(f->rsp))
+		pv_bounce_exception(v, f, TRAP_GP, true, 0);
 }
 
 /* Per CPU: a multicall is running (nested ones are refused). */

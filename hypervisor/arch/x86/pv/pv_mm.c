@@ -58,7 +58,7 @@ static void m2p_setup(void)
 {
 	uint64_t nr_frames = frame_table_nr_frames();
 	uint64_t bytes = m2p_bytes(nr_frames), pages = (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	unsigned int order = 0;
+	unsigned int order = 9; /* 2 MiB-aligned: XENMEM_machphys_mfn_list reports 2 MiB chunks */
 	mfn_t base;
 
 	while ((1ULL << order) < pages)

@@ -17,6 +17,7 @@
 #include "arch/paging.h"
 #include "arch/smp.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "lib/printk.h"
@@ -105,6 +106,7 @@ static void save_context(struct vcpu *v)
 		pv->gs_base_user = rdmsr(MSR_GS_BASE);
 		pv->gs_base_kernel = rdmsr(MSR_KERNEL_GS_BASE);
 	}
+	__asm__ volatile("clts; fxsave64 %0" : "=m"(pv->fpu));
 	vcpu_set_running(v, false);
 }
 
@@ -119,6 +121,7 @@ static void load_context(struct vcpu *v)
 	wrmsr(MSR_FS_BASE, pv->fs_base);
 	wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
 	wrmsr(MSR_KERNEL_GS_BASE, pv->kernel_mode ? pv->gs_base_user : pv->gs_base_kernel);
+	__asm__ volatile("clts; fxrstor64 %0" ::"m"(pv->fpu));
 	if (pv->cr0_ts)
 		write_cr0(read_cr0() | CR0_TS);
 	else
@@ -158,6 +161,7 @@ void pv_exit_work(void)
 	for (;;) {
 		struct vcpu *v = p->curr_vcpu;
 
+		pv_timers_deferred_work();
 		if (p->need_resched || !v || !vcpu_runnable(v)) {
 			struct vcpu *next;
 

@@ -8,6 +8,7 @@
 #include "hypervisor/arch/x86/pv/pv_traps.h"
 
 #include "arch/cpu.h"
+#include "arch/guest_access.h"
 #include "arch/segment.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
 #include "hypervisor/arch/x86/pv/pv_emul.h"
@@ -16,7 +17,9 @@
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 
-#define PFEC_USER (1u << 2)
+#define PFEC_WRITE (1u << 1)
+#define PFEC_USER  (1u << 2)
+#define PFEC_RSVD  (1u << 3)
 
 /* Software interrupt gates (int N) the guest may raise itself, as Xen decides it. */
 static bool softint_permitted(const struct pv_vcpu *pv, unsigned int dpl)
@@ -67,6 +70,40 @@ static bool software_interrupt(struct vcpu *v, struct trap_frame *f)
 	return true;
 }
 
+/*
+ * QEMU's TCG (7.2) pops the frame of an `iretq` executed in ring 3 with
+ * supervisor accesses, so with CR4.SMAP on it faults (#PF, error code
+ * without the user bit) on the guest's own stack; real CPUs never do this
+ * (Xen 4.17 is run with -cpu max,-smap under TCG for this reason).  Keel
+ * handles SMAP itself: such an iretq, same-privilege, to a flat 64-bit or
+ * 32-bit guest code selector, is emulated.  Anything else is left alone.
+ */
+static bool emulate_smap_iretq(struct vcpu *v, struct trap_frame *f, uint32_t ec, uint64_t cr2)
+{
+	uint8_t insn[2];
+	uint64_t w[5]; /* rip, cs, rflags, rsp, ss */
+	uint16_t cs, ss;
+
+	if ((ec & (PFEC_USER | PFEC_RSVD | PFEC_WRITE)) || cr2 < f->rsp || cr2 >= f->rsp + sizeof(w))
+		return false;
+	if (copy_from_guest(insn, f->rip, sizeof(insn)) || insn[0] != 0x48 || insn[1] != 0xcf)
+		return false;
+	if (copy_from_guest(w, f->rsp, sizeof(w)))
+		return false;
+	cs = (uint16_t)w[1];
+	ss = (uint16_t)w[4];
+	if ((cs != GUEST_CS64 && cs != GUEST_CS32) || ss != GUEST_DS || !is_canonical(w[0]))
+		return false; /* the real iretq would fault differently: let the guest see #PF */
+	f->rip = w[0];
+	f->cs = cs;
+	/* Ring 3 cannot change IOPL or IF with iretq; VM and RF are not guest business. */
+	f->rflags = (w[2] & ~(RFLAGS_IOPL | RFLAGS_IF | RFLAGS_VM)) | (f->rflags & (RFLAGS_IOPL | RFLAGS_IF));
+	f->rsp = w[3];
+	f->ss = ss;
+	(void)v;
+	return true;
+}
+
 void pv_guest_exception(struct trap_frame *f)
 {
 	struct vcpu *v = current_vcpu();
@@ -89,6 +126,8 @@ void pv_guest_exception(struct trap_frame *f)
 	case TRAP_PF: {
 		uint64_t cr2 = read_cr2();
 
+		if (emulate_smap_iretq(v, f, ec, cr2))
+			return;
 		if (v->vcpu_info)
 			v->vcpu_info->arch.cr2 = cr2;
 		/* The guest kernel runs in ring 3: tell it which mode really faulted. */
@@ -116,4 +155,23 @@ void pv_guest_int82(struct trap_frame *f)
 		return;
 	}
 	pv_hypercall(v, f);
+}
+
+/*
+ * int $0x80 reaches the guest kernel's vector-0x80 handler whatever DPL
+ * its trap-table entry has (Xen 4.17 does the same: the gate is DPL 3);
+ * without a handler the guest gets the #GP a DPL-0 gate would give.
+ */
+void pv_guest_int80(struct trap_frame *f)
+{
+	struct vcpu *v = current_vcpu();
+	const struct trap_info *ti = &pv_vcpu(v)->trap_table[PV_INT80_VECTOR];
+
+	if (!ti->address) {
+		f->rip -= 2;
+		pv_bounce_exception(v, f, TRAP_GP, true, (PV_INT80_VECTOR << 3) | 2);
+		return;
+	}
+	if (pv_bounce(v, f, ti->address, PV_TI_MASK_EVENTS(ti->flags), false, 0))
+		pv_crash(v, f, "cannot deliver int $0x80");
 }

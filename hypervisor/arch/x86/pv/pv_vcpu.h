@@ -26,6 +26,7 @@
 
 #include "arch/percpu.h"
 #include "arch/traps.h"
+#include "hypervisor/common/timer_queue.h"
 #include "hypervisor/common/vcpu.h"
 
 /* trap_frame.vector of a frame saved by the syscall entry (not a real vector). */
@@ -58,8 +59,16 @@ struct pv_vcpu {
 	uint64_t dr[8];		/* set_debugreg */
 	unsigned long vm_assist; /* VMASST_TYPE_* bits */
 	unsigned int iopl;	/* virtual IOPL, 0..3 (PHYSDEVOP_set_iopl) */
+	uint64_t pat;		/* the guest's view of MSR_PAT (pv_emul.c) */
 
 	bool nmi_pending;
+
+	/* x87/SSE state while off the CPU (FXSAVE format), 16-byte aligned. */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+
+	/* SCHEDOP_poll's timeout (pv_timers.c); wake_pending: it fired, wake v outside the interrupt. */
+	struct timer wakeup_timer;
+	volatile bool wake_pending;
 
 	unsigned int processor; /* the CPU whose run queue holds it */
 	struct vcpu *rq_next;	/* ring of that run queue (pv_schedule.c) */

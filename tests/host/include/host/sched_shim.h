@@ -5,11 +5,23 @@
 #ifndef HOST_SCHED_SHIM_H
 #define HOST_SCHED_SHIM_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include "mm/memmap.h"
 
 /* sched_yield() / sched_kick() calls so far (tests reset them). */
 extern unsigned int host_sched_yields, host_sched_kicks;
 /* Every guest console line printed, "(d<id>) text\n" each; tests reset it with [0] = 0. */
 extern char host_console_text[4096];
+
+/* What hypercall_machine_memmap() returns in unit tests (empty until a test fills it). */
+extern struct memmap host_machine_memmap;
+
+/* sched_now_ns() returns host_now_ns; the last wake-up / watchdog deadlines armed. */
+extern uint64_t host_now_ns, host_wakeup_deadline, host_watchdog_deadline;
+
+/* What hypercall_console_read() hands out next (a test points it at a string). */
+extern const char *host_console_input;
 
 #endif

@@ -1,0 +1,38 @@
+"""The PV conformance kernels (tests/pv/) run as Keel's initial domain.
+
+Each build/pv/NAME.elf is one ABI area's suite of our own; `make test-xen`
+runs the very same images on Xen 4.17, which is the reference.  On Keel each
+must print "Test result: SUCCESS" through console_io (lines prefixed
+"(d0) "), shut down with SHUTDOWN_poweroff, and Keel must then power the
+machine off (exit status 33).  Kernels named crash_*.elf end with a domain
+crash on purpose and are checked by test_pv_crash.py.
+"""
+
+import glob
+import os
+
+import pytest
+
+from keel_qemu import EXIT_SUCCESS, REPO_ROOT
+
+PV_DIR = os.path.join(REPO_ROOT, "build", "pv")
+KERNELS = sorted(k for k in glob.glob(os.path.join(PV_DIR, "*.elf"))
+                 if not os.path.basename(k).startswith("crash_"))
+CMDLINE = "console=com1 loglvl=all dom0_mem=64M noreboot"
+
+
+def test_pv_kernels_were_built():
+    assert KERNELS, "no PV test kernels in %s: run `make pv-kernels`" % PV_DIR
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=[os.path.basename(k)[:-4] for k in KERNELS])
+def test_pv_kernel_passes_on_keel(keel, kernel):
+    r = keel(CMDLINE, smp=2, mem=512, modules=[kernel],
+             label="pv-" + os.path.basename(kernel)[:-4])
+    failed = r.grep(r"^\(d0\) \[ FAIL \]")
+    assert not failed, "tests failed on Keel:\n%s\n%s" % (
+        "\n".join(failed), r.describe(60))
+    r.expect_line(r"^\(d0\) Test result: SUCCESS$")
+    r.expect_line(r"^\(KEEL\) domain 0 shut down: poweroff")
+    r.expect_exit(EXIT_SUCCESS)
+    r.expect_no("FATAL TRAP", "PANIC")
