@@ -139,9 +139,9 @@ static long reservation_op(struct vcpu *v, unsigned int op, unsigned long start,
 	if (r.extent_order > max_extent_order(v->domain))
 		return -EPERM;
 	node = XENMEMF_get_node(r.mem_flags);
-	if ((r.mem_flags & XENMEMF_populate_on_demand) || (node != 0xff && node != 0) ||
-	    (r.mem_flags & XENMEMF_vnode))
-		return -EINVAL; /* no populate-on-demand for PV; one NUMA node */
+	/* No populate-on-demand for PV; one NUMA node, virtual (XENMEMF_vnode) or not: 0. */
+	if ((r.mem_flags & XENMEMF_populate_on_demand) || (node != 0xff && node != 0))
+		return -EINVAL;
 	address_bits = XENMEMF_get_address_bits(r.mem_flags);
 	d = target_domain(v, r.domid, &err);
 	if (!d)

@@ -88,6 +88,7 @@ int mmu_vcpumask_read(const struct domain *d, uint64_t guest_va, uint64_t mask[M
 	unsigned int words = (d->max_vcpus + 63) / 64;
 	unsigned int tail = d->max_vcpus % 64;
 
+	BUG_ON(words > MMU_VCPUMASK_WORDS); /* max_vcpus <= DOMAIN_MAX_VCPUS */
 	for (unsigned int i = 0; i < MMU_VCPUMASK_WORDS; i++)
 		mask[i] = 0;
 	if (copy_from_guest(mask, guest_va, words * sizeof(uint64_t)))

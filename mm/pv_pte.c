@@ -40,12 +40,18 @@ static int l1e_get_refs(struct page_info *target, uint64_t e, domid_t domid)
 
 	if (rc == -EPERM && h->foreign_map_ok && h->foreign_map_ok(target, domid, rw))
 		rc = get_page(target, target->owner);
+	/* A free frame is "busy" to Xen 4.17 too: mapping it gives -EBUSY. */
+	if (rc == -EINVAL && (target->state == FRAME_FREE || target->state == FRAME_FREE_HEAD))
+		rc = -EBUSY;
 	if (rc)
 		return rc;
 	if (rw) {
 		rc = get_page_type(target, PGT_WRITABLE, domid);
 		if (rc)
 			put_page(target);
+		/* A page table or descriptor page cannot be mapped writable: -EBUSY, as Xen. */
+		if (rc == -EINVAL)
+			rc = -EBUSY;
 	}
 	return rc;
 }

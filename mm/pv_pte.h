@@ -13,9 +13,10 @@
  *     entries also PWT, PCD, PS (bit 7: a superpage, refused) and G;
  *   - the target frame is in the frame table and the domain's own (or the
  *     foreign-mapping hook of page_type.h approves it, for grants);
- *   - L1: RW set takes PGT_WRITABLE on the target (refused while the target
- *     is a page table or descriptor page: invariant 2), RW clear takes only
- *     a general reference;
+ *   - L1: RW set takes PGT_WRITABLE on the target (refused with -EBUSY, as
+ *     Xen 4.17 does, while the target is a page table or descriptor page:
+ *     invariant 2), RW clear takes only a general reference; a free frame
+ *     is -EBUSY too;
  *   - Ln (n >= 2): the target takes type L(n-1), which validates it first;
  *     or, if it already is a live Ln table, the entry is a linear
  *     (same-level) mapping: read-only only, one level deep (see pt_linear

@@ -75,12 +75,18 @@ void pv_main(const start_info_t *si);
 void pv_main(const start_info_t *si)
 {
 	unsigned int run = 0, failed = 0;
+	long rc;
 
 	pv_start_info = si;
 	pv_printf("Keel PV test kernel, cmd_line \"%.*s\"\n", (int)sizeof(si->cmd_line),
 		  (const char *)si->cmd_line);
-	mm_init();
-	traps_init();
+	/* Not fatal: a kernel that needs neither (hello) still runs without them. */
+	rc = mm_init();
+	if (rc)
+		pv_printf("setup: cannot map shared_info (%ld)\n", rc);
+	rc = traps_init();
+	if (rc)
+		pv_printf("setup: cannot install the trap table and callbacks (%ld)\n", rc);
 	for (const struct pv_test *t = __pv_tests_start; t < __pv_tests_end; t++) {
 		run++;
 		if (!run_one(t))

@@ -38,7 +38,7 @@ static inline long pv_hypercall5(unsigned int nr, unsigned long a1, unsigned lon
 	return ret;
 }
 
-#define pv_hypercall0(nr) pv_hypercall5(nr, 0, 0, 0, 0, 0)
+#define pv_hypercall0(nr)     pv_hypercall5(nr, 0, 0, 0, 0, 0)
 #define pv_hypercall1(nr, a1) pv_hypercall5(nr, (unsigned long)(a1), 0, 0, 0, 0)
 #define pv_hypercall2(nr, a1, a2)                                                                  \
 	pv_hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2), 0, 0, 0)

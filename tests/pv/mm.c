@@ -17,8 +17,8 @@
 volatile struct shared_info *pv_shared_info;
 
 static unsigned long next_page, end_page; /* spare pages: [next_page, end_page) */
-static unsigned long linear_pfns;         /* pfns mapped by the builder */
-static unsigned long next_frame;          /* spare unmapped frames: below it */
+static unsigned long linear_pfns;	  /* pfns mapped by the builder */
+static unsigned long next_frame;	  /* spare unmapped frames: below it */
 
 unsigned long pfn_to_mfn(unsigned long pfn)
 {
@@ -168,11 +168,12 @@ static unsigned long builder_end(const start_info_t *si)
 	return ALIGN_UP(end, PV_PAGE_SIZE);
 }
 
-void mm_init(void)
+long mm_init(void)
 {
 	const start_info_t *si = pv_start_info;
 	unsigned long va;
 	void *shinfo_va;
+	long rc;
 
 	next_page = builder_end(si);
 	for (va = next_page; mm_pte(va) & PTE_P; va += PV_PAGE_SIZE)
@@ -182,7 +183,8 @@ void mm_init(void)
 	next_frame = si->nr_pages;
 
 	shinfo_va = mm_alloc_page();
-	if (mm_set_pte(shinfo_va, si->shared_info | PTE_P | PTE_RW | PTE_A | PTE_D))
-		pv_fatal("mm_init: cannot map shared_info");
-	pv_shared_info = shinfo_va;
+	rc = mm_set_pte(shinfo_va, si->shared_info | PTE_P | PTE_RW | PTE_A | PTE_D);
+	if (!rc)
+		pv_shared_info = shinfo_va;
+	return rc;
 }

@@ -25,26 +25,30 @@
 #define PV_PAGE_SIZE 4096UL
 
 /* x86 page-table entry bits (what Xen's 64-bit PV ABI keeps of them). */
-#define PTE_P (1UL << 0)
-#define PTE_RW (1UL << 1)
-#define PTE_US (1UL << 2)
-#define PTE_PWT (1UL << 3)
-#define PTE_PCD (1UL << 4)
-#define PTE_A (1UL << 5)
-#define PTE_D (1UL << 6)
-#define PTE_PSE (1UL << 7)
-#define PTE_G (1UL << 8)
-#define PTE_NX (1UL << 63)
+#define PTE_P	 (1UL << 0)
+#define PTE_RW	 (1UL << 1)
+#define PTE_US	 (1UL << 2)
+#define PTE_PWT	 (1UL << 3)
+#define PTE_PCD	 (1UL << 4)
+#define PTE_A	 (1UL << 5)
+#define PTE_D	 (1UL << 6)
+#define PTE_PSE	 (1UL << 7)
+#define PTE_G	 (1UL << 8)
+#define PTE_NX	 (1UL << 63)
 #define PTE_ADDR 0x000ffffffffff000UL
 
-#define pte_mfn(pte) (((pte) & PTE_ADDR) >> 12)
+#define pte_mfn(pte) (((pte)&PTE_ADDR) >> 12)
 
 /* The shared_info page, mapped by mm_init(); vCPU 0's vcpu_info in it. */
 extern volatile struct shared_info *pv_shared_info;
 #define pv_vcpu0 (&pv_shared_info->vcpu_info[0])
 
-/** Maps shared_info and finds the spare pages; called once by pv_main. */
-void mm_init(void);
+/**
+ * Finds the spare pages and maps shared_info (pv_shared_info stays NULL if
+ * that fails); called once by pv_main.  Returns 0 or update_va_mapping's
+ * error.
+ */
+long mm_init(void);
 
 /** The builder's p2m entry for @pfn (start_info's mfn_list). */
 unsigned long pfn_to_mfn(unsigned long pfn);

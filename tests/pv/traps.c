@@ -77,7 +77,8 @@ void pv_trap_dispatch(struct pv_trap_regs *r)
 	const struct pv_fixup *x;
 
 	record(r, f);
-	/* At entry rcx and r11 hold whatever Xen left (it may return by sysret): take the frame's. */
+	/* At entry rcx and r11 hold whatever Xen left (it may return by sysret): take the frame's.
+	 */
 	r->rcx = r->xen_frame[0];
 	r->r11 = r->xen_frame[1];
 	r->vector = (uint64_t)f;
@@ -110,7 +111,7 @@ void pv_trap_return_to_kernel(struct pv_trap_regs *r, struct pv_iret_frame *f, l
 {
 	f->rip = (unsigned long)pv_user_exit;
 	f->cs = FLAT_KERNEL_CS & ~3; /* RPL 0: back to kernel mode */
-	f->rflags = 0x2;             /* events stay masked */
+	f->rflags = 0x2;	     /* events stay masked */
 	f->rsp = pv_user_kernel_sp;
 	f->ss = FLAT_KERNEL_SS;
 	r->rax = value;
@@ -142,14 +143,17 @@ static long register_callback(unsigned int type, unsigned int vector)
 	return pv_hypercall2(__HYPERVISOR_callback_op, CALLBACKOP_register, &cb);
 }
 
-void traps_init(void)
+long traps_init(void)
 {
-	if (traps_install_default())
-		pv_fatal("traps_init: set_trap_table failed");
-	if (register_callback(CALLBACKTYPE_event, PV_VEC_EVENT) ||
-	    register_callback(CALLBACKTYPE_failsafe, PV_VEC_FAILSAFE) ||
-	    register_callback(CALLBACKTYPE_syscall, PV_VEC_SYSCALL))
-		pv_fatal("traps_init: callback registration failed");
+	long rc = traps_install_default();
+
+	if (!rc)
+		rc = register_callback(CALLBACKTYPE_event, PV_VEC_EVENT);
+	if (!rc)
+		rc = register_callback(CALLBACKTYPE_failsafe, PV_VEC_FAILSAFE);
+	if (!rc)
+		rc = register_callback(CALLBACKTYPE_syscall, PV_VEC_SYSCALL);
+	return rc;
 }
 
 void pv_trap_reset(void)

@@ -30,10 +30,10 @@
 #include <xen/xen.h>
 
 /* Pseudo vectors of the callbacks (trap_entry.S has stubs for them too). */
-#define PV_VEC_EVENT 256
+#define PV_VEC_EVENT	256
 #define PV_VEC_FAILSAFE 257
-#define PV_VEC_SYSCALL 258
-#define PV_NR_STUBS 259
+#define PV_VEC_SYSCALL	258
+#define PV_NR_STUBS	259
 
 /*
  * The registers trap_entry.S saves, then Xen's frame.  pv_trap_dispatch()
@@ -44,7 +44,7 @@
 struct pv_trap_regs {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector;      /* in: the stub's vector; out: the stack pointer to resume with */
-	uint64_t extra;       /* words between Xen's r11 slot and rip (error code, segments) */
+	uint64_t extra;	      /* words between Xen's r11 slot and rip (error code, segments) */
 	uint64_t xen_frame[]; /* rcx, r11, [extra...], rip, cs, rflags, rsp, ss */
 };
 
@@ -56,13 +56,13 @@ struct pv_iret_frame {
 /* What pv_trap_dispatch() saw of the last trap. */
 struct pv_trap_record {
 	unsigned int vector;
-	unsigned int nr_extra;   /* 1 with an error code, 4 for failsafe */
-	uint64_t frame_addr;     /* where Xen put the frame (its rcx slot) */
+	unsigned int nr_extra; /* 1 with an error code, 4 for failsafe */
+	uint64_t frame_addr;   /* where Xen put the frame (its rcx slot) */
 	uint64_t frame_rcx, frame_r11;
-	uint64_t extra[4];       /* error code / ds, es, fs, gs */
+	uint64_t extra[4]; /* error code / ds, es, fs, gs */
 	uint64_t rip, cs, rflags, rsp, ss;
-	uint64_t cr2;            /* vcpu_info.arch.cr2 at handler entry */
-	uint8_t upcall_mask;     /* vcpu_info.evtchn_upcall_mask at handler entry */
+	uint64_t cr2;			  /* vcpu_info.arch.cr2 at handler entry */
+	uint8_t upcall_mask;		  /* vcpu_info.evtchn_upcall_mask at handler entry */
 	uint64_t rax, rbx, rdx, rsi, rdi; /* registers at handler entry */
 };
 
@@ -98,14 +98,18 @@ extern const uint8_t pv_trap_stubs[];
  * in @end (a fault reports rip == at, a trap rip == end).
  */
 #define PV_TRAP_AT(insn, at, end)                                                                  \
-	__asm__ volatile("lea 1f(%%rip), %[a]\n lea 2f(%%rip), %[e]\n1: " insn "\n2:\n"           \
-			 PV_FIXUP("1b", "2b")                                                      \
+	__asm__ volatile("lea 1f(%%rip), %[a]\n lea 2f(%%rip), %[e]\n1: " insn                     \
+			 "\n2:\n" PV_FIXUP("1b", "2b")                                             \
 			 : [a] "=&r"(at), [e] "=&r"(end)                                           \
 			 :                                                                         \
 			 : "memory")
 
-/** Installs the default trap table and callbacks; called once by pv_main. */
-void traps_init(void);
+/**
+ * Installs the default trap table and registers the event, failsafe and
+ * syscall callbacks; called once by pv_main.  Returns 0 or the first
+ * hypercall error.
+ */
+long traps_init(void);
 
 /**
  * The default trap table: a stub for every vector; DPL 3 for #BP (3), #OF

@@ -74,7 +74,7 @@ static void test_unpin_still_referenced_stays_validated(void **state)
 	assert_int_equal(host_pv_mm.flush_domain, 0);
 	/* ... so it still cannot be mapped writable. */
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 9, 0), e_of(t.l1, RW), DOMID_SELF),
-			 -EINVAL);
+			 -EBUSY);
 	assert_int_equal(ext(vcpu0(dom), MMUEXT_CLEAR_PAGE, mfn_x(t.l1), 0, DOMID_SELF), -EINVAL);
 	assert_int_equal(ext(vcpu0(dom), MMUEXT_UNPIN_TABLE, mfn_x(t.l4), 0, DOMID_SELF), 0);
 	assert_int_equal(host_pv_mm.flush_domain, 1);

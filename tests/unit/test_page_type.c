@@ -246,10 +246,10 @@ static void test_invariant2_table_never_writable(void **state)
 
 	(void)state;
 	assert_int_equal(page_type_pin(pg(t.l4), PGT_L4, DOM), 0);
-	/* Writable mappings of any table of the tree are refused ... */
-	assert_int_equal(pte_update(pg(t.l1), 5, e_of(t.l1, PV_PTE_P | PV_PTE_RW), DOM), -EINVAL);
-	assert_int_equal(pte_update(pg(t.l1), 5, e_of(t.l2, PV_PTE_P | PV_PTE_RW), DOM), -EINVAL);
-	assert_int_equal(pte_update(pg(t.l1), 5, e_of(t.l4, PV_PTE_P | PV_PTE_RW), DOM), -EINVAL);
+	/* Writable mappings of any table of the tree are refused (-EBUSY, as Xen) ... */
+	assert_int_equal(pte_update(pg(t.l1), 5, e_of(t.l1, PV_PTE_P | PV_PTE_RW), DOM), -EBUSY);
+	assert_int_equal(pte_update(pg(t.l1), 5, e_of(t.l2, PV_PTE_P | PV_PTE_RW), DOM), -EBUSY);
+	assert_int_equal(pte_update(pg(t.l1), 5, e_of(t.l4, PV_PTE_P | PV_PTE_RW), DOM), -EBUSY);
 	assert_int_equal(entries(t.l1)[5], 0);
 	/* ... read-only ones are fine. */
 	assert_int_equal(pte_update(pg(t.l1), 5, e_of(t.l4, PV_PTE_P), DOM), 0);
@@ -258,8 +258,8 @@ static void test_invariant2_table_never_writable(void **state)
 	/* A not-yet-typed frame whose L1 maps it writable cannot become a table. */
 	assert_int_equal(page_type_unpin(pg(t.l4), DOM), 0);
 	set_e(t.l1, 6, t.l1, PV_PTE_P | PV_PTE_RW);
-	assert_int_equal(page_type_pin(pg(t.l1), PGT_L1, DOM), -EINVAL);
-	assert_int_equal(page_type_pin(pg(t.l4), PGT_L4, DOM), -EINVAL);
+	assert_int_equal(page_type_pin(pg(t.l1), PGT_L1, DOM), -EBUSY);
+	assert_int_equal(page_type_pin(pg(t.l4), PGT_L4, DOM), -EBUSY);
 	expect_clean();
 }
 
@@ -468,7 +468,7 @@ static void test_pin_unpin(void **state)
 	assert_int_equal(page_type_unpin(pg(t.l3), DOM), 0);
 	expect_refs(t.l3, 1, PGT_L3, 1);
 	assert_true(page_type_validated(pg(t.l3)));
-	assert_int_equal(pte_update(pg(t.l1), 30, e_of(t.l3, PV_PTE_P | PV_PTE_RW), DOM), -EINVAL);
+	assert_int_equal(pte_update(pg(t.l1), 30, e_of(t.l3, PV_PTE_P | PV_PTE_RW), DOM), -EBUSY);
 	/* Unpin the L4 while a CR3-like reference holds it: still a table. */
 	assert_int_equal(get_page_and_type(pg(t.l4), PGT_L4, DOM), 0);
 	assert_int_equal(page_type_unpin(pg(t.l4), DOM), 0);
@@ -546,9 +546,9 @@ static void test_segdesc_and_shared(void **state)
 	assert_int_equal(get_page_and_type(pg(shared), PGT_SHARED, DOM), 0);
 	assert_int_equal(page_type_pin(pg(t.l4), PGT_L4, DOM), 0);
 	/* Descriptor pages and shared frames: read-only mappings only. */
-	assert_int_equal(pte_update(pg(t.l1), 40, e_of(gdt, PV_PTE_P | PV_PTE_RW), DOM), -EINVAL);
+	assert_int_equal(pte_update(pg(t.l1), 40, e_of(gdt, PV_PTE_P | PV_PTE_RW), DOM), -EBUSY);
 	assert_int_equal(pte_update(pg(t.l1), 40, e_of(shared, PV_PTE_P | PV_PTE_RW), DOM),
-			 -EINVAL);
+			 -EBUSY);
 	assert_int_equal(pte_update(pg(t.l1), 40, e_of(shared, PV_PTE_P), DOM), 0);
 	assert_int_equal(pte_update(pg(t.l1), 41, e_of(gdt, PV_PTE_P), DOM), 0);
 	assert_int_equal(page_type_unpin(pg(t.l4), DOM), 0);

@@ -108,8 +108,8 @@ static void test_refuses_what_mmu_update_refuses(void **state)
 	(void)state;
 	snap_take(&s);
 	/* A table writable (invariant 2), another domain's frame (invariant 1), bad bits. */
-	assert_int_equal(do_update_va_mapping(vcpu0(dom), tree_va(5), e_of(t.l1, RW), 0), -EINVAL);
-	assert_int_equal(do_update_va_mapping(vcpu0(dom), tree_va(5), e_of(t.l4, RW), 0), -EINVAL);
+	assert_int_equal(do_update_va_mapping(vcpu0(dom), tree_va(5), e_of(t.l1, RW), 0), -EBUSY);
+	assert_int_equal(do_update_va_mapping(vcpu0(dom), tree_va(5), e_of(t.l4, RW), 0), -EBUSY);
 	assert_int_equal(do_update_va_mapping(vcpu0(dom), tree_va(5), e_of(theirs, RO), 0), -EPERM);
 	assert_int_equal(
 	    do_update_va_mapping(vcpu0(dom), tree_va(5), e_of(t.ro_data, RO) | (1ULL << 60), 0),

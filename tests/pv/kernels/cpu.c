@@ -18,13 +18,13 @@
 #include "tests/pv/mm.h"
 #include "tests/pv/traps.h"
 
-#define CR0_PE 0x1UL
-#define CR0_TS 0x8UL
-#define CR0_PG 0x80000000UL
-#define MSR_FS_BASE 0xc0000100U
-#define MSR_GS_BASE 0xc0000101U
+#define CR0_PE		   0x1UL
+#define CR0_TS		   0x8UL
+#define CR0_PG		   0x80000000UL
+#define MSR_FS_BASE	   0xc0000100U
+#define MSR_GS_BASE	   0xc0000101U
 #define MSR_SHADOW_GS_BASE 0xc0000102U
-#define MSR_BOGUS 0x12345678U
+#define MSR_BOGUS	   0x12345678U
 
 static unsigned long read_cr0(void)
 {
@@ -70,7 +70,9 @@ static bool try_wrmsr(uint32_t msr, uint64_t val)
 /* Xen's forced-emulation prefix (ud2; "xen") before cpuid. */
 static void xen_cpuid(uint32_t leaf, uint32_t r[4])
 {
-	__asm__ volatile(XEN_CPUID : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+	__asm__ volatile(XEN_CPUID
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0));
 }
 
 /* -------------------------------------------------------------------------- */
@@ -258,7 +260,7 @@ TEST(cpuid, forced_emulation_xen_leaves)
 	xen_cpuid(0x40000001, r);
 	EXPECT_EQ(r[0], 4 << 16 | 17);
 	xen_cpuid(0x40000002, r);
-	EXPECT_EQ(r[0], 1);          /* hypercall pages */
+	EXPECT_EQ(r[0], 1);	     /* hypercall pages */
 	EXPECT_EQ(r[1], 0x40000000); /* MSR base */
 }
 
@@ -425,4 +427,3 @@ TEST(vm_assist, types)
 	EXPECT_EQ(hyp_vm_assist(VMASST_CMD_enable, 64), -XEN_EINVAL);
 	EXPECT_EQ(hyp_vm_assist(2, VMASST_TYPE_writable_pagetables), -XEN_ENOSYS);
 }
-

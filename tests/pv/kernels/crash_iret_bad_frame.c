@@ -14,6 +14,7 @@ TEST(crash, iret_with_unreadable_frame)
 	pv_printf("EXPECT-CRASH: iret with rsp in unmapped memory\n");
 	__asm__ volatile("mov $0x2000, %%rsp\n"
 			 "mov $23, %%eax\n"
-			 "syscall\n" ::: "rax", "rcx", "r11", "memory");
+			 "syscall\n" ::
+			     : "rax", "rcx", "r11", "memory");
 	EXPECT_TRUE(false);
 }

@@ -20,16 +20,16 @@
 #include "tests/pv/traps.h"
 
 /* Descriptors: base 0, limit 4 GiB, present, DPL 3 unless said. */
-#define DESC_DATA 0x00cff3000000ffffUL    /* data, writable, accessed */
-#define DESC_DATA_NA 0x00cff2000000ffffUL /* data, writable, not accessed */
-#define DESC_CODE64 0x00affb000000ffffUL  /* 64-bit code, DPL 3 */
+#define DESC_DATA	 0x00cff3000000ffffUL /* data, writable, accessed */
+#define DESC_DATA_NA	 0x00cff2000000ffffUL /* data, writable, not accessed */
+#define DESC_CODE64	 0x00affb000000ffffUL /* 64-bit code, DPL 3 */
 #define DESC_CODE64_DPL0 0x00af9b000000ffffUL
-#define DESC_DATA_DPL0 0x00cf93000000ffffUL
-#define DESC_DATA_NP 0x00cf73000000ffffUL /* data, not present */
-#define DESC_TSS64 0x0000e90000000067UL   /* available 64-bit TSS, DPL 3 */
-#define DESC_LDT 0x0000e20000000fffUL     /* LDT, DPL 3 */
+#define DESC_DATA_DPL0	 0x00cf93000000ffffUL
+#define DESC_DATA_NP	 0x00cf73000000ffffUL /* data, not present */
+#define DESC_TSS64	 0x0000e90000000067UL /* available 64-bit TSS, DPL 3 */
+#define DESC_LDT	 0x0000e20000000fffUL /* LDT, DPL 3 */
 
-#define SEL(index) ((index) << 3 | 3)
+#define SEL(index)     ((index) << 3 | 3)
 #define LDT_SEL(index) ((index) << 3 | 4 | 3)
 
 static long set_gdt(const unsigned long *frames, unsigned int entries)

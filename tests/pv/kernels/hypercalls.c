@@ -113,10 +113,16 @@ TEST(xen_version, get_features)
 	 * it emulates L1 writes anyway (see mmu.c).
 	 */
 	EXPECT_EQ(hyp_xen_version(XENVER_get_features, &fi), 0);
-	EXPECT_EQ(fi.submap, 1 << XENFEAT_mmu_pt_update_preserve_ad | 1 << XENFEAT_highmem_assist |
-				     1 << XENFEAT_gnttab_map_avail_bits | 1 << XENFEAT_dom0 |
-				     1 << XENFEAT_memory_op_vnode_supported |
-				     1 << XENFEAT_direct_mapped);
+	pv_printf("features submap 0: %#x\n", fi.submap);
+	/*
+	 * Xen 4.17 reports 0x228e0.  Keel reports only what it honours:
+	 * gnttab_map_avail_bits arrives with grant tables, so it may be
+	 * missing; nothing outside Xen's set may appear.
+	 */
+	EXPECT_EQ(fi.submap & ~(1u << XENFEAT_gnttab_map_avail_bits),
+		  1 << XENFEAT_mmu_pt_update_preserve_ad | 1 << XENFEAT_highmem_assist |
+			  1 << XENFEAT_dom0 | 1 << XENFEAT_memory_op_vnode_supported |
+			  1 << XENFEAT_direct_mapped);
 	fi.submap_idx = 1;
 	fi.submap = 0xdead;
 	EXPECT_EQ(hyp_xen_version(XENVER_get_features, &fi), -XEN_EINVAL);
@@ -153,7 +159,8 @@ TEST(xen_version, commandline)
 	EXPECT_EQ(hyp_xen_version(XENVER_commandline, BAD_PTR), -XEN_EFAULT);
 }
 
-/* dom0 may read the build id: a 20-byte SHA-1, its length returned; too small a buffer is -ENOBUFS. */
+/* dom0 may read the build id: a 20-byte SHA-1, its length returned; too small a buffer is -ENOBUFS.
+ */
 TEST(xen_version, build_id)
 {
 	struct {
@@ -279,11 +286,11 @@ TEST(multicall, batch)
 {
 	static char msg[] = "written from a multicall\n";
 	struct multicall_entry c[4] = {
-		{.op = __HYPERVISOR_xen_version, .args = {XENVER_version}},
-		{.op = __HYPERVISOR_console_io,
-		 .args = {CONSOLEIO_write, sizeof(msg) - 1, (unsigned long)msg}},
-		{.op = __HYPERVISOR_xen_version, .args = {99}},
-		{.op = __HYPERVISOR_xen_version, .args = {XENVER_pagesize}},
+	    {.op = __HYPERVISOR_xen_version, .args = {XENVER_version}},
+	    {.op = __HYPERVISOR_console_io,
+	     .args = {CONSOLEIO_write, sizeof(msg) - 1, (unsigned long)msg}},
+	    {.op = __HYPERVISOR_xen_version, .args = {99}},
+	    {.op = __HYPERVISOR_xen_version, .args = {XENVER_pagesize}},
 	};
 
 	for (unsigned int i = 0; i < 4; i++)
@@ -330,9 +337,9 @@ TEST(multicall, empty_and_bad_pointers)
 TEST(multicall, forbidden_entries)
 {
 	struct multicall_entry c[3] = {
-		{.op = __HYPERVISOR_multicall},
-		{.op = 99},
-		{.op = 1000},
+	    {.op = __HYPERVISOR_multicall},
+	    {.op = 99},
+	    {.op = 1000},
 	};
 
 	for (unsigned int i = 0; i < 3; i++)
@@ -355,8 +362,8 @@ TEST(multicall, forbidden_entries)
 TEST(multicall, iret_entry)
 {
 	static struct multicall_entry c[2] = {
-		{.op = __HYPERVISOR_iret},
-		{.op = __HYPERVISOR_xen_version, .args = {XENVER_version}},
+	    {.op = __HYPERVISOR_iret},
+	    {.op = __HYPERVISOR_xen_version, .args = {XENVER_version}},
 	};
 	unsigned long rax, rcx, path;
 	register unsigned long r11 __asm__("r11");
@@ -371,7 +378,7 @@ TEST(multicall, iret_entry)
 			 "pushq $%c[cs]\n"
 			 "lea 2f(%%rip), %%rax\n"
 			 "push %%rax\n"
-			 "pushq $0\n"      /* flags */
+			 "pushq $0\n"	   /* flags */
 			 "pushq $0x3333\n" /* rcx */
 			 "pushq $0x2222\n" /* r11 */
 			 "pushq $0x1111\n" /* rax */
@@ -409,7 +416,7 @@ static unsigned long cli_traps(void)
 {
 	unsigned long before = pv_trap_count;
 
-	__asm__ volatile("1: cli\n2:\n" PV_FIXUP("1b", "2b") ::: "memory");
+	__asm__ volatile("1: cli\n2:\n" PV_FIXUP("1b", "2b")::: "memory");
 	return pv_trap_count - before;
 }
 
@@ -417,7 +424,7 @@ static unsigned long inb_traps(void)
 {
 	unsigned long before = pv_trap_count;
 
-	__asm__ volatile("1: inb $0x80, %%al\n2:\n" PV_FIXUP("1b", "2b") ::: "rax", "memory");
+	__asm__ volatile("1: inb $0x80, %%al\n2:\n" PV_FIXUP("1b", "2b")::: "rax", "memory");
 	return pv_trap_count - before;
 }
 
@@ -475,7 +482,8 @@ TEST(physdev_op, unknown)
 
 TEST(hypercall, unknown_numbers)
 {
-	static const unsigned int nrs[] = {11, 43, 44, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 63, 64, 100, 127};
+	static const unsigned int nrs[] = {11, 43, 44, 45, 46, 47, 50,	51, 52,
+					   53, 54, 55, 56, 63, 64, 100, 127};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++) {
 		long r = pv_hypercall0(nrs[i]);
@@ -514,10 +522,14 @@ TEST(hypercall, raw_syscall)
 {
 	long r;
 
-	__asm__ volatile("syscall" : "=a"(r) : "a"(__HYPERVISOR_xen_version), "D"(XENVER_version)
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(__HYPERVISOR_xen_version), "D"(XENVER_version)
 			 : "rcx", "r11", "rsi", "rdx", "r10", "r8", "memory");
 	EXPECT_EQ(r, 4 << 16 | 17);
-	__asm__ volatile("syscall" : "=a"(r) : "a"(1000) : "rcx", "r11", "rdi", "rsi", "rdx", "r10",
-			 "r8", "memory");
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(1000)
+			 : "rcx", "r11", "rdi", "rsi", "rdx", "r10", "r8", "memory");
 	EXPECT_EQ(r, -XEN_ENOSYS);
 }

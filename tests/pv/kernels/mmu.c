@@ -20,10 +20,10 @@
 #include "tests/pv/mm.h"
 #include "tests/pv/traps.h"
 
-#define PTE_KERNEL (PTE_P | PTE_RW | PTE_A | PTE_D)
-#define PTE_KERNEL_RO (PTE_P | PTE_A | PTE_D)
+#define PTE_KERNEL     (PTE_P | PTE_RW | PTE_A | PTE_D)
+#define PTE_KERNEL_RO  (PTE_P | PTE_A | PTE_D)
 #define XEN_FIRST_SLOT 256
-#define XEN_LAST_SLOT 271
+#define XEN_LAST_SLOT  271
 
 /* An E820 entry as XENMEM_*memory_map return them: 20 bytes, packed. */
 struct e820_entry {
@@ -77,7 +77,8 @@ TEST(memory_op, machphys_mapping)
 	/* Xen 4.17: max_mfn is the last RAM frame (maximum_ram_page - 1), not the M2P's size. */
 	EXPECT_EQ(m.max_mfn, hyp_memory_op(XENMEM_maximum_ram_page, NULL) - 1);
 	EXPECT_TRUE(m.max_mfn >= pfn_to_mfn(0));
-	EXPECT_EQ(hyp_memory_op(XENMEM_machphys_mapping, (void *)HYPERVISOR_VIRT_START), -XEN_EFAULT);
+	EXPECT_EQ(hyp_memory_op(XENMEM_machphys_mapping, (void *)HYPERVISOR_VIRT_START),
+		  -XEN_EFAULT);
 }
 
 TEST(memory_op, maximum_ram_page)
@@ -182,9 +183,9 @@ TEST(mmu_update, pdone_counts_completed)
 {
 	volatile uint64_t *a = mm_alloc_page(), *b = mm_alloc_page();
 	struct mmu_update u[3] = {
-		{l1e_maddr(a), (virt_to_mfn(a) << 12) | PTE_KERNEL_RO},
-		{l1e_maddr(b), (virt_to_mfn(b) << 12) | PTE_KERNEL_RO},
-		{l1e_maddr(b), (mm_l4_mfn() << 12) | PTE_KERNEL}, /* the L4, writable */
+	    {l1e_maddr(a), (virt_to_mfn(a) << 12) | PTE_KERNEL_RO},
+	    {l1e_maddr(b), (virt_to_mfn(b) << 12) | PTE_KERNEL_RO},
+	    {l1e_maddr(b), (mm_l4_mfn() << 12) | PTE_KERNEL}, /* the L4, writable */
 	};
 	unsigned int done = 99;
 
@@ -570,9 +571,9 @@ TEST(mmuext, long_batch)
 TEST(mmuext, pdone_and_bad_pointers)
 {
 	struct mmuext_op ops[3] = {
-		{.cmd = MMUEXT_TLB_FLUSH_LOCAL},
-		{.cmd = MMUEXT_TLB_FLUSH_LOCAL},
-		{.cmd = MMUEXT_UNPIN_TABLE},
+	    {.cmd = MMUEXT_TLB_FLUSH_LOCAL},
+	    {.cmd = MMUEXT_TLB_FLUSH_LOCAL},
+	    {.cmd = MMUEXT_UNPIN_TABLE},
 	};
 	unsigned int done = 99;
 

@@ -23,27 +23,30 @@
 #include "tests/pv/mm.h"
 #include "tests/pv/traps.h"
 
-#define EFLAGS_CF 0x1UL
+#define EFLAGS_CF    0x1UL
 #define EFLAGS_FIXED 0x2UL
-#define EFLAGS_ZF 0x40UL
-#define EFLAGS_IF 0x200UL
-#define EFLAGS_IOPL 0x3000UL
+#define EFLAGS_ZF    0x40UL
+#define EFLAGS_IF    0x200UL
+#define EFLAGS_IOPL  0x3000UL
 
 /* Xen's bounce frame without and with an error code (rcx, r11, [ec], rip..ss). */
-#define FRAME_BYTES (7 * 8)
+#define FRAME_BYTES    (7 * 8)
 #define FRAME_EC_BYTES (8 * 8)
 
 #define PFEC_PRESENT 0x1
-#define PFEC_WRITE 0x2
-#define PFEC_USER 0x4
-#define PFEC_INSN 0x10
+#define PFEC_WRITE   0x2
+#define PFEC_USER    0x4
+#define PFEC_INSN    0x10
 
 /* Points trap-table entry @vector at its stub with @flags (DPL, bit 2: mask events). */
 static long set_vector(unsigned int vector, unsigned int flags)
 {
 	struct trap_info t[2] = {
-		{.vector = vector, .flags = flags, .cs = FLAT_KERNEL_CS, .address = pv_trap_stub(vector)},
-		{0},
+	    {.vector = vector,
+	     .flags = flags,
+	     .cs = FLAT_KERNEL_CS,
+	     .address = pv_trap_stub(vector)},
+	    {0},
 	};
 
 	return hyp_set_trap_table(t);
@@ -130,7 +133,7 @@ TEST(frame, resume_with_iretq)
 {
 	pv_trap_reset();
 	pv_trap_use_iretq = true;
-	__asm__ volatile("1: ud2\n2:\n" PV_FIXUP("1b", "2b") ::: "memory");
+	__asm__ volatile("1: ud2\n2:\n" PV_FIXUP("1b", "2b")::: "memory");
 	EXPECT_EQ(pv_trap_count, 1);
 	pv_trap_reset();
 }
@@ -140,7 +143,7 @@ TEST(frame, resume_with_iretq)
 TEST(page_fault, write_not_present)
 {
 	pv_trap_reset();
-	__asm__ volatile("1: movq $0, 0x1000\n2:\n" PV_FIXUP("1b", "2b") ::: "memory");
+	__asm__ volatile("1: movq $0, 0x1000\n2:\n" PV_FIXUP("1b", "2b")::: "memory");
 	ASSERT_EQ(pv_trap_count, 1);
 	/* Xen clears the U bit of the error code for a fault in kernel mode. */
 	EXPECT_EQ(pv_last_trap.extra[0], PFEC_WRITE);
@@ -253,11 +256,12 @@ TEST(exception, divide_error)
 	unsigned long at;
 
 	pv_trap_reset();
-	__asm__ volatile("lea 1f(%%rip), %[a]\n xor %%ecx, %%ecx\n mov $1, %%eax\n xor %%edx, %%edx\n"
-			 "1: div %%ecx\n2:\n" PV_FIXUP("1b", "2b")
-			 : [a] "=&r"(at)
-			 :
-			 : "rax", "rcx", "rdx", "memory");
+	__asm__ volatile(
+	    "lea 1f(%%rip), %[a]\n xor %%ecx, %%ecx\n mov $1, %%eax\n xor %%edx, %%edx\n"
+	    "1: div %%ecx\n2:\n" PV_FIXUP("1b", "2b")
+	    : [a] "=&r"(at)
+	    :
+	    : "rax", "rcx", "rdx", "memory");
 	ASSERT_EQ(pv_trap_count, 1);
 	EXPECT_EQ(pv_last_trap.vector, 0);
 	EXPECT_EQ(pv_last_trap.nr_extra, 0);
@@ -391,13 +395,13 @@ TEST(software_interrupt, event_mask_flag)
 TEST(iret, restores_registers)
 {
 	struct iret_context in = {
-		.rax = 0x1234,
-		.r11 = 0x5678,
-		.rcx = 0x9abc,
-		.flags = 0,
-		.cs = FLAT_KERNEL_CS & ~3,
-		.rflags = EFLAGS_FIXED | EFLAGS_CF | EFLAGS_ZF | EFLAGS_IOPL,
-		.ss = FLAT_KERNEL_SS,
+	    .rax = 0x1234,
+	    .r11 = 0x5678,
+	    .rcx = 0x9abc,
+	    .flags = 0,
+	    .cs = FLAT_KERNEL_CS & ~3,
+	    .rflags = EFLAGS_FIXED | EFLAGS_CF | EFLAGS_ZF | EFLAGS_IOPL,
+	    .ss = FLAT_KERNEL_SS,
 	};
 	struct iret_context out = {0};
 
@@ -417,9 +421,9 @@ TEST(iret, restores_registers)
 TEST(iret, if_unmasks_events)
 {
 	struct iret_context in = {
-		.cs = FLAT_KERNEL_CS & ~3,
-		.rflags = EFLAGS_FIXED | EFLAGS_IF,
-		.ss = FLAT_KERNEL_SS,
+	    .cs = FLAT_KERNEL_CS & ~3,
+	    .rflags = EFLAGS_FIXED | EFLAGS_IF,
+	    .ss = FLAT_KERNEL_SS,
 	};
 	struct iret_context out = {0};
 
@@ -434,13 +438,13 @@ TEST(iret, if_unmasks_events)
 TEST(iret, in_syscall_flag)
 {
 	struct iret_context in = {
-		.rax = 0x4321,
-		.r11 = 0x5678,
-		.rcx = 0x9abc,
-		.flags = VGCF_in_syscall,
-		.cs = FLAT_KERNEL_CS & ~3,
-		.rflags = EFLAGS_FIXED | EFLAGS_CF,
-		.ss = FLAT_KERNEL_SS,
+	    .rax = 0x4321,
+	    .r11 = 0x5678,
+	    .rcx = 0x9abc,
+	    .flags = VGCF_in_syscall,
+	    .cs = FLAT_KERNEL_CS & ~3,
+	    .rflags = EFLAGS_FIXED | EFLAGS_CF,
+	    .ss = FLAT_KERNEL_SS,
 	};
 	struct iret_context out = {0};
 
@@ -543,7 +547,7 @@ TEST(callbacks, callback_op)
 				HYPERVISOR_VIRT_START + 0x1000),
 		  -XEN_EFAULT);
 	EXPECT_EQ(pv_hypercall2(__HYPERVISOR_callback_op, 7, NULL), -XEN_ENOSYS);
-	traps_init();
+	EXPECT_EQ(traps_init(), 0);
 }
 
 static long evtchn_op(unsigned int cmd, void *arg)
@@ -621,8 +625,8 @@ __asm__(".pushsection .text\n"
 	"user_read_cr3: mov %cr3, %rax\n ud2\n"
 	"user_cli: cli\n ud2\n"
 	".popsection");
-extern const uint8_t user_syscall[], user_syscall_ret[], user_int80[], user_int0[], user_ud2[], user_write_0x1000[],
-	user_read_cr3[], user_cli[];
+extern const uint8_t user_syscall[], user_syscall_ret[], user_int80[], user_int0[], user_ud2[],
+    user_write_0x1000[], user_read_cr3[], user_cli[];
 
 static uint8_t *user_kstack, *user_stack;
 
@@ -646,7 +650,8 @@ static bool run_user(const uint8_t *rip)
 		return false;
 	pv_trap_reset();
 	pv_trap_hook = back_from_user;
-	if (pv_user_enter((unsigned long)rip, (unsigned long)user_stack + PV_PAGE_SIZE - 8) != 0x600d)
+	if (pv_user_enter((unsigned long)rip, (unsigned long)user_stack + PV_PAGE_SIZE - 8) !=
+	    0x600d)
 		return false;
 	pv_trap_hook = NULL;
 	return pv_trap_count == 1;
@@ -665,7 +670,7 @@ static void check_user_frame(unsigned int vector, unsigned long rip, unsigned in
 	EXPECT_EQ(pv_last_trap.rflags & EFLAGS_IF, 0);
 	/* On the stack_switch stack, 16-byte aligned. */
 	EXPECT_EQ(pv_last_trap.frame_addr, (unsigned long)user_kstack + PV_PAGE_SIZE -
-						   (nr_extra ? FRAME_EC_BYTES : FRAME_BYTES));
+					       (nr_extra ? FRAME_EC_BYTES : FRAME_BYTES));
 	EXPECT_EQ(pv_vcpu0->evtchn_upcall_mask, 1);
 }
 
@@ -739,4 +744,3 @@ TEST(trap_table, null_clears)
 	EXPECT_EQ(hyp_set_trap_table(NULL), 0);
 	EXPECT_EQ(traps_install_default(), 0);
 }
-

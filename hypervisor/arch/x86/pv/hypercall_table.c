@@ -15,12 +15,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xen/event_channel.h>
+#include <xen/physdev.h>
+#include <xen/sched.h>
 #include <xen/xen.h>
 
+#include "arch/guest_access.h"
 #include "arch/percpu.h"
+#include "hypervisor/common/domain.h"
 #include "hypercalls/hypercall.h"
 #include "hypercalls/hypercalls.h"
 #include "hypercalls/mmu.h"
+#include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "lib/errno.h"
 
@@ -36,8 +42,10 @@ typedef long (*hypercall_fn)(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t 
 	}
 
 ADAPT(set_trap_table, do_set_trap_table(v, a1))
-ADAPT(mmu_update, do_mmu_update(v, a1, (unsigned int)a2, a3, (domid_t)a4))
+ADAPT(mmu_update, do_mmu_update(v, a1, (unsigned int)a2, a3, (unsigned int)a4))
 ADAPT(set_callbacks, do_set_callbacks(v, a1, a2, a3))
+ADAPT(set_gdt, do_set_gdt(v, a1, (unsigned int)a2))
+ADAPT(update_descriptor, do_update_descriptor(v, a1, a2))
 ADAPT(fpu_taskswitch, do_fpu_taskswitch(v, (int)a1))
 ADAPT(set_debugreg, do_set_debugreg(v, (int)a1, a2))
 ADAPT(get_debugreg, do_get_debugreg(v, (int)a1))
@@ -56,10 +64,54 @@ ADAPT(sched_op, do_sched_op(v, (int)a1, a2))
 ADAPT(callback_op, do_callback_op(v, (int)a1, a2))
 ADAPT(physdev_op, do_physdev_op(v, (int)a1, a2))
 
+/*
+ * The pre-3.2 numbers old kernels still use.  sched_op_compat passes
+ * SCHEDOP_shutdown's reason as the argument itself; the other two take
+ * the command and its argument in one structure.  Event channels answer
+ * -ENOSYS until they exist, after the structure was read.
+ */
+static long hc_sched_op_compat(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			       uint64_t a5)
+{
+	(void)a3, (void)a4, (void)a5;
+	if ((int)a1 == SCHEDOP_shutdown)
+		return domain_shutdown(v->domain, (unsigned int)a2);
+	if ((int)a1 == SCHEDOP_yield || (int)a1 == SCHEDOP_block)
+		return do_sched_op(v, (int)a1, a2);
+	return -ENOSYS;
+}
+
+static long hc_event_channel_op_compat(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3,
+				       uint64_t a4, uint64_t a5)
+{
+	struct evtchn_op op;
+
+	(void)v, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (copy_from_guest(&op, a1, sizeof(op)))
+		return -EFAULT;
+	return -ENOSYS;
+}
+
+static long hc_physdev_op_compat(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3,
+				 uint64_t a4, uint64_t a5)
+{
+	uint32_t cmd;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (copy_from_guest(&cmd, a1, sizeof(cmd)))
+		return -EFAULT;
+	return do_physdev_op(v, (int)cmd, a1 + offsetof(struct physdev_op, u));
+}
+
 static const hypercall_fn hypercall_table[64] = {
+	[__HYPERVISOR_sched_op_compat] = hc_sched_op_compat,
+	[__HYPERVISOR_event_channel_op_compat] = hc_event_channel_op_compat,
+	[__HYPERVISOR_physdev_op_compat] = hc_physdev_op_compat,
 	[__HYPERVISOR_set_trap_table] = hc_set_trap_table,
 	[__HYPERVISOR_mmu_update] = hc_mmu_update,
 	[__HYPERVISOR_set_callbacks] = hc_set_callbacks,
+	[__HYPERVISOR_set_gdt] = hc_set_gdt,
+	[__HYPERVISOR_update_descriptor] = hc_update_descriptor,
 	[__HYPERVISOR_fpu_taskswitch] = hc_fpu_taskswitch,
 	[__HYPERVISOR_set_debugreg] = hc_set_debugreg,
 	[__HYPERVISOR_get_debugreg] = hc_get_debugreg,

@@ -231,50 +231,72 @@ long do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type)
 	}
 }
 
-/* DR7 bits a guest may set: L0-3/G0-3, LE/GE, the R/W and LEN fields (and reserved bit 10 reads as 1). */
-#define DR7_GUEST_MASK 0xffff03ffUL
-#define DR7_GD	       (1UL << 13)
-#define DR6_FIXED      0xffff0ff0UL
-
 /*
+ * Debug registers, with Xen 4.17's rules: DR4/DR5 alias DR6/DR7 (CR4.DE is
+ * clear); numbers outside 0-7 are -ENODEV; bits 32-63 of DR6/DR7 are
+ * -EINVAL; DR6 keeps its always-one bits (0xffff0ff0) and drops bit 12;
+ * DR7 keeps bit 10, drops reserved bits 11, 12, 14 and 15, and refuses
+ * general detect and enabled I/O breakpoints (-EPERM); DR0-3 may not
+ * point at Keel (-EPERM).
+ *
  * The values are kept and read back; they are not loaded into the real
  * debug registers yet (a breakpoint on a guest address would also fire
  * inside Keel's copies from that guest).
  */
+#define DR6_ALWAYS_ONE 0xffff0ff0UL
+#define DR6_RESERVED   0x1000UL
+#define DR7_ALWAYS_ONE 0x400UL
+#define DR7_RESERVED   0xd800UL /* bits 11, 12, 14, 15 */
+#define DR7_GD	       (1UL << 13)
+
+static int dr_alias(int reg)
+{
+	return reg == 4 || reg == 5 ? reg + 2 : reg;
+}
+
+/* An enabled breakpoint (L or G bit) whose R/W field is 10b: an I/O breakpoint. */
+static bool dr7_enables_io_breakpoint(uint64_t dr7)
+{
+	for (unsigned int i = 0; i < 4; i++)
+		if ((dr7 & (3UL << (2 * i))) && ((dr7 >> (16 + 4 * i)) & 3) == 2)
+			return true;
+	return false;
+}
+
 long do_set_debugreg(struct vcpu *v, int reg, uint64_t value)
 {
 	struct pv_vcpu *pv = pv_vcpu(v);
 
+	if (reg < 0 || reg > 7)
+		return -ENODEV;
+	reg = dr_alias(reg);
 	switch (reg) {
-	case 0: case 1: case 2: case 3:
+	case 6:
+		if (value >> 32)
+			return -EINVAL;
+		pv->dr[6] = (value | DR6_ALWAYS_ONE) & ~DR6_RESERVED;
+		return 0;
+	case 7:
+		if (value >> 32)
+			return -EINVAL;
+		if ((value & DR7_GD) || dr7_enables_io_breakpoint(value))
+			return -EPERM;
+		pv->dr[7] = (value & ~DR7_RESERVED) | DR7_ALWAYS_ONE;
+		return 0;
+	default:
 		/* A breakpoint may not watch Keel's range. */
 		if (!is_canonical(value) || (value >= HV_RANGE_START && value < HV_RANGE_END))
 			return -EPERM;
 		pv->dr[reg] = value;
 		return 0;
-	case 6:
-		if (value >> 32)
-			return -EPERM;
-		pv->dr[6] = (value & ~DR6_FIXED) | DR6_FIXED;
-		return 0;
-	case 7:
-		if ((value >> 32) || (value & DR7_GD) || (value & ~DR7_GUEST_MASK & ~0x400UL))
-			return -EPERM;
-		pv->dr[7] = value | 0x400;
-		return 0;
-	default:
-		return -EINVAL;
 	}
 }
 
 long do_get_debugreg(struct vcpu *v, int reg)
 {
-	switch (reg) {
-	case 0: case 1: case 2: case 3: case 6: case 7:
-		return (long)pv_vcpu(v)->dr[reg];
-	default:
-		return -EINVAL;
-	}
+	if (reg < 0 || reg > 7)
+		return -ENODEV;
+	return (long)pv_vcpu(v)->dr[dr_alias(reg)];
 }
 
 long do_physdev_op(struct vcpu *v, int cmd, uint64_t arg)

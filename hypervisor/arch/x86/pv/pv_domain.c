@@ -10,6 +10,7 @@
 #include <xen/xen.h>
 #include <xen/sched.h>
 
+#include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_sched.h"
 #include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
@@ -32,6 +33,8 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 	pv->dr[6] = 0xffff0ff0;
 	pv->dr[7] = 0x400;
 	pv->pat = 0x0007040600070406ULL; /* the architectural reset value */
+	for (unsigned int i = 0; i < sizeof(pv->ldt_frames) / sizeof(pv->ldt_frames[0]); i++)
+		pv->ldt_frames[i] = INVALID_MFN;
 	/* The state FNINIT and a reset MXCSR give: FCW 0x37f, MXCSR 0x1f80. */
 	pv->fpu[0] = 0x7f;
 	pv->fpu[1] = 0x03;
@@ -45,6 +48,7 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 static void pv_vcpu_arch_release(struct vcpu *v)
 {
 	pv_timers_vcpu_release(v);
+	pv_gdt_release(v);
 	pv_vcpu_mm_release(v);
 }
 

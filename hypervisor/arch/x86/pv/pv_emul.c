@@ -9,7 +9,7 @@
  *   - CR0: reads show the virtual TS; a write may change only TS.  CR2 is
  *     the last #PF address delivered (vcpu_info.arch.cr2), writable.  CR3
  *     reads give the running L4; writes are refused (use
- *     MMUEXT_NEW_BASEPTR).  CR4 reads give the real CR4; writes that
+ *     MMUEXT_NEW_BASEPTR) unless unchanged.  CR4 reads give the real CR4; writes that
  *     change it are refused.
  *   - MSRs: FS/GS/shadow-GS bases (as set_segment_base), EFER (read),
  *     PAT (a virtual copy), TSC (read); anything else raises #GP.
@@ -19,7 +19,8 @@
  *     control domain, and never Keel's own console UART.
  *   - cli/sti with a sufficient IOPL do nothing (as Xen: an event mask
  *     that POPF cannot restore would only cause lockups); otherwise #GP.
- *   - hlt from the kernel blocks the vCPU until an event (SCHEDOP_block).
+ *   - hlt, invd and CR8 give #GP (a PV kernel blocks with SCHEDOP_block);
+ *     writing CR3 its current value is a TLB flush, any other value #GP.
  */
 #include "hypervisor/arch/x86/pv/pv_emul.h"
 
@@ -33,6 +34,7 @@
 #include "arch/cpufeature.h"
 #include "arch/guest_access.h"
 #include "hypercalls/hypercalls.h"
+#include "hypercalls/pv_mm_arch.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
 #include "hypervisor/arch/x86/pv/pv_hypercall.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
@@ -141,8 +143,7 @@ static int read_cr(void *c, unsigned int cr, uint64_t *val)
 		*val = read_cr4();
 		return 0;
 	default:
-		*val = 0; /* CR8: no task priority for PV guests */
-		return 0;
+		return -EPERM; /* CR8: #GP, as on Xen */
 	}
 }
 
@@ -162,6 +163,15 @@ static int write_cr(void *c, unsigned int cr, uint64_t val)
 		if (e->v->vcpu_info)
 			e->v->vcpu_info->arch.cr2 = val;
 		return 0;
+	case 3: {
+		uint64_t cur3;
+
+		read_cr(c, 3, &cur3); /* writing back the same value is allowed (a flush) */
+		if (val != cur3)
+			return -EPERM;
+		pv_mm_flush_tlb_local();
+		return 0;
+	}
 	case 4:
 		return val == read_cr4() ? 0 : -EPERM;
 	default:
@@ -173,8 +183,6 @@ static int read_dr(void *c, unsigned int dr, uint64_t *val)
 {
 	long rc = do_get_debugreg(((struct emul_ctx *)c)->v, (int)dr);
 
-	if (dr == 4 || dr == 5)
-		rc = do_get_debugreg(((struct emul_ctx *)c)->v, (int)dr + 2);
 	if (rc < 0 && rc > -4096)
 		return (int)rc;
 	*val = (uint64_t)rc;
@@ -183,8 +191,6 @@ static int read_dr(void *c, unsigned int dr, uint64_t *val)
 
 static int write_dr(void *c, unsigned int dr, uint64_t val)
 {
-	if (dr == 4 || dr == 5)
-		dr += 2;
 	return (int)do_set_debugreg(((struct emul_ctx *)c)->v, (int)dr, val);
 }
 
@@ -283,14 +289,14 @@ static int set_interrupt_flag(void *c, bool enable)
 
 static int do_hlt(void *c)
 {
-	struct emul_ctx *e = c;
-
-	return (int)do_sched_op(e->v, SCHEDOP_block, 0);
+	(void)c;
+	return -EPERM; /* #GP, as on Xen: a PV kernel blocks with SCHEDOP_block */
 }
 
 static int cache_flush(void *c, bool writeback)
 {
-	(void)writeback;
+	if (!writeback)
+		return -EPERM; /* invd would lose dirty lines: #GP, as on Xen */
 	if (((struct emul_ctx *)c)->v->domain->is_privileged)
 		__asm__ volatile("wbinvd" ::: "memory");
 	return 0;

@@ -110,7 +110,11 @@ long do_multicall(struct vcpu *v, uint64_t calls, unsigned int nr_calls)
 			break;
 		}
 		if (e.op == __HYPERVISOR_iret) {
+			/* As Xen 4.17: the iret frame is the one on the stack at the multicall. */
 			do_iret(v, guest_regs());
+			e.result = guest_regs()->rax;
+			copy_to_guest(calls + offsetof(struct multicall_entry, result), &e.result,
+				      sizeof(e.result));
 			in_multicall[cpu] = false;
 			return (long)guest_regs()->rax; /* the frame is the iret's now */
 		}

@@ -29,6 +29,7 @@
 #include "mm/frame_table.h"
 #include "mm/m2p.h"
 #include "mm/page_type.h"
+#include "mm/segdesc.h"
 
 static void install_keel_slots(uint64_t *l4, domid_t domid)
 {
@@ -44,6 +45,12 @@ static void flush_after_retype(struct page_info *pg)
 	(void)pg;
 	/* One guest vCPU per CPU so far: the local flush covers every stale entry. */
 	write_cr3(read_cr3());
+}
+
+static int check_descriptor_page(struct page_info *pg, domid_t domid)
+{
+	(void)domid;
+	return segdesc_fixup_page(arch_mfn_to_virt(page_to_mfn(pg)));
 }
 
 static unsigned int machine_address_bits(void)
@@ -86,6 +93,7 @@ void pv_mm_init(void)
 		.hooks = {
 			.l4_install_keel_slots = install_keel_slots,
 			.writable_retyped = flush_after_retype,
+			.segdesc_check = check_descriptor_page,
 		},
 	};
 

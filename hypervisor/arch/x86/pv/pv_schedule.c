@@ -17,6 +17,7 @@
 #include "arch/paging.h"
 #include "arch/smp.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
@@ -107,6 +108,7 @@ static void save_context(struct vcpu *v)
 		pv->gs_base_kernel = rdmsr(MSR_KERNEL_GS_BASE);
 	}
 	__asm__ volatile("clts; fxsave64 %0" : "=m"(pv->fpu));
+	pv_gdt_switch_from(v);
 	vcpu_set_running(v, false);
 }
 
@@ -117,6 +119,7 @@ static void load_context(struct vcpu *v)
 									      : v->mm.guest_table_user;
 
 	*guest_regs() = pv->regs;
+	pv_gdt_switch_to(v);
 	write_cr3(mfn_x(l4) << PAGE_SHIFT);
 	wrmsr(MSR_FS_BASE, pv->fs_base);
 	wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);

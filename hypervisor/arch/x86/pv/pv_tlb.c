@@ -102,17 +102,6 @@ void pv_mm_new_baseptr(struct vcpu *v, bool user)
 		write_cr3(mfn_x(l4) << PAGE_SHIFT);
 }
 
-void pv_mm_ldt_changed(struct vcpu *v)
-{
-	/*
-	 * Keel does not map guest LDTs yet: the CPU keeps a null LDT, so a
-	 * selector with TI set faults (#GP, bounced to the guest).
-	 */
-	if (v->mm.ldt_ents)
-		printk(KLOG_WARNING "d%u v%u: LDT of %u entries set; LDTs are not supported yet\n",
-		       v->domain->domid, v->id, v->mm.ldt_ents);
-}
-
 static void wbinvd_here(void *arg)
 {
 	(void)arg;

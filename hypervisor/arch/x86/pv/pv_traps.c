@@ -12,6 +12,7 @@
 #include "arch/segment.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
 #include "hypervisor/arch/x86/pv/pv_emul.h"
+#include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_hypercall.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
@@ -126,6 +127,9 @@ void pv_guest_exception(struct trap_frame *f)
 	case TRAP_PF: {
 		uint64_t cr2 = read_cr2();
 
+		local_irq_enable(); /* the frame is the guest's: Keel may be interrupted now */
+		if (pv_ldt_fault(v, f, cr2))
+			return;
 		if (emulate_smap_iretq(v, f, ec, cr2))
 			return;
 		if (v->vcpu_info)
@@ -137,6 +141,12 @@ void pv_guest_exception(struct trap_frame *f)
 		pv_bounce_exception(v, f, TRAP_PF, true, ec);
 		return;
 	}
+	case TRAP_NM:
+		/* The guest's virtual CR0.TS caused it: Xen clears it as it delivers #NM. */
+		if (pv_vcpu(v)->cr0_ts)
+			do_fpu_taskswitch(v, 0);
+		pv_bounce_exception(v, f, TRAP_NM, false, 0);
+		return;
 	case TRAP_DF: case TRAP_TS: case TRAP_NP: case TRAP_SS: case TRAP_AC: case TRAP_CP:
 		pv_bounce_exception(v, f, vector, true, ec);
 		return;

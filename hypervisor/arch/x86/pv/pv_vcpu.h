@@ -63,6 +63,11 @@ struct pv_vcpu {
 
 	bool nmi_pending;
 
+	/* set_gdt frames (PGT_SEGDESC references held) and used LDT pages (pv_gdt.c). */
+	mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE];
+	unsigned int gdt_nr_frames, gdt_ents;
+	mfn_t ldt_frames[16];
+
 	/* x87/SSE state while off the CPU (FXSAVE format), 16-byte aligned. */
 	uint8_t fpu[512] __attribute__((aligned(16)));
 

@@ -20,6 +20,7 @@
 #include "arch/mm.h"
 #include "arch/paging.h"
 #include "arch/segment.h"
+#include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -101,4 +102,5 @@ void pv_cpu_init(struct percpu *p)
 	wrmsr(MSR_CSTAR, stub_va + 64);
 	wrmsr(MSR_SYSCALL_MASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
 	wrmsr(MSR_IA32_SYSENTER_CS, 0);
+	pv_gdt_cpu_init(p);
 }

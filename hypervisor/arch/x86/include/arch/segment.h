@@ -21,6 +21,7 @@
 #define GUEST_DS FLAT_RING3_DS32   /* 0xe02b: ring 3, data (also SS) */
 #define GUEST_CS64 FLAT_RING3_CS64 /* 0xe033: ring 3, 64-bit code */
 #define TSS_SELECTOR 0xe040	   /* 16-byte system descriptor */
+#define LDT_SELECTOR 0xe050	   /* 16-byte system descriptor: the running guest's LDT */
 
 /* Index of a selector's descriptor within the reserved page. */
 #define GDT_RESERVED_INDEX(sel) ((((sel) & ~7u) - GDT_RESERVED_OFFSET) / 8)

@@ -1,0 +1,31 @@
+/*
+ * hypervisor/arch/x86/pv/pv_gdt.h - a PV guest's own GDT and LDT (pv_gdt.c).
+ */
+#ifndef ARCH_PV_PV_GDT_H
+#define ARCH_PV_PV_GDT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/percpu.h"
+#include "arch/traps.h"
+#include "hypervisor/common/vcpu.h"
+
+/* Gives CPU p its GDT area and loads it (memory up, before any guest runs on p). */
+void pv_gdt_cpu_init(struct percpu *p);
+/* v starts running on this CPU: map its GDT frames, load its LDT. */
+void pv_gdt_switch_to(struct vcpu *v);
+/* v stops running on this CPU: unmap its LDT pages (their references stay, see pv_gdt.c). */
+void pv_gdt_switch_from(struct vcpu *v);
+/* v goes away: drop the references its GDT and LDT frames hold (PV-MMU lock not held). */
+void pv_gdt_release(struct vcpu *v);
+/*
+ * A #PF at cr2 in this CPU's LDT area: maps the guest's LDT page on first
+ * use (or gives the guest the #PF Xen gives).  False if cr2 is not there.
+ */
+bool pv_ldt_fault(struct vcpu *v, struct trap_frame *f, uint64_t cr2);
+
+long do_set_gdt(struct vcpu *v, uint64_t frame_list, unsigned int entries);
+long do_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc);
+
+#endif
