@@ -54,6 +54,13 @@ struct page_type_hooks {
 	 * flush stale writable TLB entries for it everywhere.
 	 */
 	void (*writable_retyped)(struct page_info *pg);
+	/*
+	 * May domid map machine frame mfn, which Keel does not count
+	 * references on (outside the frame table, or memory the allocator
+	 * never managed: firmware, I/O, the first MiB), as I/O memory in an
+	 * L1 entry?  NULL: never (the entry is refused with -EPERM).
+	 */
+	bool (*io_frame_ok)(uint64_t mfn, domid_t domid, bool writable);
 	/* Fills Keel's slots (PV_KEEL_L4_FIRST..LAST) of a freshly validated L4. */
 	void (*l4_install_keel_slots)(uint64_t *l4, domid_t domid);
 };

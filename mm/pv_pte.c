@@ -40,8 +40,13 @@ static int l1e_get_refs(struct page_info *target, uint64_t e, domid_t domid)
 
 	if (rc == -EPERM && h->foreign_map_ok && h->foreign_map_ok(target, domid, rw))
 		rc = get_page(target, target->owner);
-	/* A free frame is "busy" to Xen 4.17 too: mapping it gives -EBUSY. */
+	/*
+	 * A free frame, or one of Keel's own (its heap, the M2P), is "busy"
+	 * to Xen 4.17: mapping it gives -EBUSY.
+	 */
 	if (rc == -EINVAL && (target->state == FRAME_FREE || target->state == FRAME_FREE_HEAD))
+		rc = -EBUSY;
+	if (rc == -EPERM && target->owner == DOMID_XEN)
 		rc = -EBUSY;
 	if (rc)
 		return rc;
@@ -76,16 +81,44 @@ static int linear_get_refs(struct page_info *table, unsigned int level, struct p
 	return 0;
 }
 
+/* A frame Keel keeps no counts on: outside the frame table, or never managed. */
+static bool uncounted_frame(mfn_t mfn)
+{
+	return !mfn_in_table(mfn) || mfn_to_page(mfn)->state == FRAME_UNMANAGED;
+}
+
+/*
+ * An L1 entry for a frame Keel does not count (I/O memory, firmware, the
+ * first MiB): only what the io_frame_ok hook allows (the hardware domain's
+ * device memory), else -EPERM, as Xen.  No references are taken.
+ */
+static int l1e_io_frame(uint64_t e, domid_t domid)
+{
+	const struct page_type_config *cfg = page_type_get_config();
+	uint64_t mfn = mfn_x(pv_pte_mfn(e));
+	bool beyond = cfg->maxphysaddr < 52 && (mfn >> (cfg->maxphysaddr - PAGE_SHIFT));
+
+	if (beyond || !cfg->hooks.io_frame_ok || !cfg->hooks.io_frame_ok(mfn, domid, pv_pte_rw(e)))
+		return -EPERM;
+	return 0;
+}
+
 int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid)
 {
 	const struct page_type_config *cfg = page_type_get_config();
 	struct page_info *target;
 	mfn_t mfn = pv_pte_mfn(e);
+	uint64_t reserved = pv_pte_reserved_mask(level, cfg->maxphysaddr, cfg->nx);
 
 	if (!pv_pte_present(e))
 		return 0;
-	if (e & pv_pte_reserved_mask(level, cfg->maxphysaddr, cfg->nx))
+	/* In an L1, an address past the machine's width is an I/O frame nobody may map (-EPERM). */
+	if (level == 1)
+		reserved &= ~PV_PTE_ADDR_MASK;
+	if (e & reserved)
 		return -EINVAL;
+	if (level == 1 && uncounted_frame(mfn))
+		return l1e_io_frame(e, domid);
 	if (!mfn_in_table(mfn))
 		return -EINVAL;
 	target = mfn_to_page(mfn);
@@ -106,6 +139,8 @@ void pv_pte_put_refs(struct page_info *table, unsigned int level, uint64_t e)
 
 	if (!pv_pte_present(e))
 		return;
+	if (level == 1 && uncounted_frame(pv_pte_mfn(e)))
+		return; /* I/O memory: nothing was taken */
 	target = mfn_to_page(pv_pte_mfn(e));
 	if (level == 1) {
 		if (pv_pte_rw(e))
@@ -159,7 +194,7 @@ int pv_table_validate(struct page_info *table, unsigned int level, domid_t domid
 	}
 	for (i = 0; i < PV_PTES_PER_TABLE; i++)
 		if (!keel_slot(level, i))
-			pt[i] = pv_pte_adjust(pt[i]);
+			pt[i] = pv_pte_adjust(pt[i], level);
 	if (level == 4 && h->l4_install_keel_slots)
 		h->l4_install_keel_slots(pt, domid);
 	return 0;
@@ -193,7 +228,7 @@ int pte_update(struct page_info *table, unsigned int index, uint64_t new_e, domi
 		return rc;
 	pt = table_entries(table);
 	/* One atomic swap: the hardware walker may set A/D in the old entry. */
-	old = __atomic_exchange_n(&pt[index], pv_pte_adjust(new_e), __ATOMIC_SEQ_CST);
+	old = __atomic_exchange_n(&pt[index], pv_pte_adjust(new_e, level), __ATOMIC_SEQ_CST);
 	pv_pte_put_refs(table, level, old);
 	return 0;
 }

@@ -50,6 +50,8 @@
 #define PV_PTE_G	  (1ULL << 8)
 #define PV_PTE_NX	  (1ULL << 63)
 #define PV_PTE_AVAIL_HIGH 0x7ff0000000000000ULL /* bits 52-62 */
+/* Software bit 52 of an L1 entry: "the guest made this kernel-only" (Xen's _PAGE_GUEST_KERNEL). */
+#define PV_PTE_GUEST_KERNEL (1ULL << 52)
 #define PV_PTE_ADDR_MASK  0x000ffffffffff000ULL /* bits 12-51 */
 
 /* Keel's PML4 slots (lib/hv_range.h: 256-271). */
@@ -84,7 +86,8 @@ static inline bool pv_l4_slot_is_keel(unsigned int slot)
  */
 static inline uint64_t pv_pte_reserved_mask(unsigned int level, unsigned int maxphysaddr, bool nx)
 {
-	uint64_t m = PV_PTE_AVAIL_HIGH;
+	/* An L1 entry may carry bit 52 back: Keel's own kernel-only mark (pv_pte_adjust). */
+	uint64_t m = PV_PTE_AVAIL_HIGH & ~(level == 1 ? PV_PTE_GUEST_KERNEL : 0);
 
 	if (!nx)
 		m |= PV_PTE_NX;
@@ -96,13 +99,25 @@ static inline uint64_t pv_pte_reserved_mask(unsigned int level, unsigned int max
 }
 
 /*
- * The entry Keel writes for a present guest entry: with US set, because a
- * 64-bit PV guest kernel runs in ring 3 and must reach its own mappings
- * (guest kernel and guest user are kept apart by separate page tables).
+ * The entry Keel writes for a present guest entry of a level-`level`
+ * table: with US set, because a 64-bit PV guest kernel runs in ring 3 and
+ * must reach its own mappings (guest kernel and guest user are kept apart
+ * by separate page tables).  An L1 entry the guest made kernel-only is
+ * marked with PV_PTE_GUEST_KERNEL, as Xen 4.17 marks it, so the guest
+ * reads back what it meant.  G is dropped from L1 entries: a global
+ * translation would outlive the switch to the guest's user page tables
+ * (Xen keeps it and flushes globally instead; Keel never trusts it).
  */
-static inline uint64_t pv_pte_adjust(uint64_t e)
+static inline uint64_t pv_pte_adjust(uint64_t e, unsigned int level)
 {
-	return pv_pte_present(e) ? e | PV_PTE_US : e;
+	if (!pv_pte_present(e))
+		return e;
+	if (level == 1) {
+		e &= ~PV_PTE_G;
+		if (!(e & PV_PTE_US))
+			e |= PV_PTE_GUEST_KERNEL;
+	}
+	return e | PV_PTE_US;
 }
 
 /*

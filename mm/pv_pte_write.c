@@ -64,7 +64,7 @@ int pv_pte_write(struct page_info *table, unsigned int index, uint64_t new_e,
 	if (rc)
 		return rc;
 	entries = arch_mfn_to_virt(page_to_mfn(table));
-	old = swap_entry(&entries[index], pv_pte_adjust(new_e), w->preserve_ad);
+	old = swap_entry(&entries[index], pv_pte_adjust(new_e, level), w->preserve_ad);
 	pv_pte_put_refs(table, level, old);
 	if (old_e)
 		*old_e = old;

@@ -34,7 +34,7 @@ static void test_update_moves_refs(void **state)
 	    mmu1(vcpu0(dom), pte_ptr(t.l1, 5, MMU_NORMAL_PT_UPDATE), e_of(data, RW), DOMID_SELF),
 	    0);
 	/* US added: the guest kernel runs in ring 3. */
-	assert_int_equal(entries(t.l1)[5], e_of(data, RW | PV_PTE_US));
+	assert_int_equal(entries(t.l1)[5], e_of(data, RW | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	expect_refs(data, 1, PGT_WRITABLE, 1);
 	/* Replace with a read-only mapping of the same frame: the writable type goes. */
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(data, RO), DOMID_SELF), 0);
@@ -94,10 +94,10 @@ static void test_foreign_frame_refused(void **state)
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(their_tree.l1, 5, 0), 0, DOMID_SELF), -EPERM);
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(theirs, 0, 0), 0x1234, DOMID_SELF), -EPERM);
 	assert_int_equal(entries(theirs)[0], 0);
-	/* Frames that are not RAM of anybody. */
+	/* Frames that are not RAM of anybody: I/O memory nobody allowed (Xen: -EPERM). */
 	assert_int_equal(
 	    mmu1(vcpu0(dom), pte_ptr(t.l1, 5, 0), e_of(_mfn(NR_FRAMES + 5), RO), DOMID_SELF),
-	    -EINVAL);
+	    -EPERM);
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(_mfn(NR_FRAMES + 5), 0, 0), 0, DOMID_SELF),
 			 -EINVAL);
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(_mfn(0), 0, 0), 0, DOMID_SELF), -EINVAL);
@@ -170,7 +170,7 @@ static void test_batch_stops_at_first_error(void **state)
 	(void)state;
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(reqs), 3, gva(&done), DOMID_SELF), -EBUSY);
 	assert_int_equal(done, 1);
-	assert_int_equal(entries(t.l1)[5], e_of(a, RW | PV_PTE_US));
+	assert_int_equal(entries(t.l1)[5], e_of(a, RW | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	assert_int_equal(entries(t.l1)[6], 0);
 	assert_int_equal(entries(t.l1)[7], 0);
 	expect_refs(a, 1, PGT_WRITABLE, 1);
@@ -258,7 +258,7 @@ static void test_preempted_batch_continues(void **state)
 	assert_int_equal(k->args[1], 2 | MMU_UPDATE_PREEMPTED);
 	assert_int_equal(k->args[2], gva(&done));
 	assert_int_equal(k->args[3], DOMID_SELF);
-	assert_int_equal(entries(t.l1)[12], e_of(a, RO | PV_PTE_US));
+	assert_int_equal(entries(t.l1)[12], e_of(a, RO | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	assert_int_equal(entries(t.l1)[13], 0);
 	/* Re-issued as the arch layer would: pdone ends with the total. */
 	again = *k; /* the next preempt_after() forgets it */
@@ -267,7 +267,7 @@ static void test_preempted_batch_continues(void **state)
 			   (unsigned int)again.args[3]);
 	assert_int_equal(rc, 0);
 	assert_int_equal(done, 5);
-	assert_int_equal(entries(t.l1)[14], e_of(a, RO | PV_PTE_US));
+	assert_int_equal(entries(t.l1)[14], e_of(a, RO | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	expect_refs(a, 5, PGT_NONE, 0);
 	/* Preemption always lets the first request through: progress is guaranteed. */
 	host_hypercall_preempt_after(0);
@@ -298,13 +298,13 @@ static void test_preserve_ad(void **state)
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 3, MMU_PT_UPDATE_PRESERVE_AD),
 			      e_of(t.rw_data, RO), DOMID_SELF),
 			 0);
-	assert_int_equal(*slot, e_of(t.rw_data, RO | PV_PTE_US | PV_PTE_A | PV_PTE_D));
+	assert_int_equal(*slot, e_of(t.rw_data, RO | PV_PTE_US | PV_PTE_GUEST_KERNEL | PV_PTE_A | PV_PTE_D));
 	expect_refs(t.rw_data, 1, PGT_WRITABLE, 0);
 	/* A normal update takes A/D from the new value only. */
 	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 3, MMU_NORMAL_PT_UPDATE),
 			      e_of(t.rw_data, RW), DOMID_SELF),
 			 0);
-	assert_int_equal(*slot, e_of(t.rw_data, RW | PV_PTE_US));
+	assert_int_equal(*slot, e_of(t.rw_data, RW | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	expect_refs(t.rw_data, 1, PGT_WRITABLE, 1);
 }
 
@@ -373,6 +373,7 @@ static void test_foreigndom_needs_privilege(void **state)
 	    -EPERM);
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), 1234), -EPERM);
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), DOMID_XEN), -EPERM);
+	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), DOMID_IO), -EPERM);
 	/* Naming itself as FD is refused as on Xen; as PFD it means "self". */
 	assert_int_equal(do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), DOM), -ESRCH);
 	assert_int_equal(done, 99);
@@ -380,6 +381,7 @@ static void test_foreigndom_needs_privilege(void **state)
 	req.val = 0;
 	assert_int_equal(
 	    do_mmu_update(vcpu0(dom), gva(&req), 1, gva(&done), ((DOM + 1) << 16) | DOMID_SELF), 0);
+	/* DOMID_IO (I/O memory of the caller) is for privileged domains only: -EPERM above. */
 	/* A privileged domain naming nobody. */
 	assert_int_equal(do_mmu_update(vcpu0(priv), gva(&req), 1, gva(&done), 1234), -ESRCH);
 	assert_int_equal(do_mmu_update(vcpu0(priv), gva(&req), 1, gva(&done), 1235 << 16), -ESRCH);

@@ -338,7 +338,7 @@ static void test_clear_and_copy_page(void **state)
 			 -EINVAL);
 	assert_int_equal(ext(vcpu0(dom), MMUEXT_COPY_PAGE, mfn_x(t.l4), mfn_x(t.l4), DOMID_SELF),
 			 -EINVAL);
-	assert_int_equal(entries(t.l1)[3], e_of(t.rw_data, RW | PV_PTE_US));
+	assert_int_equal(entries(t.l1)[3], e_of(t.rw_data, RW | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	assert_int_equal(entries(t.l2)[2], e_of(t.l1, PT));
 	assert_int_equal(ext(vcpu0(dom), MMUEXT_CLEAR_PAGE, mfn_x(theirs), 0, DOMID_SELF), -EPERM);
 	assert_int_equal(ext(vcpu0(dom), MMUEXT_COPY_PAGE, mfn_x(theirs), mfn_x(b), DOMID_SELF),

@@ -209,6 +209,50 @@ static void test_type_count_overflow(void **state)
 	expect_clean();
 }
 
+/* The io_frame_ok hook's answer for test_io_frames: frames it was asked about, last first. */
+static struct {
+	uint64_t asked;
+	unsigned int calls;
+	bool allow;
+} io_hook;
+
+static bool io_frame_ok(uint64_t mfn, domid_t domid, bool writable)
+{
+	(void)domid, (void)writable;
+	io_hook.asked = mfn;
+	io_hook.calls++;
+	return io_hook.allow;
+}
+
+/* L1 entries for frames Keel does not count: only what the hook allows, and no references. */
+static void test_io_frames(void **state)
+{
+	struct page_type_config c = base_config;
+	struct tree t;
+	const uint64_t ro = PV_PTE_P;
+
+	(void)state;
+	c.hooks.io_frame_ok = io_frame_ok;
+	assert_int_equal(page_type_init(&c), 0);
+	t = build_tree();
+	assert_int_equal(page_type_pin(pg(t.l4), PGT_L4, DOM), 0);
+	io_hook.allow = false;
+	assert_int_equal(pte_update(pg(t.l1), 20, e_of(_mfn(NR_FRAMES + 7), ro), DOM), -EPERM);
+	assert_int_equal(io_hook.asked, NR_FRAMES + 7);
+	io_hook.allow = true;
+	assert_int_equal(pte_update(pg(t.l1), 20, e_of(_mfn(NR_FRAMES + 7), ro | PV_PTE_RW), DOM), 0);
+	/* Past the machine's address width: refused before the hook is asked. */
+	io_hook.calls = 0;
+	assert_int_equal(pte_update(pg(t.l1), 21, e_of(_mfn(0), ro) | 1ULL << MAXPHYS, DOM), -EPERM);
+	assert_int_equal(io_hook.calls, 0);
+	/* Only L1 entries may map I/O memory. */
+	assert_int_equal(pte_update(pg(t.l2), 20, e_of(_mfn(NR_FRAMES + 7), PT), DOM), -EINVAL);
+	/* Replacing and tearing down the I/O entry drops nothing it never took. */
+	assert_int_equal(pte_update(pg(t.l1), 20, 0, DOM), 0);
+	assert_int_equal(page_type_unpin(pg(t.l4), DOM), 0);
+	expect_clean();
+}
+
 static void test_tree_validation_counts(void **state)
 {
 	struct tree t = build_tree();
@@ -228,7 +272,7 @@ static void test_tree_validation_counts(void **state)
 			break;
 	}
 	/* Present entries got US (the guest kernel runs in ring 3). */
-	assert_int_equal(entries(t.l1)[4], e_of(t.ro_data, PV_PTE_P | PV_PTE_US));
+	assert_int_equal(entries(t.l1)[4], e_of(t.ro_data, PV_PTE_P | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	assert_int_equal(entries(t.l1)[5], 0);
 	/* Keel's slots were filled by the install hook. */
 	assert_int_equal(entries(t.l4)[PV_KEEL_L4_FIRST] & PV_PTE_ADDR_MASK, KEEL_MARK);
@@ -373,13 +417,22 @@ static void test_reserved_bits(void **state)
 
 	(void)state;
 	assert_int_equal(page_type_pin(pg(t.l4), PGT_L4, DOM), 0);
-	for (unsigned int bit = 52; bit <= 62; bit++)
+	/* Bit 52 is Keel's kernel-only mark in L1 entries (a guest may write back what it read). */
+	assert_int_equal(pte_update(pg(t.l1), 12, e_of(t.ro_data, ro) | PV_PTE_GUEST_KERNEL, DOM), 0);
+	assert_int_equal(entries(t.l1)[12], e_of(t.ro_data, ro) | PV_PTE_US | PV_PTE_GUEST_KERNEL);
+	assert_int_equal(pte_update(pg(t.l1), 12, 0, DOM), 0);
+	for (unsigned int bit = 53; bit <= 62; bit++)
 		assert_int_equal(pte_update(pg(t.l1), 12, e_of(t.ro_data, ro) | 1ULL << bit, DOM),
 				 -EINVAL);
-	/* Address bits at and above the machine's width, and beyond RAM. */
+	/*
+	 * Address bits at and above the machine's width, and beyond RAM: in an
+	 * L1 these are I/O frames, -EPERM without the io_frame_ok hook (as Xen
+	 * for a domain without I/O memory); in upper levels, bad entries.
+	 */
 	assert_int_equal(pte_update(pg(t.l1), 12, e_of(t.ro_data, ro) | 1ULL << MAXPHYS, DOM),
-			 -EINVAL);
-	assert_int_equal(pte_update(pg(t.l1), 12, e_of(_mfn(NR_FRAMES), ro), DOM), -EINVAL);
+			 -EPERM);
+	assert_int_equal(pte_update(pg(t.l1), 12, e_of(_mfn(NR_FRAMES), ro), DOM), -EPERM);
+	assert_int_equal(pte_update(pg(t.l2), 12, e_of(t.l1, PT) | 1ULL << MAXPHYS, DOM), -EINVAL);
 	/* Cache bits and G in upper levels. */
 	assert_int_equal(pte_update(pg(t.l2), 12, e_of(t.l1, PT | PV_PTE_PCD), DOM), -EINVAL);
 	assert_int_equal(pte_update(pg(t.l3), 12, e_of(t.l2, PT | PV_PTE_G), DOM), -EINVAL);
@@ -604,6 +657,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_invariant3_keel_slots, setup),
 	    cmocka_unit_test_setup(test_superpages_refused, setup),
 	    cmocka_unit_test_setup(test_reserved_bits, setup),
+	    cmocka_unit_test_setup(test_io_frames, setup),
 	    cmocka_unit_test_setup(test_linear_page_tables, setup),
 	    cmocka_unit_test_setup(test_self_map_built_before_pin, setup),
 	    cmocka_unit_test_setup(test_pin_unpin, setup),

@@ -32,7 +32,7 @@ static void test_maps_and_flushes(void **state)
 	assert_int_equal(
 	    do_update_va_mapping(vcpu0(dom), tree_va(5), e_of(data, RW), UVMF_INVLPG | UVMF_LOCAL),
 	    0);
-	assert_int_equal(entries(t.l1)[5], e_of(data, RW | PV_PTE_US));
+	assert_int_equal(entries(t.l1)[5], e_of(data, RW | PV_PTE_US | PV_PTE_GUEST_KERNEL));
 	expect_refs(data, 1, PGT_WRITABLE, 1);
 	assert_int_equal(host_pv_mm.invlpg_local, 1);
 	assert_int_equal(host_pv_mm.va, tree_va(5));

@@ -46,6 +46,11 @@ static void (*call_fn)(void *);
 static void *call_arg;
 static volatile unsigned int call_pending;
 
+uint64_t smp_trampoline_maddr(void)
+{
+	return trampoline_maddr;
+}
+
 void smp_set_trampoline(uint64_t maddr)
 {
 	trampoline_maddr = maddr;

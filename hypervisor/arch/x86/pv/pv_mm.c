@@ -23,13 +23,18 @@
 #include "arch/cpufeature.h"
 #include "arch/mm.h"
 #include "arch/paging.h"
+#include "arch/smp.h"
+#include "hypercalls/hypercall.h"
 #include "lib/hv_range.h"
 #include "lib/printk.h"
 #include "mm/buddy.h"
 #include "mm/frame_table.h"
 #include "mm/m2p.h"
+#include "mm/memmap.h"
 #include "mm/page_type.h"
 #include "mm/segdesc.h"
+
+#define M2P_L4_SLOT ((unsigned int)((MACH2PHYS_VIRT_START >> 39) & 511))
 
 static void install_keel_slots(uint64_t *l4, domid_t domid)
 {
@@ -38,6 +43,8 @@ static void install_keel_slots(uint64_t *l4, domid_t domid)
 	(void)domid;
 	for (unsigned int s = HV_RANGE_FIRST_L4_SLOT; s <= HV_RANGE_LAST_L4_SLOT; s++)
 		l4[s] = idle[s];
+	/* The M2P's slot: read-only and not executable from the top, as Xen shows it. */
+	l4[M2P_L4_SLOT] = (l4[M2P_L4_SLOT] & ~PTE_W) | (cpu_features.nx ? PTE_NX : 0);
 }
 
 static void flush_after_retype(struct page_info *pg)
@@ -51,6 +58,34 @@ static int check_descriptor_page(struct page_info *pg, domid_t domid)
 {
 	(void)domid;
 	return segdesc_fixup_page(arch_mfn_to_virt(page_to_mfn(pg)));
+}
+
+/* The chipset's interrupt-controller and timer window (I/O APIC, HPET, local APIC): Keel's. */
+#define KEEL_MMIO_START 0xfec00000ULL
+#define KEEL_MMIO_END	0xfef00000ULL
+#define LOW_MEMORY_END	0x100000ULL
+
+/*
+ * I/O memory the hardware domain may map, as Xen lets dom0 map it: the
+ * first MiB (BIOS data, VGA) but for Keel's AP trampoline, and whatever
+ * the firmware's map does not call RAM, but for the interrupt controllers
+ * and timers Keel drives.  Other domains map none (device pass-through is
+ * not supported).
+ */
+static bool io_frame_ok(uint64_t mfn, domid_t domid, bool writable)
+{
+	uint64_t maddr = mfn << PAGE_SHIFT;
+	uint32_t type;
+
+	(void)writable;
+	if (domid != 0)
+		return false;
+	if (maddr < LOW_MEMORY_END)
+		return !smp_trampoline_maddr() || mfn != smp_trampoline_maddr() >> PAGE_SHIFT;
+	if (maddr >= KEEL_MMIO_START && maddr < KEEL_MMIO_END)
+		return false;
+	type = memmap_type_at(hypercall_machine_memmap(), maddr);
+	return !memmap_type_is_ram(type) && type != MEMMAP_IN_USE;
 }
 
 static unsigned int machine_address_bits(void)
@@ -94,6 +129,7 @@ void pv_mm_init(void)
 			.l4_install_keel_slots = install_keel_slots,
 			.writable_retyped = flush_after_retype,
 			.segdesc_check = check_descriptor_page,
+			.io_frame_ok = io_frame_ok,
 		},
 	};
 

@@ -13,6 +13,8 @@ extern struct percpu bsp_percpu;
 
 /* Where the AP trampoline goes: a free page below 1 MiB (set by mm setup). */
 void smp_set_trampoline(uint64_t maddr);
+/* Where the AP start-up trampoline is (below 1 MiB), 0 if none. */
+uint64_t smp_trampoline_maddr(void);
 /*
  * Starts every CPU the MADT lists with INIT-SIPI-SIPI; a CPU that does not
  * come up within 2 s is reported and skipped.  Returns the number online.
