@@ -30,4 +30,7 @@ long do_sched_op(struct vcpu *v, int cmd, uint64_t arg);
 /* A watchdog of d may have expired (the machine calls this, outside interrupts). */
 void sched_op_watchdog_expired(struct domain *d);
 
+/* event_channel.c (the interface the rest of Keel uses: evtchn.h) */
+long do_event_channel_op(struct vcpu *v, int cmd, uint64_t arg);
+
 #endif

@@ -11,8 +11,11 @@
  *                              (as on Xen);
  *   MMU_PT_UPDATE_PRESERVE_AD  the same, keeping the old entry's A/D bits;
  *   MMU_MACHPHYS_UPDATE        M2P entry of the frame at ptr := val (a gfn);
- *   anything else              -ENOSYS (MMU_PT_UPDATE_NO_TRANSLATE is for
- *                              translated guests, which Keel has none of).
+ *   MMU_PT_UPDATE_NO_TRANSLATE as MMU_NORMAL_PT_UPDATE (a PV guest's
+ *                              addresses are never translated; Xen 4.17
+ *                              does the same);
+ *   anything else (4-7)        -ENOSYS: the command is the low 3 bits, so
+ *                              an address not 8-byte aligned is one.
  * Errors per request: -EINVAL (ptr not 8-byte aligned or not a frame, a
  * bad entry, a bad gfn), -EPERM (another domain's frame), -ESRCH (the
  * domain is dying), and the errors of pv_pte_write.h.
@@ -80,7 +83,7 @@ static int plain_write(struct mmu_update_ctx *c, struct page_info *pg, unsigned 
 
 static int pt_update(struct mmu_update_ctx *c, uint64_t ptr, uint64_t val, bool preserve_ad)
 {
-	uint64_t maddr = ptr & ~(uint64_t)3; /* the command bits */
+	uint64_t maddr = ptr & ~(uint64_t)7; /* the command bits */
 	mfn_t mfn = _mfn(maddr >> PAGE_SHIFT);
 	unsigned int index = (unsigned int)((maddr & ~PAGE_MASK) / sizeof(uint64_t));
 	struct page_info *pg;
@@ -126,8 +129,10 @@ static int mmu_update_one(void *ctx, const void *item)
 {
 	const struct mmu_update *req = item;
 
-	switch (req->ptr & 3) {
+	/* The low 3 bits of an 8-byte-aligned entry address are the command (Xen). */
+	switch (req->ptr & 7) {
 	case MMU_NORMAL_PT_UPDATE:
+	case MMU_PT_UPDATE_NO_TRANSLATE: /* "no translation" is all a PV guest has */
 		return pt_update(ctx, req->ptr, req->val, false);
 	case MMU_PT_UPDATE_PRESERVE_AD:
 		return pt_update(ctx, req->ptr, req->val, true);

@@ -332,7 +332,7 @@ int elf64_note_next(const struct elf64_image *img, struct elf64_note_iter *it,
 		    struct elf64_note *note, struct elf64_err *err)
 {
 	const uint8_t *p;
-	uint64_t room, name_len, desc_len;
+	uint64_t room, desc_off, end_off;
 
 	if (it->pos >= it->end || it->end > img->size)
 		return 0;
@@ -348,10 +348,16 @@ int elf64_note_next(const struct elf64_image *img, struct elf64_note_iter *it,
 	note->descsz = (uint32_t)elf64_read_le(p + 4, 4);
 	note->type = (uint32_t)elf64_read_le(p + 8, 4);
 	note->offset = it->pos;
-	/* 32-bit sizes padded in 64-bit arithmetic cannot overflow. */
-	name_len = ALIGN_UP((uint64_t)note->namesz, it->align);
-	desc_len = ALIGN_UP((uint64_t)note->descsz, it->align);
-	if (name_len > room - 12 || note->descsz > room - 12 - name_len) {
+	/*
+	 * Offsets from the note's start, aligned to the container's alignment
+	 * (4, or 8 for an 8-aligned PT_NOTE/SHT_NOTE): the descriptor starts at
+	 * align(12 + namesz), the next note at align(descriptor end).  With an
+	 * 8-byte alignment a 4-byte name is not padded (12 + 4 is aligned).
+	 * 32-bit sizes in 64-bit arithmetic cannot overflow.
+	 */
+	desc_off = ALIGN_UP(12 + (uint64_t)note->namesz, it->align);
+	end_off = desc_off + note->descsz;
+	if (desc_off > room || note->descsz > room - desc_off) {
 		it->pos = it->end;
 		return fail(err, -EINVAL,
 			    "ELF: note at offset %#llx: namesz %u + descsz %u run past its "
@@ -360,9 +366,9 @@ int elf64_note_next(const struct elf64_image *img, struct elf64_note_iter *it,
 			    (unsigned long long)room);
 	}
 	/* The last note's padding may be cut off by the container's end. */
-	desc_len = MIN(desc_len, room - 12 - name_len);
+	end_off = MIN(ALIGN_UP(end_off, it->align), room);
 	note->name = (const char *)p + 12;
-	note->desc = p + 12 + name_len;
-	it->pos += 12 + name_len + desc_len;
+	note->desc = p + desc_off;
+	it->pos += end_off;
 	return 1;
 }

@@ -99,6 +99,17 @@ struct domain {
 	char console_line[128];
 	unsigned int console_len;
 
+	/*
+	 * Event channels (hypercalls/evtchn.h): the port table, NULL before
+	 * evtchn_domain_init and after evtchn_domain_destroy, and the lock
+	 * guarding it.  The lock sits here, not in the table, so another
+	 * domain can take it and find the table gone; all zeroes (as
+	 * domain_create's zeroed struct has it) is an unlocked lock.  Never
+	 * nested with d->lock (lock order in hypercalls/event_channel.c).
+	 */
+	struct evtchn_domain *evtchn;
+	spinlock_t event_lock;
+
 	/* Private to domain.c (domain-list lock). */
 	uint32_t refcnt;
 	struct domain *hash_next;

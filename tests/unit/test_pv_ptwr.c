@@ -28,22 +28,22 @@
 #define PT_VA	0x200000ull
 #define E(i)	(PT_VA + 8 * (i)) /* linear address of entry i */
 
-#define CF (1ull << 0)
-#define PF (1ull << 2)
-#define AF (1ull << 4)
-#define ZF (1ull << 6)
-#define SF (1ull << 7)
-#define OF (1ull << 11)
-#define TF (1ull << 8)
-#define RF (1ull << 16)
+#define CF    (1ull << 0)
+#define PF    (1ull << 2)
+#define AF    (1ull << 4)
+#define ZF    (1ull << 6)
+#define SF    (1ull << 7)
+#define OF    (1ull << 11)
+#define TF    (1ull << 8)
+#define RF    (1ull << 16)
 #define ARITH (CF | PF | AF | ZF | SF | OF)
 
 static struct fake {
 	unsigned int reads, writes;
 	unsigned int writes_before; /* f.writes when the last run started */
-	int write_rc;	   /* what write_pte returns (after checking) */
+	int write_rc;		    /* what write_pte returns (after checking) */
 	bool read_fails;
-	bool race;	   /* the entry changes between read_pte and write_pte */
+	bool race; /* the entry changes between read_pte and write_pte */
 	uint64_t fs_base, gs_base;
 	unsigned int seg_calls;
 } f;
@@ -126,7 +126,8 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Puts code at va, points rip at it and emulates the fault at fault_addr; want = the frame before. */
+/* Puts code at va, points rip at it and emulates the fault at fault_addr; want = the frame before.
+ */
 static enum pv_ptwr_result run_at(uint64_t va, uint64_t fault_addr, const uint8_t *bytes, size_t n)
 {
 	memcpy(code + (va - code_base), bytes, n);
@@ -136,11 +137,11 @@ static enum pv_ptwr_result run_at(uint64_t va, uint64_t fault_addr, const uint8_
 	return pv_ptwr_emulate(&regs, fault_addr, cur_ops, NULL);
 }
 
-#define BYTES(...)	 ((const uint8_t[]){__VA_ARGS__})
-#define NBYTES(...)	 sizeof((const uint8_t[]){__VA_ARGS__})
-#define RUN(fault, ...)	 run_at(CODE_VA, fault, BYTES(__VA_ARGS__), NBYTES(__VA_ARGS__))
-#define LE32(x)		 (uint8_t)(x), (uint8_t)((x) >> 8), (uint8_t)((x) >> 16), (uint8_t)((x) >> 24)
-#define LE64(x)		 LE32(x), LE32((uint64_t)(x) >> 32)
+#define BYTES(...)	((const uint8_t[]){__VA_ARGS__})
+#define NBYTES(...)	sizeof((const uint8_t[]){__VA_ARGS__})
+#define RUN(fault, ...) run_at(CODE_VA, fault, BYTES(__VA_ARGS__), NBYTES(__VA_ARGS__))
+#define LE32(x)		(uint8_t)(x), (uint8_t)((x) >> 8), (uint8_t)((x) >> 16), (uint8_t)((x) >> 24)
+#define LE64(x)		LE32(x), LE32((uint64_t)(x) >> 32)
 
 static void check_regs(void)
 {
@@ -312,7 +313,8 @@ static void test_modrm_addressing(void **state)
 	assert_int_equal(RUN(E(5), 0x48, 0x89, 0x43, 0xf8), PV_PTWR_DONE); /* -8(%rbx) */
 	expect_mov(5, 4);
 	regs.rbx = E(5) - 0x1000;
-	assert_int_equal(RUN(E(5), 0x48, 0x89, 0x83, LE32(0x1000)), PV_PTWR_DONE); /* 0x1000(%rbx) */
+	assert_int_equal(RUN(E(5), 0x48, 0x89, 0x83, LE32(0x1000)),
+			 PV_PTWR_DONE); /* 0x1000(%rbx) */
 	expect_mov(5, 7);
 	regs.rsp = E(9);
 	assert_int_equal(RUN(E(9), 0x48, 0x89, 0x04, 0x24), PV_PTWR_DONE); /* (%rsp) */
@@ -405,10 +407,10 @@ static void test_addr32(void **state)
 	expect_mov(5, 8);
 	/* eip-relative wraps too: code above 4 GiB, movq $0x11,d(%eip). */
 	code_base = 0x100400000ull;
-	assert_int_equal(run_at(code_base, E(5),
-				BYTES(0x67, 0x48, 0xc7, 0x05, LE32(E(5) - CODE_VA - 12), LE32(0x11)),
-				12),
-			 PV_PTWR_DONE);
+	assert_int_equal(
+	    run_at(code_base, E(5),
+		   BYTES(0x67, 0x48, 0xc7, 0x05, LE32(E(5) - CODE_VA - 12), LE32(0x11)), 12),
+	    PV_PTWR_DONE);
 	assert_int_equal(pt[5], 0x11);
 	check_done(12);
 }
@@ -471,7 +473,8 @@ static void test_xchg(void **state)
 
 	/* 32-bit: the old high half, zero-extended into rdx. */
 	regs.rdx = 0xffffffff00000001ull;
-	assert_int_equal(RUN(E(5), 0xf0, 0x87, 0x53, 0x04), PV_PTWR_DONE); /* lock xchg %edx,4(%rbx) */
+	assert_int_equal(RUN(E(5), 0xf0, 0x87, 0x53, 0x04),
+			 PV_PTWR_DONE); /* lock xchg %edx,4(%rbx) */
 	assert_int_equal(pt[5], 0x0000000112345067ull);
 	want.rdx = 0x80000000;
 	check_done(4);
@@ -499,7 +502,8 @@ static void test_cmpxchg_success(void **state)
 	/* 32-bit success leaves the upper half of rax alone. */
 	regs.rax = 0xdeadbeef80000000ull;
 	regs.rcx = 0x7fffffff;
-	assert_int_equal(RUN(E(5), 0x0f, 0xb1, 0x4b, 0x04), PV_PTWR_DONE); /* cmpxchg %ecx,4(%rbx) */
+	assert_int_equal(RUN(E(5), 0x0f, 0xb1, 0x4b, 0x04),
+			 PV_PTWR_DONE); /* cmpxchg %ecx,4(%rbx) */
 	assert_int_equal(pt[5], 0x7fffffff12345067ull);
 	check_done(4);
 }
@@ -557,7 +561,8 @@ static void test_alu_reg_forms(void **state)
 	check_done(3);
 
 	regs.rax = 0xffffffff80000001ull;
-	assert_int_equal(RUN(E(5), 0xf0, 0x48, 0x31, 0x03), PV_PTWR_DONE); /* lock xor %rax,(%rbx) */
+	assert_int_equal(RUN(E(5), 0xf0, 0x48, 0x31, 0x03),
+			 PV_PTWR_DONE); /* lock xor %rax,(%rbx) */
 	assert_int_equal(pt[5], 1);
 	want.rflags &= ~ARITH; /* 1: odd parity, CF/OF/AF clear */
 	check_done(4);
@@ -571,7 +576,7 @@ static void test_alu_reg_forms(void **state)
 	regs.rflags |= CF;
 	regs.rcx = 0x10;
 	assert_int_equal(RUN(E(5), 0x48, 0x19, 0x0b), PV_PTWR_DONE); /* sbb %rcx,(%rbx) */
-	assert_int_equal(pt[5], 0x30); /* 0x41 - 0x10 - CF */
+	assert_int_equal(pt[5], 0x30);				     /* 0x41 - 0x10 - CF */
 	want.rflags = (want.rflags & ~ARITH) | PF;
 	check_done(3);
 }
@@ -617,7 +622,8 @@ static void test_alu_imm_forms(void **state)
  * steps over the red zone before the push.
  */
 #define HOST_RMW(insn, mod)                                                                        \
-	asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fl]\n\tpopf\n\t" insn " %" mod "[s], (%[p])\n\t" \
+	asm volatile("lea -128(%%rsp), %%rsp\n\tpush %[fl]\n\tpopf\n\t" insn " %" mod              \
+		     "[s], (%[p])\n\t"                                                             \
 		     "pushf\n\tpop %[fl]\n\tlea 128(%%rsp), %%rsp"                                 \
 		     : [fl] "+r"(fl), "+a"(acc)                                                    \
 		     : [s] "r"(src), [p] "r"(mem)                                                  \
@@ -641,14 +647,30 @@ static uint64_t host_op(unsigned int op, unsigned int size, uint64_t *mem, uint6
 	uint64_t acc = *a;
 
 	switch (op) {
-	case 0: HOST_SIZES("add"); break;
-	case 1: HOST_SIZES("or"); break;
-	case 2: HOST_SIZES("adc"); break;
-	case 3: HOST_SIZES("sbb"); break;
-	case 4: HOST_SIZES("and"); break;
-	case 5: HOST_SIZES("sub"); break;
-	case 6: HOST_SIZES("xor"); break;
-	default: HOST_SIZES("lock cmpxchg"); break;
+	case 0:
+		HOST_SIZES("add");
+		break;
+	case 1:
+		HOST_SIZES("or");
+		break;
+	case 2:
+		HOST_SIZES("adc");
+		break;
+	case 3:
+		HOST_SIZES("sbb");
+		break;
+	case 4:
+		HOST_SIZES("and");
+		break;
+	case 5:
+		HOST_SIZES("sub");
+		break;
+	case 6:
+		HOST_SIZES("xor");
+		break;
+	default:
+		HOST_SIZES("lock cmpxchg");
+		break;
 	}
 	*a = acc;
 	return fl;
@@ -657,8 +679,24 @@ static uint64_t host_op(unsigned int op, unsigned int size, uint64_t *mem, uint6
 static void test_flags_match_host_cpu(void **state)
 {
 	static const uint64_t vals[] = {
-	    0, 1, 2, 0xf, 0x10, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000,
-	    0xffffffff, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull, 0x0123456789abcdefull,
+	    0,
+	    1,
+	    2,
+	    0xf,
+	    0x10,
+	    0x7f,
+	    0x80,
+	    0xff,
+	    0x7fff,
+	    0x8000,
+	    0xffff,
+	    0x7fffffff,
+	    0x80000000,
+	    0xffffffff,
+	    0x7fffffffffffffffull,
+	    0x8000000000000000ull,
+	    ~0ull,
+	    0x0123456789abcdefull,
 	};
 	static const unsigned int sizes[] = {1, 2, 4, 8};
 	unsigned int n = sizeof(vals) / sizeof(vals[0]), checked = 0;
@@ -669,9 +707,11 @@ static void test_flags_match_host_cpu(void **state)
 		for (unsigned int s = 0; s < 4; s++)
 			for (unsigned int i = 0; i < n * n * 2; i++) {
 				uint64_t a = vals[i % n], b = vals[(i / n) % n], cf = i / (n * n);
-				bool equal = op == 8 && ((i / n) & 1); /* cmpxchg: accumulator = dest */
+				bool equal =
+				    op == 8 && ((i / n) & 1); /* cmpxchg: accumulator = dest */
 				uint64_t hmem = a, hacc = equal ? a : b, hfl;
-				uint64_t mask = (op == 1 || op == 4 || op == 6) ? ARITH & ~AF : ARITH;
+				uint64_t mask =
+				    (op == 1 || op == 4 || op == 6) ? ARITH & ~AF : ARITH;
 				uint8_t bytes[5], len = 0;
 
 				setup(NULL);
@@ -693,7 +733,8 @@ static void test_flags_match_host_cpu(void **state)
 				assert_int_equal(pt[0], hmem);
 				assert_int_equal(regs.rax, hacc);
 				assert_int_equal(regs.rflags & mask, hfl & mask);
-				assert_int_equal(regs.rflags & ~ARITH, 0x2); /* host IF is not ours */
+				assert_int_equal(regs.rflags & ~ARITH,
+						 0x2); /* host IF is not ours */
 				checked++;
 			}
 	}
@@ -735,7 +776,7 @@ static void test_write_refused(void **state)
 	assert_int_equal(RUN(E(5), 0x48, 0x87, 0x0b), PV_PTWR_REFUSED); /* xchg %rcx,(%rbx) */
 	regs.rax = pt[5];
 	assert_int_equal(RUN(E(5), 0x48, 0x0f, 0xb1, 0x0b), PV_PTWR_REFUSED); /* cmpxchg */
-	assert_int_equal(RUN(E(5), 0x48, 0x01, 0x0b), PV_PTWR_REFUSED);	     /* add */
+	assert_int_equal(RUN(E(5), 0x48, 0x01, 0x0b), PV_PTWR_REFUSED);	      /* add */
 	assert_int_equal(f.writes, 3);
 	assert_int_equal(pt[5], 0x8000000001005067ull);
 	check_regs();
@@ -794,18 +835,18 @@ static void test_unhandled_instructions(void **state)
 {
 	regs.rbx = E(5);
 	regs.rsp = E(6);
-	assert_int_equal(RUN(E(5), 0x90), PV_PTWR_UNHANDLED);		   /* nop */
-	assert_int_equal(RUN(E(5), 0x50), PV_PTWR_UNHANDLED);		   /* push %rax */
-	assert_int_equal(RUN(E(5), 0x48, 0xa5), PV_PTWR_UNHANDLED);	   /* movsq */
-	assert_int_equal(RUN(E(5), 0xf3, 0x48, 0xab), PV_PTWR_UNHANDLED);  /* rep stosq */
-	assert_int_equal(RUN(E(5), 0x48, 0x39, 0x0b), PV_PTWR_UNHANDLED);  /* cmp %rcx,(%rbx) */
-	assert_int_equal(RUN(E(5), 0x48, 0x03, 0x0b), PV_PTWR_UNHANDLED);  /* add (%rbx),%rcx */
-	assert_int_equal(RUN(E(5), 0x48, 0x89, 0xd8), PV_PTWR_UNHANDLED);  /* mov %rbx,%rax */
-	assert_int_equal(RUN(E(5), 0x48, 0x11, 0xd8), PV_PTWR_UNHANDLED);  /* adc %rbx,%rax */
-	assert_int_equal(RUN(E(5), 0x82, 0x03, 0x01), PV_PTWR_UNHANDLED);  /* invalid in 64-bit */
-	assert_int_equal(RUN(E(5), 0x0f, 0x0b), PV_PTWR_UNHANDLED);	   /* ud2 */
+	assert_int_equal(RUN(E(5), 0x90), PV_PTWR_UNHANDLED);		  /* nop */
+	assert_int_equal(RUN(E(5), 0x50), PV_PTWR_UNHANDLED);		  /* push %rax */
+	assert_int_equal(RUN(E(5), 0x48, 0xa5), PV_PTWR_UNHANDLED);	  /* movsq */
+	assert_int_equal(RUN(E(5), 0xf3, 0x48, 0xab), PV_PTWR_UNHANDLED); /* rep stosq */
+	assert_int_equal(RUN(E(5), 0x48, 0x39, 0x0b), PV_PTWR_UNHANDLED); /* cmp %rcx,(%rbx) */
+	assert_int_equal(RUN(E(5), 0x48, 0x03, 0x0b), PV_PTWR_UNHANDLED); /* add (%rbx),%rcx */
+	assert_int_equal(RUN(E(5), 0x48, 0x89, 0xd8), PV_PTWR_UNHANDLED); /* mov %rbx,%rax */
+	assert_int_equal(RUN(E(5), 0x48, 0x11, 0xd8), PV_PTWR_UNHANDLED); /* adc %rbx,%rax */
+	assert_int_equal(RUN(E(5), 0x82, 0x03, 0x01), PV_PTWR_UNHANDLED); /* invalid in 64-bit */
+	assert_int_equal(RUN(E(5), 0x0f, 0x0b), PV_PTWR_UNHANDLED);	  /* ud2 */
 	assert_int_equal(RUN(E(5), 0xf3, 0x48, 0x89, 0x03), PV_PTWR_UNHANDLED); /* xrelease mov */
-	assert_int_equal(RUN(E(5), 0x48, 0xff, 0x03), PV_PTWR_UNHANDLED);	 /* incq (%rbx) */
+	assert_int_equal(RUN(E(5), 0x48, 0xff, 0x03), PV_PTWR_UNHANDLED);	/* incq (%rbx) */
 	check_untouched();
 }
 
@@ -832,7 +873,8 @@ static void test_flags_tf_kept_rf_cleared(void **state)
 static void test_missing_op_unhandled(void **state)
 {
 	static const struct pv_ptwr_ops no_write = {.fetch = fake_fetch, .read_pte = fake_read_pte};
-	static const struct pv_ptwr_ops no_read = {.fetch = fake_fetch, .write_pte = fake_write_pte};
+	static const struct pv_ptwr_ops no_read = {.fetch = fake_fetch,
+						   .write_pte = fake_write_pte};
 	static const struct pv_ptwr_ops no_fetch = {.read_pte = fake_read_pte,
 						    .write_pte = fake_write_pte};
 

@@ -71,15 +71,20 @@ static void add_raw_note(const char *name, uint32_t namesz, uint32_t type, const
 			 uint32_t descsz)
 {
 	uint32_t hdr[3] = {namesz, descsz, type};
-	uint8_t *p = spec.notes + spec.notes_size;
+	uint8_t *note = spec.notes + spec.notes_size, *p;
 	size_t pad = spec.notes_align - 1;
 
+	/*
+	 * Offsets from the note's start are aligned to the container's
+	 * alignment: with 8, "Xen\0" needs no padding (12 + 4 = 16), as in
+	 * GRUB's x86_64-xen image.
+	 */
 	assert_true(spec.notes_size + 12 + namesz + descsz + 2 * pad <= NOTES_MAX);
-	memcpy(p, hdr, 12);
-	memcpy(p + 12, name, namesz);
-	p += 12 + ((namesz + pad) & ~pad);
+	memcpy(note, hdr, 12);
+	memcpy(note + 12, name, namesz);
+	p = note + ((12 + namesz + pad) & ~pad);
 	memcpy(p, desc, descsz);
-	spec.notes_size = (size_t)(p - spec.notes) + ((descsz + pad) & ~pad);
+	spec.notes_size += ((size_t)(p - note) + descsz + pad) & ~pad;
 }
 
 static void note_num(uint32_t type, uint64_t v, uint32_t size)

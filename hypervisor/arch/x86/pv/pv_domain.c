@@ -15,6 +15,7 @@
 #include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
+#include "hypercalls/evtchn.h"
 #include "hypervisor/shutdown.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
@@ -124,6 +125,7 @@ void pv_domain_init(void)
 	};
 
 	domain_init(&hooks);
+	pv_sched_init();
 }
 
 void sched_yield(struct vcpu *v)
@@ -134,4 +136,10 @@ void sched_yield(struct vcpu *v)
 void sched_kick(struct vcpu *v)
 {
 	pv_sched_kick(v);
+}
+
+/* hypercalls/evtchn.h: an event became pending for v (any context). */
+void evtchn_kick_vcpu(struct vcpu *v)
+{
+	pv_sched_wake(v);
 }

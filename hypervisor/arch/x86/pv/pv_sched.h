@@ -11,8 +11,15 @@
 void pv_rq_add(struct vcpu *v, unsigned int cpu);
 /* Takes v off its CPU's run queue; v must not be that CPU's current vCPU. */
 void pv_rq_remove(struct vcpu *v);
-/* v's CPU should choose again before it next returns to a guest. */
+/* v's CPU should choose again before it next returns to a guest (an IPI if it is another CPU). */
 void pv_sched_kick(struct vcpu *v);
+/*
+ * Wakes v if it is blocked, from any context (interrupts included): its
+ * CPU does the wake-up on its exit path.
+ */
+void pv_sched_wake(struct vcpu *v);
+/* Installs the kick IPI's handler (boot CPU, before the others start). */
+void pv_sched_init(void);
 /* Leaves for the guest world on this CPU; never returns (pv_entry.asm). */
 __attribute__((noreturn)) void pv_enter_guest(void);
 

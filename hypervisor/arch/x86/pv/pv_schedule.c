@@ -13,6 +13,7 @@
  */
 #include "hypervisor/arch/x86/pv/pv_sched.h"
 
+#include "arch/apic.h"
 #include "arch/cpu.h"
 #include "arch/paging.h"
 #include "arch/smp.h"
@@ -65,12 +66,35 @@ void pv_rq_remove(struct vcpu *v)
 	spin_unlock_irqrestore(&p->rq_lock, flags);
 }
 
+static void kick_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	apic_eoi(); /* the interrupted exit path or idle loop re-reads need_resched */
+}
+
+void pv_sched_init(void)
+{
+	set_irq_handler(VECTOR_IPI_KICK, kick_interrupt);
+}
+
+/* Makes CPU p choose again: at once if it is this one, else by IPI. */
+static void kick_cpu(struct percpu *p)
+{
+	p->need_resched = true;
+	if (p != this_cpu())
+		apic_send_ipi(p->apic_id, VECTOR_IPI_KICK);
+}
+
 void pv_sched_kick(struct vcpu *v)
 {
-	struct percpu *p = percpu_of[pv_vcpu(v)->processor];
+	kick_cpu(percpu_of[pv_vcpu(v)->processor]);
+}
 
-	p->need_resched = true;
-	/* Another CPU notices at its next exit: its timer tick at the latest. */
+void pv_sched_wake(struct vcpu *v)
+{
+	/* vcpu_wake takes the domain lock: the exit path of v's CPU does it. */
+	pv_vcpu(v)->wake_pending = true;
+	kick_cpu(percpu_of[pv_vcpu(v)->processor]);
 }
 
 /* The next runnable vCPU after the current one (round robin), or NULL. */

@@ -14,6 +14,7 @@
 #include "hypervisor/arch/x86/pv/pv_emul.h"
 #include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_hypercall.h"
+#include "hypervisor/arch/x86/pv/pv_ptwr_fault.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
@@ -131,6 +132,8 @@ void pv_guest_exception(struct trap_frame *f)
 		if (pv_ldt_fault(v, f, cr2))
 			return;
 		if (emulate_smap_iretq(v, f, ec, cr2))
+			return;
+		if (pv_vcpu(v)->kernel_mode && pv_ptwr_fault(v, f, cr2, ec))
 			return;
 		if (v->vcpu_info)
 			v->vcpu_info->arch.cr2 = cr2;

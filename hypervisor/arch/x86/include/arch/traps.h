@@ -33,6 +33,7 @@ enum {
 #define VECTOR_TIMER 0xf0
 #define VECTOR_IPI_CALL 0xf1
 #define VECTOR_IPI_STOP 0xf2
+#define VECTOR_IPI_KICK 0xf3 /* "look at your run queue": the handler does nothing */
 #define VECTOR_FIRST_IRQ 0x20
 
 /* Handler for an interrupt vector (>= 32); runs with interrupts off. */
