@@ -13,28 +13,12 @@ global idt_stub_table
 ; Vectors where the CPU pushes an error code.
 %define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
-%define FRAME_SIZE    (21 * 8)
-%define CPU_INFO_SIZE 16
-%define STACK_SIZE    0x8000
+%include "frame.inc"
 
 section .text
 align 16
 trap_common:
-	push rdi
-	push rsi
-	push rdx
-	push rcx
-	push rax
-	push r8
-	push r9
-	push r10
-	push r11
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_GPRS all
 	cld
 	; An interrupt does not clear EFLAGS.AC: if it was set (a guest, later,
 	; or an open copy window), close SMAP's window.  Testing first keeps
@@ -65,22 +49,7 @@ trap_common:
 	cmp rax, rsp
 	je pv_return_to_guest
 .to_keel:
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
-	add rsp, 8                          ; error code and vector
+	POP_GPRS_AND_CODE
 	iretq
 
 ; One 16-byte-aligned stub per vector.

@@ -22,11 +22,7 @@ global pv_syscall_entry32
 global pv_return_to_guest
 global pv_enter_guest
 
-; struct trap_frame: 15 GPRs, error code/vector, then the CPU's 5 words.
-%define FRAME_SIZE     (21 * 8)
-%define FRAME_VECTOR   (15 * 8 + 4)
-%define CPU_INFO_SIZE  16
-%define STACK_SIZE     0x8000
+%include "frame.inc"
 %define PV_ENTRY_SYSCALL 0x100
 %define GUEST_CS64     0xe033
 %define GUEST_CS32     0xe023
@@ -51,21 +47,7 @@ pv_syscall_common:
 	push rcx                        ; RIP
 	push qword 0
 	mov dword [rsp + 4], PV_ENTRY_SYSCALL
-	push rdi
-	push rsi
-	push rdx
-	push rcx
-	sub rsp, 8                      ; RAX: saved by the stub
-	push r8
-	push r9
-	push r10
-	push r11
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_GPRS skip_rax              ; RAX: saved by the stub
 	cld
 	mov rdi, rsp
 	sub rsp, 8                      ; 16-byte alignment at the call
@@ -83,22 +65,7 @@ pv_return_to_guest:
 	lea rsp, [rax + 1 - CPU_INFO_SIZE - FRAME_SIZE - 8]
 	call pv_exit_work               ; returns with interrupts off
 	add rsp, 8
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
-	add rsp, 8                      ; error code and vector
+	POP_GPRS_AND_CODE
 	iretq
 
 ; void pv_enter_guest(void): the first entry of a CPU into guest context.
