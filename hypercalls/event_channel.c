@@ -43,8 +43,8 @@
  * scheduler's locks are never taken inside an event lock, and no event
  * lock is taken inside them: the kick hook (which wakes vCPUs under
  * d->lock) runs after every event lock is dropped, from the struct kick
- * the locked part filled in.  Locks are taken with interrupts on: never
- * from an interrupt handler.
+ * the locked part filled in.  Interrupts are not disabled around event
+ * locks: nothing here may run in an interrupt handler (evtchn.h).
  *
  * Errors (negative Xen errnos): -EFAULT (guest copy), -ENOSYS (unknown
  * op, or the FIFO ABI), -EINVAL (bad port, state, VIRQ), -ENOENT (no
@@ -82,8 +82,8 @@ struct chan {
 };
 
 struct evtchn_domain {
-	unsigned int max_port;		     /* highest port; chan[] has max_port + 1 entries */
-	bool closing;			     /* evtchn_domain_destroy runs: no new ports */
+	unsigned int max_port;		      /* highest port; chan[] has max_port + 1 entries */
+	bool closing;			      /* evtchn_domain_destroy runs: no new ports */
 	evtchn_port_t (*virq_port)[NR_VIRQS]; /* per vCPU (global VIRQs: row 0); 0 = unbound */
 	struct chan chan[];
 };
@@ -132,8 +132,7 @@ static void raise_upcall(struct vcpu *v, unsigned int word, struct kick *k)
  * The delivery rule above, for port of d notifying vCPU vcpu_id.  Caller
  * holds d's event lock or the lock of the other end of port's channel.
  */
-static void set_pending(struct domain *d, evtchn_port_t port, unsigned int vcpu_id,
-			struct kick *k)
+static void set_pending(struct domain *d, evtchn_port_t port, unsigned int vcpu_id, struct kick *k)
 {
 	struct shared_info *s = d->shared_info;
 	unsigned int w = port / WORD_BITS, b = port % WORD_BITS;
@@ -411,7 +410,7 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq)
 {
 	struct domain *d = v->domain;
 	unsigned int row = evtchn_virq_is_global(virq) ? 0 : v->id;
-	struct kick k = { 0 };
+	struct kick k = {0};
 
 	BUG_ON(virq >= NR_VIRQS); /* Keel's callers name VIRQs with xen.h's constants */
 	spin_lock(&d->event_lock);
@@ -517,7 +516,7 @@ static long op_bind_interdomain(struct vcpu *v, union evtchn_args *a)
 	struct evtchn_bind_interdomain *b = &a->bind_interdomain;
 	struct domain *ld = v->domain, *rd = ld;
 	domid_t rdom = b->remote_dom == DOMID_SELF ? ld->domid : b->remote_dom;
-	struct kick k = { 0 };
+	struct kick k = {0};
 	struct chan *l, *r;
 	long port;
 	int err;
@@ -642,7 +641,7 @@ static long op_send(struct vcpu *v, union evtchn_args *a)
 {
 	struct domain *ld = v->domain;
 	evtchn_port_t port = a->send.port;
-	struct kick k = { 0 };
+	struct kick k = {0};
 	struct chan *c;
 	long rc = 0;
 
@@ -705,7 +704,7 @@ static long op_unmask(struct vcpu *v, union evtchn_args *a)
 	struct domain *d = v->domain;
 	evtchn_port_t port = a->unmask.port;
 	unsigned int w = port / WORD_BITS, b = port % WORD_BITS;
-	struct kick k = { 0 };
+	struct kick k = {0};
 	struct chan *c;
 	long rc = 0;
 
@@ -769,7 +768,7 @@ static long op_bind_pirq(struct vcpu *v, union evtchn_args *a)
 	return -EPERM;
 }
 
-#define OP(name, fn, out) [EVTCHNOP_##name] = { fn, sizeof(struct evtchn_##name), out }
+#define OP(name, fn, out) [EVTCHNOP_##name] = {fn, sizeof(struct evtchn_##name), out}
 
 /* Each op: its worker, the size of its struct (copied in), copied back on success? */
 static const struct {
@@ -777,20 +776,20 @@ static const struct {
 	size_t size;
 	bool out;
 } ops[] = {
-	OP(bind_interdomain, op_bind_interdomain, true),
-	OP(bind_virq, op_bind_virq, true),
-	OP(bind_pirq, op_bind_pirq, true),
-	OP(close, op_close, false),
-	OP(send, op_send, false),
-	OP(status, op_status, true),
-	OP(alloc_unbound, op_alloc_unbound, true),
-	OP(bind_ipi, op_bind_ipi, true),
-	OP(bind_vcpu, op_bind_vcpu, false),
-	OP(unmask, op_unmask, false),
-	OP(reset, op_reset, false),
-	OP(init_control, op_fifo, true),
-	OP(expand_array, op_fifo, false),
-	OP(set_priority, op_set_priority, false),
+    OP(bind_interdomain, op_bind_interdomain, true),
+    OP(bind_virq, op_bind_virq, true),
+    OP(bind_pirq, op_bind_pirq, true),
+    OP(close, op_close, false),
+    OP(send, op_send, false),
+    OP(status, op_status, true),
+    OP(alloc_unbound, op_alloc_unbound, true),
+    OP(bind_ipi, op_bind_ipi, true),
+    OP(bind_vcpu, op_bind_vcpu, false),
+    OP(unmask, op_unmask, false),
+    OP(reset, op_reset, false),
+    OP(init_control, op_fifo, true),
+    OP(expand_array, op_fifo, false),
+    OP(set_priority, op_set_priority, false),
 };
 
 long do_event_channel_op(struct vcpu *v, int cmd, uint64_t arg)

@@ -12,11 +12,12 @@
  * EVTCHN_2L_NR_CHANNELS ports, 0 .. EVTCHN_2L_MAX_PORT, and port 0 is
  * never handed out.
  *
- * Context: every function here takes domain event locks with interrupts
- * on, so none may be called from an interrupt handler or while holding
- * d->lock, the PV-MMU lock, the domain-list lock or a scheduler lock;
- * call them holding none of Keel's locks (the machine defers work from
- * interrupts to its exit path, as pv_timers.c does).
+ * Context: every function here takes domain event locks without
+ * disabling interrupts, so none may be called from an interrupt handler
+ * (it could spin on a lock the interrupted code holds), nor while holding
+ * d->lock, the PV-MMU lock, the domain-list lock or a scheduler lock.
+ * Call them holding none of Keel's locks; interrupts may be off (the exit
+ * path's deferred work, where pv_timers.c wakes vCPUs, is a fine place).
  */
 #ifndef HYPERCALLS_EVTCHN_H
 #define HYPERCALLS_EVTCHN_H

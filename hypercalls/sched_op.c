@@ -12,6 +12,7 @@
 #include <xen/sched.h>
 
 #include "arch/guest_access.h"
+#include "hypercalls/evtchn.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
@@ -49,14 +50,6 @@ static long remote_shutdown(struct vcpu *v, uint64_t arg)
 /* Xen's limit on the ports of one SCHEDOP_poll. */
 #define POLL_MAX_PORTS 128
 
-static bool port_pending(const struct domain *d, evtchn_port_t port)
-{
-	const xen_ulong_t *bits = d->shared_info->evtchn_pending;
-	const unsigned int w = sizeof(xen_ulong_t) * 8;
-
-	return (__atomic_load_n(&bits[port / w], __ATOMIC_RELAXED) >> (port % w)) & 1;
-}
-
 /*
  * SCHEDOP_poll: sleep until one of the ports is pending or the timeout
  * (absolute system time; 0 = none) passes.  Returns at once (0) when a
@@ -72,19 +65,30 @@ static long poll(struct vcpu *v, uint64_t arg)
 		return -EINVAL;
 	if (!guest_range_ok((uint64_t)p.ports.p, p.nr_ports * sizeof(evtchn_port_t)))
 		return -EFAULT;
+	/*
+	 * Block first, then look at the ports: a send landing in between
+	 * either shows here as pending or finds the vCPU blocked and wakes
+	 * it (event_channel.c kicks blocked vCPUs).
+	 */
+	vcpu_block(v);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned int i = 0; i < p.nr_ports; i++) {
 		evtchn_port_t port;
+		long rc = 0;
 
 		if (copy_from_guest(&port, (uint64_t)p.ports.p + i * sizeof(port), sizeof(port)))
-			return -EFAULT;
-		if (port >= EVTCHN_2L_NR_PORTS)
-			return -EINVAL;
-		if (port_pending(v->domain, port))
-			return 0;
+			rc = -EFAULT;
+		else if (port >= EVTCHN_2L_NR_PORTS)
+			rc = -EINVAL;
+		else if (!evtchn_port_pending(v->domain, port))
+			continue;
+		vcpu_wake(v);
+		return rc;
 	}
-	if (p.timeout && p.timeout <= sched_now_ns())
+	if (p.timeout && p.timeout <= sched_now_ns()) {
+		vcpu_wake(v);
 		return 0;
-	vcpu_block(v);
+	}
 	if (p.timeout)
 		sched_set_wakeup(v, p.timeout);
 	sched_yield(v);
@@ -169,13 +173,17 @@ long do_sched_op(struct vcpu *v, int cmd, uint64_t arg)
 		sched_yield(v);
 		return 0;
 	case SCHEDOP_block:
-		/* Blocking re-enables event delivery; a pending event means "don't sleep". */
-		if (v->vcpu_info) {
+		/*
+		 * Blocking re-enables event delivery; a pending event means "don't
+		 * sleep".  Block first, then look: an event sent in between either
+		 * is seen here or finds the vCPU blocked and wakes it.
+		 */
+		if (v->vcpu_info)
 			v->vcpu_info->evtchn_upcall_mask = 0;
-			if (v->vcpu_info->evtchn_upcall_pending)
-				return 0;
-		}
 		vcpu_block(v);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (v->vcpu_info && v->vcpu_info->evtchn_upcall_pending)
+			vcpu_wake(v);
 		sched_yield(v);
 		return 0;
 	case SCHEDOP_shutdown:

@@ -163,7 +163,7 @@ void start_keel(const struct boot_info *bi)
 
 	mm_setup(bi);
 	pv_mm_init();
-	pv_domain_init();
+	pv_domain_setup();
 	pv_cpu_init(&bsp_percpu);
 	xen_version_set_cmdline(bi->cmdline);
 	boot_mark("memory");

@@ -259,6 +259,8 @@ struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max
 	rc = shared_info_create(d);
 	if (!rc)
 		rc = vcpus_create(d, max_vcpus);
+	if (!rc && domains.hooks.domain_init)
+		rc = domains.hooks.domain_init(d);
 	if (rc) {
 		domain_put(d); /* the only reference: frees d, frees the id */
 		set_err(err, rc);
@@ -641,6 +643,8 @@ int domain_destroy(struct domain *d)
 
 	if (rc)
 		return rc;
+	if (domains.hooks.domain_teardown)
+		domains.hooks.domain_teardown(d);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (domains.hooks.vcpu_arch_release)
 			domains.hooks.vcpu_arch_release(d->vcpus[i]);

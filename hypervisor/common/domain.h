@@ -131,6 +131,18 @@ struct domain_hooks {
 	void (*vcpu_arch_release)(struct vcpu *v);
 	/* Frees v->arch (after vcpu_arch_init succeeded).  No locks held. */
 	void (*vcpu_arch_free)(struct vcpu *v);
+	/*
+	 * The rest of a new domain (event channels): last step of
+	 * domain_create, before d is visible.  0 or a negative errno (the
+	 * create then fails with it; the hook cleans up what it made).  No
+	 * locks held.
+	 */
+	int (*domain_init)(struct domain *d);
+	/*
+	 * d has just become DYING (domain_destroy), its shared_info and vCPUs
+	 * still there: tear down what domain_init made.  No locks held.
+	 */
+	void (*domain_teardown)(struct domain *d);
 	/* vcpu_runnable(v) changed (scheduler wake/sleep).  d->lock held. */
 	void (*vcpu_runnable_changed)(struct vcpu *v, bool runnable);
 	/* d just started shutting down (VIRQ_DOM_EXC to the control domain).  No locks held. */

@@ -53,7 +53,7 @@ static uint64_t buddy_free(void)
 /* Kicks must come with every event lock dropped (the machine's kick takes d->lock). */
 static void check_unlocked(struct vcpu *v)
 {
-	struct domain *all[] = { d0, d1, d2, v->domain };
+	struct domain *all[] = {d0, d1, d2, v->domain};
 
 	for (unsigned int i = 0; i < 4; i++)
 		if (all[i])
@@ -96,7 +96,7 @@ static int setup(void **state)
 	buddy_init();
 	assert_int_equal(buddy_add_free_range(_mfn(1), NR_FRAMES - 1), 0);
 	heap_init();
-	assert_int_equal(page_type_init(&(struct page_type_config){ .maxphysaddr = 40 }), 0);
+	assert_int_equal(page_type_init(&(struct page_type_config){.maxphysaddr = 40}), 0);
 	domain_init(NULL);
 	host_guest_fault_range(0, 0);
 	host_log_reset();
@@ -138,7 +138,7 @@ static long evop(struct domain *d, int cmd, void *arg)
 
 static long try_unbound(struct domain *d, domid_t dom, domid_t remote, evtchn_port_t *port)
 {
-	struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote, .port = 0xdead };
+	struct evtchn_alloc_unbound a = {.dom = dom, .remote_dom = remote, .port = 0xdead};
 	long rc = evop(d, EVTCHNOP_alloc_unbound, &a);
 
 	if (port)
@@ -158,7 +158,7 @@ static evtchn_port_t unbound(struct domain *d, domid_t remote)
 
 static long try_interdomain(struct domain *d, domid_t rdom, evtchn_port_t rport, evtchn_port_t *l)
 {
-	struct evtchn_bind_interdomain b = { .remote_dom = rdom, .remote_port = rport };
+	struct evtchn_bind_interdomain b = {.remote_dom = rdom, .remote_port = rport};
 	long rc = evop(d, EVTCHNOP_bind_interdomain, &b);
 
 	if (l)
@@ -176,7 +176,7 @@ static evtchn_port_t interdomain(struct domain *d, domid_t rdom, evtchn_port_t r
 
 static long try_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
 {
-	struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+	struct evtchn_bind_virq b = {.virq = virq, .vcpu = vcpu};
 	long rc = evop(d, EVTCHNOP_bind_virq, &b);
 
 	if (port)
@@ -194,7 +194,7 @@ static evtchn_port_t virq(struct domain *d, uint32_t which, uint32_t vcpu)
 
 static long try_ipi(struct domain *d, uint32_t vcpu, evtchn_port_t *port)
 {
-	struct evtchn_bind_ipi b = { .vcpu = vcpu };
+	struct evtchn_bind_ipi b = {.vcpu = vcpu};
 	long rc = evop(d, EVTCHNOP_bind_ipi, &b);
 
 	if (port)
@@ -204,28 +204,28 @@ static long try_ipi(struct domain *d, uint32_t vcpu, evtchn_port_t *port)
 
 static long send(struct domain *d, evtchn_port_t port)
 {
-	struct evtchn_send s = { .port = port };
+	struct evtchn_send s = {.port = port};
 
 	return evop(d, EVTCHNOP_send, &s);
 }
 
 static long close_port(struct domain *d, evtchn_port_t port)
 {
-	struct evtchn_close c = { .port = port };
+	struct evtchn_close c = {.port = port};
 
 	return evop(d, EVTCHNOP_close, &c);
 }
 
 static long unmask(struct domain *d, evtchn_port_t port)
 {
-	struct evtchn_unmask u = { .port = port };
+	struct evtchn_unmask u = {.port = port};
 
 	return evop(d, EVTCHNOP_unmask, &u);
 }
 
 static long bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
 {
-	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
+	struct evtchn_bind_vcpu b = {.port = port, .vcpu = vcpu};
 
 	return evop(d, EVTCHNOP_bind_vcpu, &b);
 }
@@ -462,7 +462,8 @@ static void test_bind_interdomain_refused(void **state)
 	assert_int_equal(try_interdomain(d1, 2, EVTCHN_DEFAULT_MAX_PORT + 1, NULL), -EINVAL);
 	assert_int_equal(try_interdomain(d1, 2, 0xffffffffu, NULL), -EINVAL);
 	assert_int_equal(try_interdomain(d1, 77, for_d1, NULL), -ESRCH);
-	assert_int_equal(try_interdomain(d1, 1, for_d1, NULL), -EINVAL); /* right port, wrong domain */
+	assert_int_equal(try_interdomain(d1, 1, for_d1, NULL),
+			 -EINVAL); /* right port, wrong domain */
 	bound = interdomain(d1, 2, for_d1);
 	assert_int_equal(bound, 1); /* the refusals consumed no port */
 	assert_int_equal(try_interdomain(d1, 2, for_d1, NULL), -EINVAL); /* already bound */
@@ -543,7 +544,7 @@ static void test_send_each_kind(void **state)
 	assert_int_equal(send(d1, u), 0); /* unbound: dropped, as Xen */
 	v = virq(d1, VIRQ_TIMER, 0);
 	assert_int_equal(send(d1, v), -EINVAL);
-	assert_int_equal(send(d1, 200), -EINVAL);			   /* closed */
+	assert_int_equal(send(d1, 200), -EINVAL);			  /* closed */
 	assert_int_equal(send(d1, EVTCHN_DEFAULT_MAX_PORT + 1), -EINVAL); /* past the limit */
 	assert_int_equal(send(d1, 0x80000000u), -EINVAL);
 	assert_int_equal(send(d1, p2 + 10), -EINVAL); /* a number only d2 has bound */
@@ -601,9 +602,9 @@ static void test_bind_virq(void **state)
 	assert_int_equal(try_virq(d1, VIRQ_DEBUG, 0x80000000u, NULL), -ENOENT);
 	assert_int_equal(try_virq(d1, VIRQ_DOM_EXC, 1, NULL), -EINVAL); /* global: vCPU 0 only */
 	assert_int_equal(try_virq(d1, VIRQ_DOM_EXC, 99, NULL), -EINVAL);
-	assert_int_equal(try_virq(d1, 5, 1, NULL), -EINVAL);		  /* unnamed numbers are global */
+	assert_int_equal(try_virq(d1, 5, 1, NULL), -EINVAL); /* unnamed numbers are global */
 	assert_int_equal(try_virq(d1, VIRQ_ARCH_0, 1, NULL), -EINVAL); /* global on x86 */
-	assert_int_equal(try_virq(d1, VIRQ_XENPMU, 1, NULL), 0);	  /* per-vCPU */
+	assert_int_equal(try_virq(d1, VIRQ_XENPMU, 1, NULL), 0);       /* per-vCPU */
 	g = virq(d1, VIRQ_DOM_EXC, 0);
 	assert_int_equal(try_virq(d1, VIRQ_DOM_EXC, 0, NULL), -EEXIST);
 	s = status(d1, t1);
@@ -744,7 +745,7 @@ static void test_reset(void **state)
 {
 	evtchn_port_t p2 = unbound(d2, 1), mine = unbound(d1, 2), l = interdomain(d1, 2, p2);
 	evtchn_port_t t = virq(d1, VIRQ_TIMER, 1);
-	struct evtchn_reset r = { .dom = DOMID_SELF };
+	struct evtchn_reset r = {.dom = DOMID_SELF};
 
 	assert_int_equal(try_ipi(d1, 1, NULL), 0);
 	assert_int_equal(interdomain(d2, 1, mine), 2);
@@ -882,11 +883,11 @@ static void test_vcpu_without_vcpu_info(void **state)
 
 static void test_unoffered_and_unknown_ops(void **state)
 {
-	struct evtchn_init_control ic = { 0 };
-	struct evtchn_expand_array ea = { 0 };
-	struct evtchn_set_priority sp = { .port = unbound(d1, 2), .priority = 7 };
-	struct evtchn_bind_pirq bp = { .pirq = 1, .port = 0xdead };
-	uint64_t junk[4] = { 0 };
+	struct evtchn_init_control ic = {0};
+	struct evtchn_expand_array ea = {0};
+	struct evtchn_set_priority sp = {.port = unbound(d1, 2), .priority = 7};
+	struct evtchn_bind_pirq bp = {.pirq = 1, .port = 0xdead};
+	uint64_t junk[4] = {0};
 
 	assert_int_equal(evop(d1, EVTCHNOP_init_control, &ic), -ENOSYS);
 	assert_int_equal(evop(d1, EVTCHNOP_expand_array, &ea), -ENOSYS);
@@ -903,15 +904,28 @@ static void test_unoffered_and_unknown_ops(void **state)
 
 static void test_bad_guest_pointers(void **state)
 {
-#define C(name) { EVTCHNOP_##name, sizeof(struct evtchn_##name) }
+#define C(name)                                                                                    \
+	{                                                                                          \
+		EVTCHNOP_##name, sizeof(struct evtchn_##name)                                      \
+	}
 	static const struct {
 		int cmd;
 		size_t size;
 	} cmds[] = {
-		C(bind_interdomain), C(bind_virq), C(bind_pirq),     C(close),
-		C(send),	     C(status),	   C(alloc_unbound), C(bind_ipi),
-		C(bind_vcpu),	     C(unmask),	   C(reset),	     C(init_control),
-		C(expand_array),     C(set_priority),
+	    C(bind_interdomain),
+	    C(bind_virq),
+	    C(bind_pirq),
+	    C(close),
+	    C(send),
+	    C(status),
+	    C(alloc_unbound),
+	    C(bind_ipi),
+	    C(bind_vcpu),
+	    C(unmask),
+	    C(reset),
+	    C(init_control),
+	    C(expand_array),
+	    C(set_priority),
 	};
 #undef C
 	static uint8_t buf[64];
@@ -936,29 +950,29 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_alloc_unbound_lowest_first),
-		T(test_alloc_unbound_for_another_domain),
-		T(test_port_zero_reserved),
-		T(test_ports_run_out),
-		T(test_port_limits),
-		T(test_bind_interdomain),
-		T(test_bind_interdomain_refused),
-		T(test_loopback),
-		T(test_send_interdomain_bits),
-		T(test_send_each_kind),
-		T(test_close_either_end),
-		T(test_bind_virq),
-		T(test_send_virq),
-		T(test_bind_vcpu_rules),
-		T(test_unmask),
-		T(test_status_privilege),
-		T(test_reset),
-		T(test_destroy_closes_remote_ends),
-		T(test_domain_without_table),
-		T(test_blocked_vcpus_woken),
-		T(test_vcpu_without_vcpu_info),
-		T(test_unoffered_and_unknown_ops),
-		T(test_bad_guest_pointers),
+	    T(test_alloc_unbound_lowest_first),
+	    T(test_alloc_unbound_for_another_domain),
+	    T(test_port_zero_reserved),
+	    T(test_ports_run_out),
+	    T(test_port_limits),
+	    T(test_bind_interdomain),
+	    T(test_bind_interdomain_refused),
+	    T(test_loopback),
+	    T(test_send_interdomain_bits),
+	    T(test_send_each_kind),
+	    T(test_close_either_end),
+	    T(test_bind_virq),
+	    T(test_send_virq),
+	    T(test_bind_vcpu_rules),
+	    T(test_unmask),
+	    T(test_status_privilege),
+	    T(test_reset),
+	    T(test_destroy_closes_remote_ends),
+	    T(test_domain_without_table),
+	    T(test_blocked_vcpus_woken),
+	    T(test_vcpu_without_vcpu_info),
+	    T(test_unoffered_and_unknown_ops),
+	    T(test_bad_guest_pointers),
 	};
 
 	return cmocka_run_group_tests_name("event_channel", tests, NULL, NULL);

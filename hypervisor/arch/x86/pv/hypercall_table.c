@@ -63,12 +63,12 @@ ADAPT(mmuext_op, do_mmuext_op(v, a1, (unsigned int)a2, a3, (domid_t)a4))
 ADAPT(sched_op, do_sched_op(v, (int)a1, a2))
 ADAPT(callback_op, do_callback_op(v, (int)a1, a2))
 ADAPT(physdev_op, do_physdev_op(v, (int)a1, a2))
+ADAPT(event_channel_op, do_event_channel_op(v, (int)a1, a2))
 
 /*
  * The pre-3.2 numbers old kernels still use.  sched_op_compat passes
  * SCHEDOP_shutdown's reason as the argument itself; the other two take
- * the command and its argument in one structure.  Event channels answer
- * -ENOSYS until they exist, after the structure was read.
+ * the command and its argument in one structure.
  */
 static long hc_sched_op_compat(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			       uint64_t a5)
@@ -86,10 +86,10 @@ static long hc_event_channel_op_compat(struct vcpu *v, uint64_t a1, uint64_t a2,
 {
 	struct evtchn_op op;
 
-	(void)v, (void)a2, (void)a3, (void)a4, (void)a5;
+	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (copy_from_guest(&op, a1, sizeof(op)))
 		return -EFAULT;
-	return -ENOSYS;
+	return do_event_channel_op(v, (int)op.cmd, a1 + offsetof(struct evtchn_op, u));
 }
 
 static long hc_physdev_op_compat(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -128,6 +128,7 @@ static const hypercall_fn hypercall_table[64] = {
 	[__HYPERVISOR_sched_op] = hc_sched_op,
 	[__HYPERVISOR_callback_op] = hc_callback_op,
 	[__HYPERVISOR_physdev_op] = hc_physdev_op,
+	[__HYPERVISOR_event_channel_op] = hc_event_channel_op,
 };
 
 /*

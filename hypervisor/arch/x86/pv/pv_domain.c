@@ -60,6 +60,17 @@ static void pv_vcpu_arch_free(struct vcpu *v)
 	v->arch = NULL;
 }
 
+/* Event channels: the control domain gets as many ports as the 2-level ABI allows (as Xen's dom0). */
+static int pv_domain_init(struct domain *d)
+{
+	return evtchn_domain_init(d, d->is_privileged ? ~0u : EVTCHN_DEFAULT_MAX_PORT);
+}
+
+static void pv_domain_teardown(struct domain *d)
+{
+	evtchn_domain_destroy(d);
+}
+
 static void pv_vcpu_runnable_changed(struct vcpu *v, bool runnable)
 {
 	(void)runnable;
@@ -112,12 +123,14 @@ static void pv_mmu_unlock(void)
 	mmu_unlock();
 }
 
-void pv_domain_init(void)
+void pv_domain_setup(void)
 {
 	static const struct domain_hooks hooks = {
 		.vcpu_arch_init = pv_vcpu_arch_init,
 		.vcpu_arch_release = pv_vcpu_arch_release,
 		.vcpu_arch_free = pv_vcpu_arch_free,
+		.domain_init = pv_domain_init,
+		.domain_teardown = pv_domain_teardown,
 		.vcpu_runnable_changed = pv_vcpu_runnable_changed,
 		.domain_shutdown_notify = pv_domain_shutdown_notify,
 		.mmu_lock = pv_mmu_lock,

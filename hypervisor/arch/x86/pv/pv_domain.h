@@ -5,6 +5,6 @@
 #define ARCH_PV_PV_DOMAIN_H
 
 /* Installs the machine's domain hooks (boot CPU, before the first domain). */
-void pv_domain_init(void);
+void pv_domain_setup(void);
 
 #endif

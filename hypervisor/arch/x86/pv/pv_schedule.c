@@ -196,6 +196,8 @@ void pv_exit_work(void)
 			next = pick_next(p);
 			if (next != v)
 				context_switch(p, v, next);
+			else if (next && next->state != VCPU_RUNNING)
+				vcpu_set_running(next, true); /* blocked and woken again without leaving */
 			if (!next) {
 				/* Idle until an interrupt: sti; hlt is atomic. */
 				__asm__ volatile("sti; hlt; cli" ::: "memory");
