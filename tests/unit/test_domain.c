@@ -40,6 +40,9 @@ static uint64_t free_at_start;
 static struct {
 	unsigned int runnable_on, runnable_off, shutdowns;
 	unsigned int arch_init, arch_release, arch_free, fail_arch_at;
+	unsigned int dom_init, dom_teardown;
+	int fail_dom_init;	    /* domain_init returns this */
+	bool teardown_saw_dying; /* domain_teardown ran on a DYING domain with its vCPUs */
 	int mmu_depth;
 	struct domain *last_shutdown;
 } seen;
@@ -92,7 +95,22 @@ static void mmu_unlock(void)
 	seen.mmu_depth--;
 }
 
+static int dom_init(struct domain *d)
+{
+	(void)d;
+	seen.dom_init++;
+	return seen.fail_dom_init;
+}
+
+static void dom_teardown(struct domain *d)
+{
+	seen.dom_teardown++;
+	seen.teardown_saw_dying = d->state == DOMAIN_DYING && d->vcpus[0] && d->shared_info;
+}
+
 static const struct domain_hooks hooks = {
+    .domain_init = dom_init,
+    .domain_teardown = dom_teardown,
     .vcpu_arch_init = arch_init,
     .vcpu_arch_release = arch_release,
     .vcpu_arch_free = arch_free,
@@ -509,6 +527,27 @@ static void test_split_block(void **state)
 	expect_no_leak();
 }
 
+/* The domain_init hook ends creation (its error fails it); domain_teardown starts destruction. */
+static void test_init_and_teardown_hooks(void **state)
+{
+	struct domain *d;
+	int err;
+
+	(void)state;
+	seen.fail_dom_init = -ENOSPC;
+	assert_null(domain_create(DOMID_AUTO, 0, 2, &err));
+	assert_int_equal(err, -ENOSPC);
+	assert_int_equal(domain_count(), 0);
+	assert_int_equal(seen.dom_teardown, 0);
+	seen.fail_dom_init = 0;
+	d = new_dom(DOMID_AUTO, 2);
+	assert_int_equal(seen.dom_init, 2);
+	destroy(d);
+	assert_int_equal(seen.dom_teardown, 1);
+	assert_true(seen.teardown_saw_dying);
+	expect_no_leak();
+}
+
 /* SCHEDOP_shutdown_code declares the reason a later shutdown reports. */
 static void test_declared_shutdown_code(void **state)
 {
@@ -824,6 +863,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_free_refused, setup),
 	    cmocka_unit_test_setup(test_split_block, setup),
 	    cmocka_unit_test_setup(test_declared_shutdown_code, setup),
+	    cmocka_unit_test_setup(test_init_and_teardown_hooks, setup),
 	    cmocka_unit_test_setup(test_destroy_returns_page_tables, setup),
 	    cmocka_unit_test_setup(test_destroy_waits_for_foreign_mappings, setup),
 	    cmocka_unit_test_setup(test_dead_domain_refuses_everything, setup),
