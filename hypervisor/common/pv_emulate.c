@@ -3,8 +3,9 @@
  * instructions of a 64-bit PV guest (contract in pv_emulate.h).
  *
  * Owns: nothing beyond one call.  A `struct emul` lives on the stack for
- * the duration of pv_emulate(): the instruction bytes fetched so far, the
- * prefixes seen, and the caller's frame, ops and outcome.
+ * the duration of pv_emulate(): the decoder's state (x86_insn.h: the
+ * instruction bytes fetched so far, the prefixes seen), and the caller's
+ * frame, ops and outcome.
  *
  * The flow is dispatch, decode, work:
  *   pv_emulate()    - picks the path by trap (#UD: forced-emulation prefix
@@ -13,39 +14,28 @@
  *                     calls, one per instruction family;
  *   emul_*()        - each does one family against the ops table.
  *
- * Instruction bytes are fetched lazily, never past the 15-byte limit and
- * never across a page boundary in one op call, so an instruction that
- * ends just before an unmapped page does not fault on bytes it does not
- * have (see fetch_more()).
+ * Instruction bytes come through x86_insn.c, which fetches them lazily,
+ * never past the 15-byte limit and never across a page boundary in one
+ * op call, so an instruction that ends just before an unmapped page does
+ * not fault on bytes it does not have.  Here a failed fetch becomes #PF
+ * and a 16th byte #GP(0) (insn_fault()).
  *
  * Inside this file the workers return PV_EMUL_DONE to mean "carry on";
  * only pv_emulate() turns it into the "emulated" answer.
  */
 #include "hypervisor/common/pv_emulate.h"
 
+#include "hypervisor/common/x86_insn.h"
 #include "lib/compiler.h"
 #include "lib/errno.h"
 #include "lib/types.h"
-
-#define MAX_INSN_LEN 15 /* SDM vol. 2, 2.3.11: longer is #GP(0) */
 
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_DF (1ull << 10)
 #define RFLAGS_RF (1ull << 16)
 
-#define REX_W 0x8
-#define REX_R 0x4
-#define REX_B 0x1
-
 /* ud2a, then the bytes "xen": what Xen guests put before a cpuid to have it emulated. */
 static const uint8_t forced_prefix[] = {0x0f, 0x0b, 'x', 'e', 'n'};
-
-/* Which base a segment override adds; es/cs/ss/ds have none in 64-bit mode. */
-enum seg_override {
-	SEG_NONE,
-	SEG_FS,
-	SEG_GS,
-};
 
 struct emul {
 	struct cpu_user_regs *regs;
@@ -54,19 +44,9 @@ struct emul {
 	struct pv_emul_outcome *out;
 	bool kernel; /* guest in kernel mode */
 	bool forced; /* reached through the forced-emulation prefix */
-
-	uint64_t start;		     /* linear address of the instruction */
-	uint8_t bytes[MAX_INSN_LEN]; /* fetched from start on */
-	unsigned int fetched;	     /* valid bytes in bytes[] */
-	unsigned int len;	     /* bytes consumed by the decoder */
-
-	bool opsize;   /* 66 */
-	bool addrsize; /* 67 */
-	bool rep;      /* f2 or f3 */
-	bool lock;     /* f0 */
-	enum seg_override seg;
-	uint8_t rex; /* 0 or 0x40-0x4f, only when it directly precedes the opcode */
 	bool cut;    /* a rep stopped at PV_EMUL_REP_BUDGET: do not advance rip */
+
+	struct x86_insn insn; /* from the instruction's first byte (past a forced prefix) */
 };
 
 /* ---------------------------------------------------------------------------
@@ -74,38 +54,22 @@ struct emul {
  */
 
 /*
- * Fetches the next run of instruction bytes: up to the 15-byte limit, but
- * not past the end of the page holding the first missing byte.
+ * What a failed x86_insn_* call owes the guest: #PF where the fetch
+ * failed, or #GP(0) for an instruction longer than 15 bytes.
  */
-static enum pv_emul_result fetch_more(struct emul *e)
+static enum pv_emul_result insn_fault(struct emul *e)
 {
-	uint64_t va = e->start + e->fetched;
-	unsigned int n = MIN(MAX_INSN_LEN - e->fetched, PAGE_SIZE - (va & ~PAGE_MASK));
-	uint32_t pfec = 0;
-
-	if (e->ops->fetch(e->ctx, va, e->bytes + e->fetched, n, &pfec)) {
-		e->out->cr2 = va;
-		e->out->error_code = pfec;
-		return PV_EMUL_RAISE_PF;
-	}
-	e->fetched += n;
-	return PV_EMUL_DONE;
+	if (e->insn.error != X86_INSN_FETCH_FAULT)
+		return PV_EMUL_RAISE_GP;
+	e->out->cr2 = e->insn.fault_va;
+	e->out->error_code = e->insn.pfec;
+	return PV_EMUL_RAISE_PF;
 }
 
-/* The next instruction byte; #GP(0) if it would be the 16th. */
+/* The next instruction byte, or the fault fetching it raised. */
 static enum pv_emul_result next_byte(struct emul *e, uint8_t *b)
 {
-	enum pv_emul_result r;
-
-	if (e->len == MAX_INSN_LEN)
-		return PV_EMUL_RAISE_GP;
-	if (e->len == e->fetched) {
-		r = fetch_more(e);
-		if (r != PV_EMUL_DONE)
-			return r;
-	}
-	*b = e->bytes[e->len++];
-	return PV_EMUL_DONE;
+	return x86_insn_next_byte(&e->insn, b) ? PV_EMUL_DONE : insn_fault(e);
 }
 
 /* True if va is canonical for 48-bit linear addresses (bits 63:47 all equal). */
@@ -151,19 +115,6 @@ static enum pv_emul_result guest_access(struct emul *e, uint64_t va, uint8_t *bu
  * Registers and op results.
  */
 
-/* GPR number n (0-15, the ModRM/REX encoding) in the frame. */
-static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
-{
-#define GPR(r) offsetof(struct cpu_user_regs, r)
-	static const size_t offset[16] = {
-	    GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx), GPR(rsp), GPR(rbp), GPR(rsi), GPR(rdi),
-	    GPR(r8),  GPR(r9),	GPR(r10), GPR(r11), GPR(r12), GPR(r13), GPR(r14), GPR(r15),
-	};
-#undef GPR
-
-	return (uint64_t *)((char *)regs + offset[n & 15]);
-}
-
 /* A 64-bit value into EDX:EAX (32-bit writes zero the upper halves). */
 static void set_edx_eax(struct cpu_user_regs *regs, uint64_t val)
 {
@@ -186,7 +137,7 @@ static enum pv_emul_result op_result(int rc)
  */
 static enum pv_emul_result check_common(const struct emul *e, bool kernel_only)
 {
-	if (e->lock)
+	if (e->insn.lock)
 		return PV_EMUL_RAISE_UD;
 	if (kernel_only && !e->kernel)
 		return PV_EMUL_RAISE_GP;
@@ -204,7 +155,7 @@ static enum pv_emul_result emul_cpuid(struct emul *e)
 
 	if (!e->ops->cpuid)
 		return PV_EMUL_UNHANDLED;
-	if (e->lock)
+	if (e->insn.lock)
 		return PV_EMUL_RAISE_UD;
 	e->ops->cpuid(e->ctx, (uint32_t)regs->rax, (uint32_t)regs->rcx, e->forced, &a, &b, &c, &d);
 	regs->rax = a;
@@ -226,25 +177,23 @@ static enum pv_emul_result emul_mov_cr(struct emul *e, bool to_cr)
 	unsigned int cr, reg;
 	enum pv_emul_result r;
 	uint64_t val;
-	uint8_t modrm;
 
 	if (to_cr ? !ops->write_cr : !ops->read_cr)
 		return PV_EMUL_UNHANDLED;
-	r = next_byte(e, &modrm);
-	if (r != PV_EMUL_DONE)
-		return r;
-	cr = ((modrm >> 3) & 7) | (e->rex & REX_R ? 8 : 0);
-	reg = (modrm & 7) | (e->rex & REX_B ? 8 : 0);
+	if (!x86_insn_modrm(&e->insn))
+		return insn_fault(e);
+	cr = e->insn.reg;
+	reg = e->insn.rm;
 	if (cr != 0 && cr != 2 && cr != 3 && cr != 4 && cr != 8)
 		return PV_EMUL_RAISE_UD;
 	r = check_common(e, true);
 	if (r != PV_EMUL_DONE)
 		return r;
 	if (to_cr)
-		return op_result(ops->write_cr(e->ctx, cr, *gpr(e->regs, reg)));
+		return op_result(ops->write_cr(e->ctx, cr, x86_gpr_read(e->regs, reg, 8, true)));
 	r = op_result(ops->read_cr(e->ctx, cr, &val));
 	if (r == PV_EMUL_DONE)
-		*gpr(e->regs, reg) = val;
+		x86_gpr_write(e->regs, reg, 8, true, val);
 	return r;
 }
 
@@ -255,25 +204,23 @@ static enum pv_emul_result emul_mov_dr(struct emul *e, bool to_dr)
 	unsigned int dr, reg;
 	enum pv_emul_result r;
 	uint64_t val;
-	uint8_t modrm;
 
 	if (to_dr ? !ops->write_dr : !ops->read_dr)
 		return PV_EMUL_UNHANDLED;
-	r = next_byte(e, &modrm);
-	if (r != PV_EMUL_DONE)
-		return r;
-	dr = (modrm >> 3) & 7;
-	reg = (modrm & 7) | (e->rex & REX_B ? 8 : 0);
-	if (e->rex & REX_R)
+	if (!x86_insn_modrm(&e->insn))
+		return insn_fault(e);
+	dr = e->insn.reg;
+	reg = e->insn.rm;
+	if (dr > 7) /* REX.R */
 		return PV_EMUL_RAISE_UD;
 	r = check_common(e, true);
 	if (r != PV_EMUL_DONE)
 		return r;
 	if (to_dr)
-		return op_result(ops->write_dr(e->ctx, dr, *gpr(e->regs, reg)));
+		return op_result(ops->write_dr(e->ctx, dr, x86_gpr_read(e->regs, reg, 8, true)));
 	r = op_result(ops->read_dr(e->ctx, dr, &val));
 	if (r == PV_EMUL_DONE)
-		*gpr(e->regs, reg) = val;
+		x86_gpr_write(e->regs, reg, 8, true, val);
 	return r;
 }
 
@@ -385,21 +332,12 @@ static enum pv_emul_result emul_cli_sti(struct emul *e, bool enable)
 }
 
 /*
- * Operand size of the word/dword I/O opcodes (odd ones): 4, or 2 with 66.
- * There is no 64-bit I/O, and REX.W, which would override 66, makes it 4.
+ * Operand size of the I/O opcodes: 1 for the even ones, else 4, or 2 with
+ * 66.  There is no 64-bit I/O: REX.W, which would override 66, makes it 4.
  */
 static unsigned int io_size(const struct emul *e, uint8_t op)
 {
-	if (!(op & 1))
-		return 1;
-	if (e->rex & REX_W)
-		return 4;
-	return e->opsize ? 2 : 4;
-}
-
-static uint32_t size_mask(unsigned int size)
-{
-	return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+	return MIN(x86_insn_op_size(&e->insn, op), 4u);
 }
 
 /*
@@ -414,7 +352,6 @@ static enum pv_emul_result emul_io(struct emul *e, uint8_t op)
 	unsigned int size = io_size(e, op);
 	bool in = !(op & 2);
 	enum pv_emul_result r;
-	uint32_t mask = size_mask(size);
 	uint16_t port;
 	uint8_t imm;
 
@@ -433,15 +370,10 @@ static enum pv_emul_result emul_io(struct emul *e, uint8_t op)
 		return r;
 	if (!ops->io_allowed(e->ctx, port, size))
 		return PV_EMUL_RAISE_GP;
-	if (!in) {
-		ops->io_write(e->ctx, port, size, (uint32_t)regs->rax & mask);
-		return PV_EMUL_DONE;
-	}
-	if (size == 4)
-		regs->rax = ops->io_read(e->ctx, port, size);
+	if (in)
+		x86_gpr_write(regs, 0, size, false, ops->io_read(e->ctx, port, size));
 	else
-		regs->rax =
-		    (regs->rax & ~(uint64_t)mask) | (ops->io_read(e->ctx, port, size) & mask);
+		ops->io_write(e->ctx, port, size, (uint32_t)x86_gpr_read(regs, 0, size, false));
 	return PV_EMUL_DONE;
 }
 
@@ -476,12 +408,12 @@ static enum pv_emul_result string_io_one(struct emul *e, bool in, uint16_t port,
 static enum pv_emul_result string_base(struct emul *e, bool in, uint64_t *base)
 {
 	*base = 0;
-	if (in || e->seg == SEG_NONE)
+	if (in || e->insn.seg == X86_SEG_NONE)
 		return PV_EMUL_DONE;
 	if (!e->ops->seg_base)
 		return PV_EMUL_UNHANDLED;
-	return op_result(
-	    e->ops->seg_base(e->ctx, e->seg == SEG_FS ? PV_EMUL_SEG_FS : PV_EMUL_SEG_GS, base));
+	return op_result(e->ops->seg_base(
+	    e->ctx, e->insn.seg == X86_SEG_FS ? PV_EMUL_SEG_FS : PV_EMUL_SEG_GS, base));
 }
 
 /*
@@ -501,7 +433,7 @@ static enum pv_emul_result emul_string_io(struct emul *e, uint8_t op)
 	struct cpu_user_regs *regs = e->regs;
 	bool in = op < 0x6e;
 	unsigned int size = io_size(e, op), done;
-	uint64_t amask = e->addrsize ? 0xffffffffull : ~0ull;
+	uint64_t amask = e->insn.addrsize ? 0xffffffffull : ~0ull;
 	uint64_t *index = in ? &regs->rdi : &regs->rsi;
 	uint64_t step = regs->rflags & RFLAGS_DF ? -(uint64_t)size : size;
 	uint16_t port = (uint16_t)regs->rdx;
@@ -519,7 +451,7 @@ static enum pv_emul_result emul_string_io(struct emul *e, uint8_t op)
 		return r;
 	if (!ops->io_allowed(e->ctx, port, size))
 		return PV_EMUL_RAISE_GP;
-	for (done = 0; !e->rep || (regs->rcx & amask) != 0; done++) {
+	for (done = 0; !e->insn.rep || (regs->rcx & amask) != 0; done++) {
 		if (done == PV_EMUL_REP_BUDGET) {
 			e->cut = true;
 			return PV_EMUL_DONE;
@@ -528,7 +460,7 @@ static enum pv_emul_result emul_string_io(struct emul *e, uint8_t op)
 		if (r != PV_EMUL_DONE)
 			return r;
 		*index = (*index + step) & amask;
-		if (!e->rep)
+		if (!e->insn.rep)
 			break;
 		regs->rcx = (regs->rcx - 1) & amask;
 	}
@@ -538,55 +470,6 @@ static enum pv_emul_result emul_string_io(struct emul *e, uint8_t op)
 /* ---------------------------------------------------------------------------
  * Decoding.
  */
-
-/* Legacy and REX prefixes, up to the opcode byte (returned in *op). */
-static enum pv_emul_result decode_prefixes(struct emul *e, uint8_t *op)
-{
-	enum pv_emul_result r;
-	uint8_t b;
-
-	for (;;) {
-		r = next_byte(e, &b);
-		if (r != PV_EMUL_DONE)
-			return r;
-		switch (b) {
-		case 0x66:
-			e->opsize = true;
-			break;
-		case 0x67:
-			e->addrsize = true;
-			break;
-		case 0xf2:
-		case 0xf3:
-			e->rep = true;
-			break;
-		case 0xf0:
-			e->lock = true;
-			break;
-		case 0x26:
-		case 0x2e:
-		case 0x36:
-		case 0x3e:
-			e->seg = SEG_NONE;
-			break;
-		case 0x64:
-			e->seg = SEG_FS;
-			break;
-		case 0x65:
-			e->seg = SEG_GS;
-			break;
-		default:
-			if ((b & 0xf0) == 0x40) {
-				e->rex = b; /* a later REX replaces it */
-				continue;
-			}
-			*op = b;
-			return PV_EMUL_DONE;
-		}
-		/* REX counts only right before the opcode: a legacy prefix after it voids it. */
-		e->rex = 0;
-	}
-}
 
 /* 0f 01: only rdtscp (0f 01 f9) is ours; the rest of the group is not. */
 static enum pv_emul_result decode_0f01(struct emul *e)
@@ -641,15 +524,14 @@ static enum pv_emul_result run_0f(struct emul *e)
 	}
 }
 
-/* Decodes the instruction at e->start and runs it; rip is left to the caller. */
+/* Decodes the instruction at e->insn.start and runs it; rip is left to the caller. */
 static enum pv_emul_result decode_and_run(struct emul *e)
 {
 	enum pv_emul_result r;
 	uint8_t op;
 
-	r = decode_prefixes(e, &op);
-	if (r != PV_EMUL_DONE)
-		return r;
+	if (!x86_insn_prefixes(&e->insn, &op))
+		return insn_fault(e);
 	if (e->forced) {
 		/* After the prefix only cpuid may follow. */
 		uint8_t op2;
@@ -690,8 +572,8 @@ static enum pv_emul_result decode_and_run(struct emul *e)
 }
 
 /*
- * #UD: is the forced-emulation prefix at rip?  If so, moves e->start past
- * it and returns true.  A fetch that fails here means "no" (a plain ud2 may
+ * #UD: is the forced-emulation prefix at rip?  If so, restarts decoding
+ * past it and returns true.  A fetch that fails here means "no" (a plain ud2 may
  * well sit at the end of a page with nothing mapped after it), so the
  * guest gets its own #UD.
  */
@@ -703,9 +585,7 @@ static bool skip_forced_prefix(struct emul *e)
 	for (i = 0; i < sizeof(forced_prefix); i++)
 		if (next_byte(e, &b) != PV_EMUL_DONE || b != forced_prefix[i])
 			return false;
-	e->start += sizeof(forced_prefix);
-	e->fetched = 0;
-	e->len = 0;
+	x86_insn_init(&e->insn, e->insn.start + sizeof(forced_prefix), e->ops->fetch, e->ctx);
 	e->forced = true;
 	return true;
 }
@@ -720,7 +600,6 @@ enum pv_emul_result pv_emulate(struct cpu_user_regs *regs, unsigned int trap, bo
 	    .ctx = ctx,
 	    .out = out,
 	    .kernel = guest_kernel,
-	    .start = regs->rip,
 	};
 	enum pv_emul_result r;
 	uint64_t length;
@@ -728,6 +607,7 @@ enum pv_emul_result pv_emulate(struct cpu_user_regs *regs, unsigned int trap, bo
 	*out = (struct pv_emul_outcome){0};
 	if (!ops->fetch || (trap != PV_EMUL_TRAP_UD && trap != PV_EMUL_TRAP_GP))
 		return PV_EMUL_UNHANDLED;
+	x86_insn_init(&e.insn, regs->rip, ops->fetch, ctx);
 	if (trap == PV_EMUL_TRAP_UD && !skip_forced_prefix(&e))
 		return PV_EMUL_UNHANDLED;
 
@@ -737,7 +617,7 @@ enum pv_emul_result pv_emulate(struct cpu_user_regs *regs, unsigned int trap, bo
 	if (e.cut)
 		return PV_EMUL_DONE; /* re-executed by the guest: rip stays */
 
-	length = e.start + e.len - regs->rip;
+	length = e.insn.start + e.insn.len - regs->rip;
 	regs->rip += length;
 	out->length = (unsigned int)length;
 	out->single_step = (regs->rflags & RFLAGS_TF) != 0;

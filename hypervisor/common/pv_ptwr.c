@@ -3,20 +3,22 @@
  * one of its L1 page tables (contract in pv_ptwr.h).
  *
  * Owns: nothing beyond one call.  A `struct ptwr` lives on the stack for
- * the duration of pv_ptwr_emulate(): the instruction bytes, the prefixes,
- * what was decoded, and the one register write the instruction owes.
+ * the duration of pv_ptwr_emulate(): the decoder's state (x86_insn.h: the
+ * instruction bytes, the prefixes, ModRM and the memory operand), what
+ * the opcode means, and the one register write the instruction owes.
  *
  * The flow is decode, locate, execute, commit:
  *   decode()          - prefixes, then a flat switch on the opcode; each
  *                       decode_* fills in the operation, the operand size,
  *                       the source value and the memory operand;
- *   linear_address()  - rip-relative term, 67 wrap, fs/gs base;
+ *   linear_address()  - the fs/gs base, then x86_insn_linear();
  *   execute()         - read_pte, compute the entry, write_pte;
  *   commit()          - only now are regs written, so every other result
  *                       leaves them as they were.
  *
  * All decode failures mean the same thing (PV_PTWR_UNHANDLED: the guest
- * gets its #PF), so the decoders simply return false.
+ * gets its #PF), so the decoders simply return false, whatever
+ * x86_insn.c's reason.
  *
  * Every write, whatever the instruction, becomes read_pte(old) then
  * write_pte(old, new) with write_pte acting as a compare-and-exchange.
@@ -28,12 +30,11 @@
 
 #include <stdbool.h>
 
+#include "hypervisor/common/x86_insn.h"
 #include "lib/compiler.h"
 #include "lib/errno.h"
-#include "lib/types.h"
 
-#define MAX_INSN_LEN 15 /* SDM vol. 2, 2.3.11 */
-#define PTE_SIZE     8ull
+#define PTE_SIZE 8ull
 
 #define RFLAGS_CF    (1ull << 0)
 #define RFLAGS_PF    (1ull << 2)
@@ -43,11 +44,6 @@
 #define RFLAGS_OF    (1ull << 11)
 #define RFLAGS_RF    (1ull << 16)
 #define RFLAGS_ARITH (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_OF)
-
-#define REX_W 0x8
-#define REX_R 0x4
-#define REX_X 0x2
-#define REX_B 0x1
 
 /* The ALU operations, numbered as opcode bits 5:3 (00-3f) and as ModRM.reg of 80/81/83. */
 enum alu_op {
@@ -69,36 +65,18 @@ enum kind {
 	K_ALU,	   /* store (old op src), set the arithmetic flags */
 };
 
-/* Which base a segment override adds; es/cs/ss/ds have none in 64-bit mode. */
-enum seg_override {
-	SEG_NONE,
-	SEG_FS,
-	SEG_GS,
-};
-
 struct ptwr {
 	struct cpu_user_regs *regs;
 	const struct pv_ptwr_ops *ops;
 	void *ctx;
 
-	uint8_t bytes[MAX_INSN_LEN]; /* fetched from regs->rip on */
-	unsigned int fetched;	     /* valid bytes in bytes[] */
-	unsigned int len;	     /* bytes consumed by the decoder */
-
-	bool opsize;   /* 66 */
-	bool addrsize; /* 67 */
-	bool lock;     /* f0 */
-	bool rep;      /* f2 or f3 */
-	enum seg_override seg;
-	uint8_t rex; /* 0 or 0x40-0x4f, only when it directly precedes the opcode */
+	/* From regs->rip; insn.reg is the register operand (0, the accumulator, for moffs). */
+	struct x86_insn insn;
 
 	enum kind kind;
 	enum alu_op alu;   /* K_ALU */
 	unsigned int size; /* operand size in bytes: 1, 2, 4 or 8 */
-	unsigned int reg;  /* the register operand (ModRM.reg + REX.R; 0 for moffs) */
 	uint64_t src;	   /* the register or immediate source, masked to size */
-	uint64_t ea;	   /* effective address, before the rip term and the 67 wrap */
-	bool rip_rel;	   /* ea is relative to the end of the instruction */
 
 	/* The register write the instruction owes, made by commit(). */
 	bool wb;
@@ -107,104 +85,27 @@ struct ptwr {
 };
 
 /* ---------------------------------------------------------------------------
- * Instruction bytes.
+ * Instruction bytes and registers.
  */
 
-/* Fetches up to the 15-byte limit, but not past the end of the page holding the next byte. */
-static bool fetch_more(struct ptwr *p)
+/* x86_insn's fetch hook over ours, which has no error code (a failure is never the guest's #PF). */
+static int fetch_insn(void *ctx, uint64_t va, void *buf, unsigned int n, uint32_t *pfec)
 {
-	uint64_t va = p->regs->rip + p->fetched;
-	unsigned int n = MIN(MAX_INSN_LEN - p->fetched, PAGE_SIZE - (va & ~PAGE_MASK));
+	const struct ptwr *p = ctx;
 
-	if (p->ops->fetch(p->ctx, va, p->bytes + p->fetched, n))
-		return false;
-	p->fetched += n;
-	return true;
-}
-
-/* The next instruction byte; false past 15 bytes or if it cannot be fetched. */
-static bool next_byte(struct ptwr *p, uint8_t *b)
-{
-	if (p->len == MAX_INSN_LEN)
-		return false;
-	if (p->len == p->fetched && !fetch_more(p))
-		return false;
-	*b = p->bytes[p->len++];
-	return true;
-}
-
-/* An n-byte little-endian immediate or displacement, sign-extended to 64 bits. */
-static bool next_imm(struct ptwr *p, unsigned int n, uint64_t *val)
-{
-	uint64_t v = 0;
-	unsigned int i;
-	uint8_t b;
-
-	for (i = 0; i < n; i++) {
-		if (!next_byte(p, &b))
-			return false;
-		v |= (uint64_t)b << (8 * i);
-	}
-	if (n < 8)
-		v = (uint64_t)((int64_t)(v << (64 - 8 * n)) >> (64 - 8 * n));
-	*val = v;
-	return true;
-}
-
-/* ---------------------------------------------------------------------------
- * Registers.
- */
-
-static uint64_t size_mask(unsigned int size)
-{
-	return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}
-
-/* GPR number n (0-15, the ModRM/REX encoding) in the frame. */
-static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
-{
-#define GPR(r) offsetof(struct cpu_user_regs, r)
-	static const size_t offset[16] = {
-	    GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx), GPR(rsp), GPR(rbp), GPR(rsi), GPR(rdi),
-	    GPR(r8),  GPR(r9),	GPR(r10), GPR(r11), GPR(r12), GPR(r13), GPR(r14), GPR(r15),
-	};
-#undef GPR
-
-	return (uint64_t *)((char *)regs + offset[n & 15]);
-}
-
-/*
- * Byte registers 4-7 are ah/ch/dh/bh unless the instruction has a REX
- * prefix, which turns them into spl/bpl/sil/dil (SDM vol. 1, 3.4.1.1).
- */
-static bool high_byte(const struct ptwr *p, unsigned int n)
-{
-	return p->size == 1 && !p->rex && n >= 4 && n < 8;
+	return p->ops->fetch(p->ctx, va, buf, n);
 }
 
 /* Register n at the operand size. */
 static uint64_t read_reg(const struct ptwr *p, unsigned int n)
 {
-	if (high_byte(p, n))
-		return (*gpr(p->regs, n - 4) >> 8) & 0xff;
-	return *gpr(p->regs, n) & size_mask(p->size);
+	return x86_gpr_read(p->regs, n, p->size, p->insn.rex != 0);
 }
 
-/*
- * Writes register n at the operand size: 8- and 16-bit writes keep the
- * rest of the register, 32-bit writes zero-extend (SDM vol. 1, 3.4.1.1).
- */
+/* Writes register n at the operand size, as the hardware would. */
 static void write_reg(struct ptwr *p, unsigned int n, uint64_t val)
 {
-	uint64_t *r = gpr(p->regs, high_byte(p, n) ? n - 4 : n);
-	uint64_t mask = size_mask(p->size);
-
-	if (high_byte(p, n))
-		*r = (*r & ~0xff00ull) | ((val & 0xff) << 8);
-	else if (p->size >= 4)
-		*r = val & mask;
-	else
-		*r = (*r & ~mask) | (val & mask);
+	x86_gpr_write(p->regs, n, p->size, p->insn.rex != 0, val);
 }
 
 /* ---------------------------------------------------------------------------
@@ -243,14 +144,14 @@ static uint64_t alu(enum alu_op op, uint64_t a, uint64_t b, unsigned int size, u
 	switch (op) {
 	case ALU_ADD:
 	case ALU_ADC:
-		r = (a + b + c) & size_mask(size);
+		r = (a + b + c) & x86_size_mask(size);
 		carries = (a & b) | ((a | b) & ~r);
 		overflow = (a ^ r) & (b ^ r);
 		break;
 	case ALU_SUB:
 	case ALU_SBB:
 	case ALU_CMP:
-		r = (a - b - c) & size_mask(size);
+		r = (a - b - c) & x86_size_mask(size);
 		carries = (~a & b) | ((~a | b) & r);
 		overflow = (a ^ b) & (a ^ r);
 		break;
@@ -287,120 +188,23 @@ static uint64_t alu(enum alu_op op, uint64_t a, uint64_t b, unsigned int size, u
  * Decoding.
  */
 
-/* Legacy and REX prefixes, up to the opcode byte (returned in *op). */
-static bool decode_prefixes(struct ptwr *p, uint8_t *op)
-{
-	uint8_t b;
-
-	for (;;) {
-		if (!next_byte(p, &b))
-			return false;
-		switch (b) {
-		case 0x66:
-			p->opsize = true;
-			break;
-		case 0x67:
-			p->addrsize = true;
-			break;
-		case 0xf0:
-			p->lock = true;
-			break;
-		case 0xf2:
-		case 0xf3:
-			p->rep = true;
-			break;
-		case 0x26:
-		case 0x2e:
-		case 0x36:
-		case 0x3e:
-			p->seg = SEG_NONE; /* the last override wins */
-			break;
-		case 0x64:
-			p->seg = SEG_FS;
-			break;
-		case 0x65:
-			p->seg = SEG_GS;
-			break;
-		default:
-			if ((b & 0xf0) == 0x40) {
-				p->rex = b; /* a later REX replaces it */
-				continue;
-			}
-			*op = b;
-			return true;
-		}
-		/* REX counts only right before the opcode: a legacy prefix after it voids it. */
-		p->rex = 0;
-	}
-}
-
-/* Operand size: even opcodes are byte forms; otherwise REX.W beats 66 beats the default 4. */
-static unsigned int op_size(const struct ptwr *p, uint8_t op)
-{
-	if (!(op & 1))
-		return 1;
-	if (p->rex & REX_W)
-		return 8;
-	return p->opsize ? 2 : 4;
-}
-
 /*
- * ModRM, then SIB and displacement (SDM vol. 2, tables 2-2 and 2-3, and
- * 2.2.1 for 64-bit mode): fills p->reg and the memory operand.  A register
- * destination (mod 3) writes no memory, so it cannot be the faulting write.
- * The special encodings look at the 3-bit fields before REX.B: rm 100 is a
- * SIB even for r12, rm 101 with mod 00 is rip-relative even with REX.B,
- * and a SIB base of 101 with mod 00 means "disp32, no base" for r13 too.
- * An index of 100 is "none" only without REX.X (r12 may be an index).
+ * ModRM and its memory operand.  A register destination (mod 3) writes no
+ * memory, so it cannot be the faulting write.
  */
 static bool decode_modrm(struct ptwr *p)
 {
-	unsigned int mod, rm, index, disp_bytes = 0;
-	uint64_t ea = 0, disp = 0;
-	uint8_t modrm, sib;
-
-	if (!next_byte(p, &modrm))
-		return false;
-	mod = modrm >> 6;
-	rm = modrm & 7;
-	p->reg = ((modrm >> 3) & 7) | (p->rex & REX_R ? 8 : 0);
-	if (mod == 3)
-		return false;
-
-	if (rm == 4) {
-		if (!next_byte(p, &sib))
-			return false;
-		index = ((sib >> 3) & 7) | (p->rex & REX_X ? 8 : 0);
-		if (index != 4)
-			ea = *gpr(p->regs, index) << (sib >> 6);
-		if ((sib & 7) == 5 && mod == 0)
-			disp_bytes = 4;
-		else
-			ea += *gpr(p->regs, (sib & 7) | (p->rex & REX_B ? 8 : 0));
-	} else if (rm == 5 && mod == 0) {
-		p->rip_rel = true;
-		disp_bytes = 4;
-	} else {
-		ea = *gpr(p->regs, rm | (p->rex & REX_B ? 8 : 0));
-	}
-	if (mod == 1)
-		disp_bytes = 1;
-	else if (mod == 2)
-		disp_bytes = 4;
-	if (disp_bytes && !next_imm(p, disp_bytes, &disp))
-		return false;
-	p->ea = ea + disp;
-	return true;
+	return x86_insn_modrm(&p->insn) && x86_insn_memory(&p->insn, p->regs);
 }
 
 /* 88/89 mov, 86/87 xchg, 0f b0/b1 cmpxchg, 00-31 ALU: r/m destination, register source. */
 static bool decode_reg_form(struct ptwr *p, uint8_t op, enum kind kind)
 {
 	p->kind = kind;
-	p->size = op_size(p, op);
+	p->size = x86_insn_op_size(&p->insn, op);
 	if (!decode_modrm(p))
 		return false;
-	p->src = read_reg(p, p->reg);
+	p->src = read_reg(p, p->insn.reg);
 	return true;
 }
 
@@ -414,16 +218,16 @@ static bool decode_alu_imm(struct ptwr *p, uint8_t op)
 	unsigned int imm_bytes;
 
 	p->kind = K_ALU;
-	p->size = op_size(p, op);
+	p->size = x86_insn_op_size(&p->insn, op);
 	if (!decode_modrm(p))
 		return false;
-	p->alu = (enum alu_op)(p->reg & 7);
+	p->alu = (enum alu_op)(p->insn.reg & 7);
 	if (p->alu == ALU_CMP)
 		return false;
 	imm_bytes = op == 0x81 ? MIN(p->size, 4u) : 1;
-	if (!next_imm(p, imm_bytes, &p->src))
+	if (!x86_insn_next_imm(&p->insn, imm_bytes, &p->src))
 		return false;
-	p->src &= size_mask(p->size);
+	p->src &= x86_size_mask(p->size);
 	return true;
 }
 
@@ -431,12 +235,12 @@ static bool decode_alu_imm(struct ptwr *p, uint8_t op)
 static bool decode_mov_imm(struct ptwr *p, uint8_t op)
 {
 	p->kind = K_MOV;
-	p->size = op_size(p, op);
-	if (!decode_modrm(p) || (p->reg & 7) != 0)
+	p->size = x86_insn_op_size(&p->insn, op);
+	if (!decode_modrm(p) || (p->insn.reg & 7) != 0)
 		return false;
-	if (!next_imm(p, MIN(p->size, 4u), &p->src))
+	if (!x86_insn_next_imm(&p->insn, MIN(p->size, 4u), &p->src))
 		return false;
-	p->src &= size_mask(p->size);
+	p->src &= x86_size_mask(p->size);
 	return true;
 }
 
@@ -447,9 +251,9 @@ static bool decode_mov_imm(struct ptwr *p, uint8_t op)
 static bool decode_moffs(struct ptwr *p, uint8_t op)
 {
 	p->kind = K_MOV;
-	p->size = op_size(p, op);
-	p->reg = 0;
-	if (!next_imm(p, p->addrsize ? 4 : 8, &p->ea))
+	p->size = x86_insn_op_size(&p->insn, op);
+	p->insn.reg = 0;
+	if (!x86_insn_next_imm(&p->insn, p->insn.addrsize ? 4 : 8, &p->insn.ea))
 		return false;
 	p->src = read_reg(p, 0);
 	return true;
@@ -460,15 +264,15 @@ static bool decode_0f(struct ptwr *p)
 {
 	uint8_t op;
 
-	if (!next_byte(p, &op))
+	if (!x86_insn_next_byte(&p->insn, &op))
 		return false;
 	switch (op) {
 	case 0xb0:
 	case 0xb1:
 		return decode_reg_form(p, op, K_CMPXCHG);
 	case 0xc3:
-		/* 66 is excluded, so op_size() gives 4 or (REX.W) 8. */
-		return !p->opsize && decode_reg_form(p, op, K_MOV);
+		/* 66 is excluded, so x86_insn_op_size() gives 4 or (REX.W) 8. */
+		return !p->insn.opsize && decode_reg_form(p, op, K_MOV);
 	default:
 		return false;
 	}
@@ -484,7 +288,7 @@ static bool decode(struct ptwr *p)
 	uint8_t op;
 	bool ok;
 
-	if (!decode_prefixes(p, &op) || p->rep)
+	if (!x86_insn_prefixes(&p->insn, &op) || p->insn.rep)
 		return false;
 	switch (op) {
 	case 0x0f:
@@ -519,28 +323,24 @@ static bool decode(struct ptwr *p)
 		ok = decode_reg_form(p, op, K_ALU);
 		break;
 	}
-	return ok && (!p->lock || p->kind != K_MOV);
+	return ok && (!p->insn.lock || p->kind != K_MOV);
 }
 
 /*
- * The linear address of the memory operand.  rip-relative addressing
- * counts from the end of the instruction, so this runs after decoding.
- * With 67 the effective address wraps at 4 GiB before the fs/gs base is
- * added (SDM vol. 1, 3.3.7).
+ * The linear address of the memory operand, once the whole instruction is
+ * decoded (rip-relative addressing counts from its end).  An fs/gs
+ * override needs seg_base; without it, or if it fails, not ours.
  */
 static bool linear_address(struct ptwr *p, uint64_t *la)
 {
-	uint64_t ea = p->ea, base = 0;
+	enum x86_seg seg = p->insn.seg;
+	uint64_t base = 0;
 
-	if (p->rip_rel)
-		ea += p->regs->rip + p->len;
-	if (p->addrsize)
-		ea = (uint32_t)ea;
-	if (p->seg != SEG_NONE &&
+	if (seg != X86_SEG_NONE &&
 	    (!p->ops->seg_base ||
-	     p->ops->seg_base(p->ctx, p->seg == SEG_FS ? PV_EMUL_SEG_FS : PV_EMUL_SEG_GS, &base)))
+	     p->ops->seg_base(p->ctx, seg == X86_SEG_FS ? PV_EMUL_SEG_FS : PV_EMUL_SEG_GS, &base)))
 		return false;
-	*la = base + ea;
+	*la = x86_insn_linear(&p->insn, base);
 	return true;
 }
 
@@ -556,7 +356,7 @@ static bool linear_address(struct ptwr *p, uint64_t *la)
  */
 static enum pv_ptwr_result execute(struct ptwr *p, uint64_t la, uint64_t *rflags)
 {
-	uint64_t pte_va = la & ~(PTE_SIZE - 1), mask = size_mask(p->size);
+	uint64_t pte_va = la & ~(PTE_SIZE - 1), mask = x86_size_mask(p->size);
 	unsigned int shift = 8 * (unsigned int)(la & (PTE_SIZE - 1));
 	uint64_t old, cur, val, acc;
 	int rc;
@@ -572,7 +372,7 @@ static enum pv_ptwr_result execute(struct ptwr *p, uint64_t la, uint64_t *rflags
 	case K_XCHG:
 		val = p->src;
 		p->wb = true;
-		p->wb_reg = p->reg;
+		p->wb_reg = p->insn.reg;
 		p->wb_val = cur;
 		break;
 	case K_CMPXCHG:
@@ -605,7 +405,7 @@ static void commit(struct ptwr *p, uint64_t rflags)
 	if (p->wb)
 		write_reg(p, p->wb_reg, p->wb_val);
 	p->regs->rflags = rflags & ~RFLAGS_RF;
-	p->regs->rip += p->len;
+	p->regs->rip += p->insn.len;
 }
 
 enum pv_ptwr_result pv_ptwr_emulate(struct cpu_user_regs *regs, uint64_t fault_addr,
@@ -617,6 +417,7 @@ enum pv_ptwr_result pv_ptwr_emulate(struct cpu_user_regs *regs, uint64_t fault_a
 
 	if (!ops->fetch || !ops->read_pte || !ops->write_pte)
 		return PV_PTWR_UNHANDLED;
+	x86_insn_init(&p.insn, regs->rip, fetch_insn, &p);
 	if (!decode(&p) || !linear_address(&p, &la))
 		return PV_PTWR_UNHANDLED;
 	/* Across two entries, or not the entry that faulted: not this write. */
