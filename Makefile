@@ -125,9 +125,25 @@ $(HOST_EFI_TESTS): HOST_EXTRA_CFLAGS := -isystem /usr/include/efi -isystem /usr/
 $(HOST_EFI_TESTS): HOST_EXTRA_SRCS := $(HOST_EFI_SRCS)
 $(HOST_EFI_TESTS): $(HOST_EFI_SRCS) $(wildcard hypervisor/boot/efi/*.h) hypervisor/boot/boot_info.h
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_GENERIC) $(HOST_SHIM) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
+# The generic code and the shim are compiled once (build/host/) and archived;
+# each test binary links what it uses from the archive.  A test may define
+# a function of the shim itself: the archive member is then not pulled in.
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_GENERIC) $(HOST_SHIM))
+HOST_LIB  := $(BUILD)/host/libkeel_host.a
+
+$(BUILD)/host/%.o: %.c | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_GENERIC) $(HOST_SHIM) -lcmocka
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HOST_LIB): $(HOST_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+-include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)
+
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_LIB) -lcmocka
 
 unit-test: setup $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done

@@ -93,8 +93,11 @@ void pv_sched_kick(struct vcpu *v)
 void pv_sched_wake(struct vcpu *v)
 {
 	/* vcpu_wake takes the domain lock: the exit path of v's CPU does it. */
+	struct percpu *p = percpu_of[pv_vcpu(v)->processor];
+
 	pv_vcpu(v)->wake_pending = true;
-	kick_cpu(percpu_of[pv_vcpu(v)->processor]);
+	__atomic_store_n(&p->wakeups_pending, true, __ATOMIC_SEQ_CST);
+	kick_cpu(p);
 }
 
 /* The next runnable vCPU after the current one (round robin), or NULL. */

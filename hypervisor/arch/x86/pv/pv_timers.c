@@ -50,6 +50,7 @@ static void wakeup_fired(struct timer *t, void *data)
 
 	(void)t;
 	pv_vcpu(v)->wake_pending = true;
+	this_cpu()->wakeups_pending = true;
 	this_cpu()->need_resched = true;
 }
 
@@ -110,6 +111,10 @@ void pv_timers_deferred_work(void)
 		domain_put(d);
 		local_irq_disable();
 	}
+	/* The common case, on every return to a guest: nothing to do, no lock taken. */
+	if (!p->wakeups_pending)
+		return;
+	p->wakeups_pending = false;
 	for (;;) {
 		struct vcpu *found = NULL;
 

@@ -68,6 +68,8 @@ struct percpu {
 	spinlock_t rq_lock;
 	struct vcpu *rq_head;
 	volatile bool need_resched;
+	/* Some vCPU of this run queue has wake_pending set (pv_timers.c looks only then). */
+	volatile bool wakeups_pending;
 };
 
 struct cpu_info {
