@@ -25,6 +25,10 @@ void xen_version_set_cmdline(const char *cmdline);
 /* memory_op.c */
 long do_memory_op(struct vcpu *v, unsigned long cmd, uint64_t arg);
 
+/* vcpu_op.c */
+long do_vcpu_op(struct vcpu *v, int cmd, unsigned int vcpuid, uint64_t arg);
+long do_set_timer_op(struct vcpu *v, uint64_t timeout);
+
 /* sched_op.c */
 long do_sched_op(struct vcpu *v, int cmd, uint64_t arg);
 /* A watchdog of d may have expired (the machine calls this, outside interrupts). */

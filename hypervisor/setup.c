@@ -25,6 +25,7 @@
 #include "hypervisor/arch/x86/pv/pv_domain.h"
 #include "hypervisor/arch/x86/pv/pv_mm.h"
 #include "hypervisor/arch/x86/pv/pv_sched.h"
+#include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/console.h"
 #include "hypervisor/dom0_build.h"
 #include "hypervisor/mm_setup.h"
@@ -168,6 +169,7 @@ void start_keel(const struct boot_info *bi)
 	xen_version_set_cmdline(bi->cmdline);
 	boot_mark("memory");
 	platform_init(bi);
+	pv_time_init();
 	smp_boot_cpus();
 	boot_mark("secondary CPUs");
 	local_irq_enable();

@@ -85,3 +85,17 @@ const void *hypercall_build_id(unsigned int *len)
 	*len = sizeof(id);
 	return id;
 }
+
+uint64_t host_guest_timer, host_guest_period;
+
+void sched_set_guest_timer(struct vcpu *v, uint64_t deadline_ns)
+{
+	(void)v;
+	host_guest_timer = deadline_ns;
+}
+
+void sched_set_guest_periodic(struct vcpu *v, uint64_t period_ns)
+{
+	(void)v;
+	host_guest_period = period_ns;
+}

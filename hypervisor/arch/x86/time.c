@@ -90,6 +90,11 @@ uint64_t ns_to_tsc(uint64_t ns)
 	return (uint64_t)(((unsigned __int128)ns * tsc_mult) >> 32);
 }
 
+uint64_t tsc_ns_mult(void)
+{
+	return ns_mult;
+}
+
 uint64_t now_ns(void)
 {
 	return tsc_to_ns(rdtsc() - boot_tsc);

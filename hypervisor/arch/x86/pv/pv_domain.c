@@ -12,6 +12,7 @@
 
 #include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_sched.h"
+#include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
@@ -49,6 +50,7 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 static void pv_vcpu_arch_release(struct vcpu *v)
 {
 	pv_timers_vcpu_release(v);
+	pv_time_vcpu_release(v);
 	pv_gdt_release(v);
 	pv_vcpu_mm_release(v);
 }
@@ -63,6 +65,7 @@ static void pv_vcpu_arch_free(struct vcpu *v)
 /* Event channels: the control domain gets as many ports as the 2-level ABI allows (as Xen's dom0). */
 static int pv_domain_init(struct domain *d)
 {
+	pv_time_domain_init(d);
 	return evtchn_domain_init(d, d->is_privileged ? ~0u : EVTCHN_DEFAULT_MAX_PORT);
 }
 

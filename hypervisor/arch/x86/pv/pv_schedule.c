@@ -19,6 +19,7 @@
 #include "arch/smp.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
 #include "hypervisor/arch/x86/pv/pv_gdt.h"
+#include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
@@ -147,6 +148,7 @@ static void load_context(struct vcpu *v)
 
 	*guest_regs() = pv->regs;
 	pv_gdt_switch_to(v);
+	pv_time_publish(v);
 	write_cr3(mfn_x(l4) << PAGE_SHIFT);
 	wrmsr(MSR_FS_BASE, pv->fs_base);
 	wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);

@@ -18,6 +18,7 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "hypercalls/hypercalls.h"
+#include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/timer.h"
@@ -117,12 +118,14 @@ void pv_timers_deferred_work(void)
 	p->wakeups_pending = false;
 	for (;;) {
 		struct vcpu *found = NULL;
+		bool wake = false;
 
 		spin_lock(&p->rq_lock);
 		for (struct vcpu *v = p->rq_head; v && !found;) {
 			struct pv_vcpu *pv = pv_vcpu(v);
 
-			if (pv->wake_pending) {
+			if (pv->wake_pending || pv->virq_timer_pending) {
+				wake = pv->wake_pending;
 				pv->wake_pending = false;
 				found = v;
 			}
@@ -131,7 +134,9 @@ void pv_timers_deferred_work(void)
 		spin_unlock(&p->rq_lock);
 		if (!found)
 			return;
-		vcpu_wake(found);
+		pv_time_deferred(found); /* a bound VIRQ_TIMER wakes it through its event channel */
+		if (wake)
+			vcpu_wake(found);
 	}
 }
 

@@ -74,6 +74,10 @@ struct pv_vcpu {
 	/* SCHEDOP_poll's timeout (pv_timers.c); wake_pending: it fired, wake v outside the interrupt. */
 	struct timer wakeup_timer;
 	volatile bool wake_pending;
+	/* The guest's own timers (pv_time.c): VIRQ_TIMER due when virq_timer_pending. */
+	struct timer oneshot_timer, periodic_timer;
+	uint64_t period_ns;
+	volatile bool virq_timer_pending;
 
 	unsigned int processor; /* the CPU whose run queue holds it */
 	struct vcpu *rq_next;	/* ring of that run queue (pv_schedule.c) */

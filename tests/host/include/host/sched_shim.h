@@ -24,4 +24,7 @@ extern uint64_t host_now_ns, host_wakeup_deadline, host_watchdog_deadline;
 /* What hypercall_console_read() hands out next (a test points it at a string). */
 extern const char *host_console_input;
 
+/* The last guest singleshot deadline / periodic period set (0: stopped). */
+extern uint64_t host_guest_timer, host_guest_period;
+
 #endif

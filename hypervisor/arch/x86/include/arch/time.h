@@ -15,6 +15,10 @@ void time_init(void);
 uint64_t now_ns(void);
 uint64_t tsc_to_ns(uint64_t tsc_delta);
 uint64_t ns_to_tsc(uint64_t ns);
+/* The scale behind tsc_to_ns(): ns = ticks * tsc_ns_mult() >> 32 (the guests' pvclock uses it). */
+uint64_t tsc_ns_mult(void);
+/* The TSC value of system time 0 (Keel's first instruction). */
+extern uint64_t boot_tsc;
 /* Busy-waits. */
 void udelay(uint64_t us);
 
