@@ -38,11 +38,15 @@ void sched_set_wakeup(struct vcpu *v, uint64_t deadline_ns);
 void sched_watchdog_arm(struct domain *d, uint64_t deadline_ns);
 
 /*
- * v's own guest timers (v runs on this CPU): the singleshot one for
- * deadline_ns (absolute system time; 0 stops it), the periodic one every
- * period_ns (0 stops it).  Each sends VIRQ_TIMER to v when it passes.
+ * v's guest timers: the singleshot one for deadline_ns (absolute system
+ * time; 0 stops it; v runs on this CPU), the periodic one every period_ns
+ * (0 stops it; any vCPU of the domain: it ticks only while v runs, and a
+ * tick missed meanwhile is delivered when v runs again, as on Xen).  Each
+ * sends VIRQ_TIMER to v when it passes.
  */
 void sched_set_guest_timer(struct vcpu *v, uint64_t deadline_ns);
 void sched_set_guest_periodic(struct vcpu *v, uint64_t period_ns);
+/* v's one-shot timer is due now (a deadline already past): send VIRQ_TIMER at once. */
+void sched_guest_timer_fire(struct vcpu *v);
 
 #endif

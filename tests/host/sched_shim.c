@@ -99,3 +99,11 @@ void sched_set_guest_periodic(struct vcpu *v, uint64_t period_ns)
 	(void)v;
 	host_guest_period = period_ns;
 }
+
+unsigned int host_guest_timer_fired;
+
+void sched_guest_timer_fire(struct vcpu *v)
+{
+	(void)v;
+	host_guest_timer_fired++;
+}

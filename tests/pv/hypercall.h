@@ -106,4 +106,22 @@ static inline long hyp_vm_assist(unsigned int cmd, unsigned int type)
 	return pv_hypercall2(__HYPERVISOR_vm_assist, cmd, type);
 }
 
+/** set_timer_op(@timeout): singleshot timer at absolute system time @timeout (0: cancel). */
+static inline long hyp_set_timer_op(uint64_t timeout)
+{
+	return pv_hypercall1(__HYPERVISOR_set_timer_op, timeout);
+}
+
+/** vcpu_op(@cmd, @vcpuid, @arg) (xen/vcpu.h: VCPUOP_*). */
+static inline long hyp_vcpu_op(int cmd, unsigned int vcpuid, void *arg)
+{
+	return pv_hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpuid, arg);
+}
+
+/** event_channel_op(@cmd, @arg) (xen/event_channel.h: EVTCHNOP_*). */
+static inline long hyp_event_channel_op(int cmd, void *arg)
+{
+	return pv_hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
+}
+
 #endif /* TESTS_PV_HYPERCALL_H */

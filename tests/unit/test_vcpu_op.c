@@ -12,10 +12,23 @@
 static void test_set_timer_op(void **state)
 {
 	(void)state;
+	host_now_ns = 1000;
+	host_guest_timer_fired = 0;
 	assert_int_equal(do_set_timer_op(vcpu0(dom), 123456789), 0);
 	assert_int_equal(host_guest_timer, 123456789);
 	assert_int_equal(do_set_timer_op(vcpu0(dom), 0), 0); /* 0 stops it */
 	assert_int_equal(host_guest_timer, 0);
+	/* Past: fires before the call returns. */
+	assert_int_equal(do_set_timer_op(vcpu0(dom), 999), 0);
+	assert_int_equal(host_guest_timer_fired, 1);
+	/* Negative, or 2^50 ns or more ahead: taken as overflowed, "in 100 ms" (Xen's rule). */
+	assert_int_equal(do_set_timer_op(vcpu0(dom), (uint64_t)-5), 0);
+	assert_int_equal(host_guest_timer, 1000 + 100000000ULL);
+	assert_int_equal(do_set_timer_op(vcpu0(dom), 1000 + (1ULL << 50)), 0);
+	assert_int_equal(host_guest_timer, 1000 + 100000000ULL);
+	assert_int_equal(do_set_timer_op(vcpu0(dom), 1000 + (1ULL << 50) - 1), 0);
+	assert_int_equal(host_guest_timer, 1000 + (1ULL << 50) - 1);
+	assert_int_equal(host_guest_timer_fired, 1);
 }
 
 static void test_singleshot(void **state)
@@ -24,13 +37,16 @@ static void test_singleshot(void **state)
 
 	(void)state;
 	host_now_ns = 10000;
-	/* In the past without VCPU_SSHOTTMR_future: armed (it fires at once). */
+	host_guest_timer_fired = 0;
+	/* In the past: fires at once; VCPU_SSHOTTMR_future is ignored (Xen 4.17; the header allows it). */
 	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_singleshot_timer, 0, gva(&t)), 0);
-	assert_int_equal(host_guest_timer, 5000);
+	assert_int_equal(host_guest_timer_fired, 1);
 	t.flags = VCPU_SSHOTTMR_future;
-	host_guest_timer = 77;
-	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_singleshot_timer, 0, gva(&t)), -ETIME);
-	assert_int_equal(host_guest_timer, 77);
+	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_singleshot_timer, 0, gva(&t)), 0);
+	assert_int_equal(host_guest_timer_fired, 2);
+	t.timeout_abs_ns = 1ULL << 63; /* signed: long past */
+	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_singleshot_timer, 0, gva(&t)), 0);
+	assert_int_equal(host_guest_timer_fired, 3);
 	t.timeout_abs_ns = 20000;
 	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_singleshot_timer, 0, gva(&t)), 0);
 	assert_int_equal(host_guest_timer, 20000);
@@ -57,7 +73,14 @@ static void test_periodic(void **state)
 	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_stop_periodic_timer, 0, 0), 0);
 	assert_int_equal(host_guest_period, 0);
 	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_periodic_timer, 0, 0), -EFAULT);
-	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_periodic_timer, 1, gva(&p)), -EINVAL);
+	p.period_ns = 1ULL << 62; /* the longest is 2^62 - 1 */
+	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_periodic_timer, 0, gva(&p)), -EINVAL);
+	p.period_ns = (1ULL << 62) - 1;
+	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_periodic_timer, 0, gva(&p)), 0);
+	/* Another existing vCPU's periodic timer may be set (it ticks once that vCPU runs). */
+	p.period_ns = 2000000;
+	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_set_periodic_timer, 1, gva(&p)), 0);
+	assert_int_equal(host_guest_period, 2000000);
 }
 
 static void test_is_up_and_unknown(void **state)

@@ -35,6 +35,7 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 	pv->dr[6] = 0xffff0ff0;
 	pv->dr[7] = 0x400;
 	pv->pat = 0x0007040600070406ULL; /* the architectural reset value */
+	pv->period_ns = PV_DEFAULT_PERIOD_NS;
 	for (unsigned int i = 0; i < sizeof(pv->ldt_frames) / sizeof(pv->ldt_frames[0]); i++)
 		pv->ldt_frames[i] = INVALID_MFN;
 	/* The state FNINIT and a reset MXCSR give: FCW 0x37f, MXCSR 0x1f80. */

@@ -137,6 +137,7 @@ static void save_context(struct vcpu *v)
 	}
 	__asm__ volatile("clts; fxsave64 %0" : "=m"(pv->fpu));
 	pv_gdt_switch_from(v);
+	pv_time_switch_out(v);
 	vcpu_set_running(v, false);
 }
 
@@ -148,7 +149,7 @@ static void load_context(struct vcpu *v)
 
 	*guest_regs() = pv->regs;
 	pv_gdt_switch_to(v);
-	pv_time_publish(v);
+	pv_time_switch_in(v);
 	write_cr3(mfn_x(l4) << PAGE_SHIFT);
 	wrmsr(MSR_FS_BASE, pv->fs_base);
 	wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);

@@ -13,7 +13,9 @@
  * be touched: the callback marks the vCPU and the exit path sends the
  * VIRQ (pv_timers.c's deferred work calls pv_time_deferred).  A timer is
  * armed one nanosecond late: the guest's clock, computed from a record
- * published earlier, may round one nanosecond below Keel's.
+ * published earlier, may round one nanosecond below Keel's.  As on Xen,
+ * every vCPU starts with a 10 ms periodic timer, which ticks only while
+ * the vCPU runs; a tick that came due meanwhile is delivered at switch-in.
  */
 #include "hypervisor/arch/x86/pv/pv_time.h"
 
@@ -71,11 +73,17 @@ static void guest_timer_fired(struct timer *t, void *data)
 
 	if (t == &pv->periodic_timer && pv->period_ns) {
 		/* Re-armed from its own deadline, so the period does not drift. */
-		timer_set(t, t->expires + pv->period_ns);
+		pv->periodic_next += pv->period_ns;
+		timer_set(t, pv->periodic_next + 1);
 	}
 	pv->virq_timer_pending = true;
 	this_cpu()->wakeups_pending = true;
 	this_cpu()->need_resched = true;
+}
+
+void sched_guest_timer_fire(struct vcpu *v)
+{
+	evtchn_send_virq(v, VIRQ_TIMER);
 }
 
 void sched_set_guest_timer(struct vcpu *v, uint64_t deadline_ns)
@@ -94,15 +102,45 @@ void sched_set_guest_timer(struct vcpu *v, uint64_t deadline_ns)
 void sched_set_guest_periodic(struct vcpu *v, uint64_t period_ns)
 {
 	struct pv_vcpu *pv = pv_vcpu(v);
+	bool running_here = current_vcpu() == v;
 
 	pv->period_ns = period_ns;
+	pv->periodic_next = period_ns ? now_ns() + period_ns : 0;
+	if (!running_here)
+		return; /* armed when v is next switched in */
 	if (!period_ns) {
 		timer_stop(&pv->periodic_timer);
 		return;
 	}
 	pv->periodic_timer.fn = guest_timer_fired;
 	pv->periodic_timer.data = v;
-	timer_set(&pv->periodic_timer, now_ns() + period_ns + 1);
+	timer_set(&pv->periodic_timer, pv->periodic_next + 1);
+}
+
+void pv_time_switch_in(struct vcpu *v)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+	uint64_t now = now_ns();
+
+	pv_time_publish(v);
+	if (!pv->period_ns)
+		return;
+	if (!pv->periodic_next) {
+		pv->periodic_next = now + pv->period_ns; /* first run: the first tick a period away */
+	} else if (now >= pv->periodic_next) {
+		/* A tick came due while v was not running: deliver it now (Xen does the same). */
+		evtchn_send_virq(v, VIRQ_TIMER);
+		pv->periodic_next = now + pv->period_ns;
+	}
+	pv->periodic_timer.fn = guest_timer_fired;
+	pv->periodic_timer.data = v;
+	timer_set(&pv->periodic_timer, pv->periodic_next + 1);
+}
+
+void pv_time_switch_out(struct vcpu *v)
+{
+	/* The periodic timer ticks only while its vCPU runs. */
+	timer_stop(&pv_vcpu(v)->periodic_timer);
 }
 
 void pv_time_deferred(struct vcpu *v)
@@ -121,5 +159,6 @@ void pv_time_vcpu_release(struct vcpu *v)
 
 	timer_stop(&pv->oneshot_timer);
 	pv->period_ns = 0;
+	pv->periodic_next = 0;
 	timer_stop(&pv->periodic_timer);
 }

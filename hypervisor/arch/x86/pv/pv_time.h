@@ -13,6 +13,11 @@ void pv_time_init(void);
 void pv_time_domain_init(struct domain *d);
 /* v is switched in on this CPU: republish its pvclock record. */
 void pv_time_publish(struct vcpu *v);
+/* v is switched in / out on this CPU: pvclock, and its periodic timer (exit path). */
+void pv_time_switch_in(struct vcpu *v);
+void pv_time_switch_out(struct vcpu *v);
+/* Every vCPU's periodic timer period until the guest sets one (Xen's default). */
+#define PV_DEFAULT_PERIOD_NS 10000000ULL
 /* On v's CPU's exit path: send the VIRQ_TIMER its timers asked for. */
 void pv_time_deferred(struct vcpu *v);
 /* v goes away: its guest timers must not fire (called on v's CPU). */

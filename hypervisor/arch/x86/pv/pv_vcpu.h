@@ -76,7 +76,7 @@ struct pv_vcpu {
 	volatile bool wake_pending;
 	/* The guest's own timers (pv_time.c): VIRQ_TIMER due when virq_timer_pending. */
 	struct timer oneshot_timer, periodic_timer;
-	uint64_t period_ns;
+	uint64_t period_ns, periodic_next; /* periodic_next 0: not started */
 	volatile bool virq_timer_pending;
 
 	unsigned int processor; /* the CPU whose run queue holds it */

@@ -26,5 +26,7 @@ extern const char *host_console_input;
 
 /* The last guest singleshot deadline / periodic period set (0: stopped). */
 extern uint64_t host_guest_timer, host_guest_period;
+/* sched_guest_timer_fire() calls (a deadline already past). */
+extern unsigned int host_guest_timer_fired;
 
 #endif
