@@ -70,9 +70,24 @@ static int pv_domain_init(struct domain *d)
 	return evtchn_domain_init(d, d->is_privileged ? ~0u : EVTCHN_DEFAULT_MAX_PORT);
 }
 
+/* VIRQ_DOM_EXC to the control domain: another domain shut down, crashed or went away. */
+static void tell_control_domain(const struct domain *d)
+{
+	struct domain *d0;
+
+	if (d->domid == 0)
+		return;
+	d0 = domain_lookup(0, NULL);
+	if (!d0)
+		return;
+	evtchn_send_global_virq(d0, VIRQ_DOM_EXC);
+	domain_put(d0);
+}
+
 static void pv_domain_teardown(struct domain *d)
 {
 	evtchn_domain_destroy(d);
+	tell_control_domain(d);
 }
 
 static void pv_vcpu_runnable_changed(struct vcpu *v, bool runnable)
@@ -95,8 +110,10 @@ static void pv_domain_shutdown_notify(struct domain *d)
 				   : "unknown";
 
 	printk("domain %u shut down: %s (code %u)\n", d->domid, name, code);
-	if (d->domid != 0)
+	if (d->domid != 0) {
+		tell_control_domain(d);
 		return;
+	}
 	/* The initial domain is the machine's owner: its end is the machine's. */
 	switch (code) {
 	case SHUTDOWN_poweroff:
