@@ -49,11 +49,45 @@ void timer_init_local(void)
 	apic_timer_setup(VECTOR_TIMER);
 }
 
+/*
+ * Takes t off whichever CPU's queue holds it.  Another CPU's APIC timer is
+ * left armed: an early interrupt there finds nothing due, which is
+ * harmless.  The queue is looked up again under its lock, since t may move.
+ */
+static void remove_anywhere(struct timer *t)
+{
+	for (;;) {
+		struct timer_queue *q = __atomic_load_n(&t->queue, __ATOMIC_ACQUIRE);
+		struct percpu *owner = NULL;
+		unsigned long flags;
+
+		if (!q)
+			return;
+		for (unsigned int c = 0; c < MAX_CPUS && !owner; c++)
+			if (percpu_of[c] && &percpu_of[c]->timers == q)
+				owner = percpu_of[c];
+		if (!owner)
+			return;
+		flags = spin_lock_irqsave(&owner->timer_lock);
+		if (t->queue == q) {
+			timer_queue_remove(q, t);
+			if (owner == this_cpu())
+				reprogram(owner);
+			spin_unlock_irqrestore(&owner->timer_lock, flags);
+			return;
+		}
+		spin_unlock_irqrestore(&owner->timer_lock, flags);
+	}
+}
+
 void timer_set(struct timer *t, uint64_t expires_ns)
 {
 	struct percpu *p = this_cpu();
-	unsigned long flags = spin_lock_irqsave(&p->timer_lock);
+	unsigned long flags;
 
+	if (t->queue && t->queue != &p->timers)
+		remove_anywhere(t); /* armed on another CPU before: it moves here */
+	flags = spin_lock_irqsave(&p->timer_lock);
 	timer_queue_remove(&p->timers, t);
 	t->expires = expires_ns;
 	timer_queue_add(&p->timers, t);
@@ -63,10 +97,5 @@ void timer_set(struct timer *t, uint64_t expires_ns)
 
 void timer_stop(struct timer *t)
 {
-	struct percpu *p = this_cpu();
-	unsigned long flags = spin_lock_irqsave(&p->timer_lock);
-
-	timer_queue_remove(&p->timers, t);
-	reprogram(p);
-	spin_unlock_irqrestore(&p->timer_lock, flags);
+	remove_anywhere(t);
 }

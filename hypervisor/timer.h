@@ -12,10 +12,14 @@
 void timer_init_local(void);
 /*
  * Arms `t` (fn and data already set) to fire at `expires_ns` on this CPU.
- * Re-arming a pending timer moves it.  Callable from a timer callback.
+ * Re-arming a pending timer moves it (also from another CPU's queue).
+ * Callable from a timer callback.
  */
 void timer_set(struct timer *t, uint64_t expires_ns);
-/* Disarms `t` if it is pending on this CPU. */
+/*
+ * Disarms `t` wherever it is pending (any CPU).  A callback already
+ * running on another CPU may still finish after this returns.
+ */
 void timer_stop(struct timer *t);
 
 #endif

@@ -142,10 +142,6 @@ void pv_timers_deferred_work(void)
 
 void pv_timers_vcpu_release(struct vcpu *v)
 {
-	/*
-	 * timer_stop() reaches this CPU's queue only: right while a vCPU never
-	 * leaves the CPU it was placed on and is destroyed from there.  Once
-	 * vCPUs migrate (the credit scheduler), stop it on its own CPU.
-	 */
+	/* timer_stop() finds the timer on whichever CPU it is armed. */
 	timer_stop(&pv_vcpu(v)->wakeup_timer);
 }
