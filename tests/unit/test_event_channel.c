@@ -895,6 +895,12 @@ static void test_unoffered_and_unknown_ops(void **state)
 	sp.port = EVTCHN_DEFAULT_MAX_PORT + 1;
 	assert_int_equal(evop(d1, EVTCHNOP_set_priority, &sp), -EINVAL);
 	assert_int_equal(evop(d0, EVTCHNOP_bind_pirq, &bp), -EPERM);
+	/* Out of the domain's range: -EINVAL first, as Xen. */
+	bp.pirq = 100000;
+	assert_int_equal(evop(d0, EVTCHNOP_bind_pirq, &bp), -EINVAL);
+	bp.pirq = 0xffffffffu;
+	assert_int_equal(evop(d0, EVTCHNOP_bind_pirq, &bp), -EINVAL);
+	bp.pirq = 1;
 	assert_int_equal(bp.port, 0xdead);
 	assert_int_equal(evop(d1, 14, junk), -ENOSYS); /* EVTCHNOP_reset_cont is Xen-internal */
 	assert_int_equal(evop(d1, 99, junk), -ENOSYS);
