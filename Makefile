@@ -34,6 +34,7 @@ help:
 	@echo "make system-test  QEMU system tests only (PYTEST_ARGS=-k name to pick)"
 	@echo "make fuzz       libFuzzer targets (clang) for FUZZ_SECONDS=30; not part of make test"
 	@echo "make test-xen   build our PV test kernels (tests/pv/) and run them on Xen 4.17 in QEMU"
+	@echo "make bench      null hypercall and exception bounce on Keel and Xen 4.17 (docs/benchmarks.md)"
 	@echo "Variables: SMP=$(SMP) MEM=$(MEM) CMDLINE='$(CMDLINE)' MODULES='file args,file2'"
 	@echo "           QEMU_EXTRA='-s -S' (gdb stub), KEEL_ACCEL=tcg|kvm"
 
@@ -244,6 +245,22 @@ $(BUILD)/pv/layout_probe: tests/pv/layout_probe.c lib/domain_layout.c lib/elf64.
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -g -I. -Itests/host/include -I$(XEN_INC) \
 		-D__XEN_INTERFACE_VERSION__=0x00040700 $(WARNINGS) -o $@ $^
+
+# Benchmarks (tests/bench/): not part of `make test`; timing is never asserted.
+.PHONY: bench
+bench: setup hypervisor $(BUILD)/bench/pv_bench.elf $(BUILD)/bench/host_syscall
+	scripts/bench.sh
+
+$(BUILD)/bench/pv_bench.elf: $(BUILD)/bench/pv_bench.o $(PV_COMMON) tests/pv/pv.lds
+	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
+
+$(BUILD)/bench/pv_bench.o: tests/bench/pv_bench.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(PV_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/host_syscall: tests/bench/host_syscall.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 $(WARNINGS) -o $@ $<
 
 $(BUILD)/pv/%.elf: $(BUILD)/pv/kernels/%.o $(PV_COMMON) tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
