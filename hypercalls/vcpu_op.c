@@ -1,6 +1,6 @@
 /*
- * hypercalls/vcpu_op.c - HYPERVISOR_vcpu_op (the guest timers and is_up so
- * far) and HYPERVISOR_set_timer_op.
+ * hypercalls/vcpu_op.c - HYPERVISOR_vcpu_op (the guest timers, is_up and
+ * get_runstate_info so far) and HYPERVISOR_set_timer_op.
  *
  * Timers, as Xen 4.17 behaves (tests/pv/kernels/time.c): deadlines are
  * absolute system time (the pvclock's nanoseconds); when one passes,
@@ -92,6 +92,12 @@ long do_vcpu_op(struct vcpu *v, int cmd, unsigned int vcpuid, uint64_t arg)
 	switch (cmd) {
 	case VCPUOP_is_up:
 		return target->state != VCPU_OFFLINE;
+	case VCPUOP_get_runstate_info: {
+		struct vcpu_runstate_info r;
+
+		vcpu_runstate_get(target, &r);
+		return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
+	}
 	case VCPUOP_set_singleshot_timer:
 		return target == v ? singleshot(v, arg) : -EINVAL;
 	case VCPUOP_stop_singleshot_timer:

@@ -194,6 +194,8 @@ static int vcpus_create(struct domain *d, unsigned int max_vcpus)
 		v->id = i;
 		v->domain = d;
 		v->state = VCPU_OFFLINE;
+		v->runstate.state = RUNSTATE_offline;
+		v->runstate.state_entry_time = domains.hooks.clock_ns ? domains.hooks.clock_ns() : 0;
 		v->mm.guest_table = INVALID_MFN;
 		v->mm.guest_table_user = INVALID_MFN;
 		if (i < XEN_LEGACY_MAX_VCPUS) {

@@ -147,6 +147,8 @@ struct domain_hooks {
 	void (*vcpu_runnable_changed)(struct vcpu *v, bool runnable);
 	/* d just started shutting down (VIRQ_DOM_EXC to the control domain).  No locks held. */
 	void (*domain_shutdown_notify)(struct domain *d);
+	/* System time in ns, for vCPU runstates (NULL: time stands still at 0). */
+	uint64_t (*clock_ns)(void);
 	/* The PV-MMU lock of page_type.h, held around page_type/page_ref calls. */
 	void (*mmu_lock)(void);
 	void (*mmu_unlock)(void);

@@ -21,12 +21,59 @@ bool vcpu_runnable(const struct vcpu *v)
 	       d->state == DOMAIN_ACTIVE && d->pause_count == 0 && !d->is_shutting_down;
 }
 
+static uint64_t clock_ns(void)
+{
+	const struct domain_hooks *h = domain_get_hooks();
+
+	return h->clock_ns ? h->clock_ns() : 0;
+}
+
+/* The RUNSTATE_* v is in now. */
+static int runstate_of(const struct vcpu *v)
+{
+	switch (v->state) {
+	case VCPU_RUNNING:
+		return RUNSTATE_running;
+	case VCPU_BLOCKED:
+		return RUNSTATE_blocked;
+	case VCPU_RUNNABLE:
+		return vcpu_runnable(v) ? RUNSTATE_runnable : RUNSTATE_offline;
+	default:
+		return RUNSTATE_offline;
+	}
+}
+
+/* Closes the time of the old runstate if it changed.  d->lock held. */
+static void runstate_update(struct vcpu *v)
+{
+	int to = runstate_of(v);
+	uint64_t now;
+
+	if (to == v->runstate.state)
+		return;
+	now = clock_ns();
+	v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
+	v->runstate.state_entry_time = now;
+	v->runstate.state = to;
+}
+
+void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+	struct domain *d = v->domain;
+
+	spin_lock(&d->lock);
+	*out = v->runstate;
+	out->time[out->state] += clock_ns() - out->state_entry_time;
+	spin_unlock(&d->lock);
+}
+
 /* Tells the scheduler if vcpu_runnable(v) is no longer `before`.  d->lock held. */
 void vcpu_notify_if_changed(struct vcpu *v, bool before)
 {
 	const struct domain_hooks *h = domain_get_hooks();
 	bool now = vcpu_runnable(v);
 
+	runstate_update(v);
 	if (now != before && h->vcpu_runnable_changed)
 		h->vcpu_runnable_changed(v, now);
 }
@@ -137,6 +184,7 @@ int vcpu_set_running(struct vcpu *v, bool running)
 		v->state = VCPU_RUNNING;
 	else if (v->state == VCPU_RUNNING)
 		v->state = VCPU_RUNNABLE;
+	runstate_update(v);
 	spin_unlock(&d->lock);
 	return rc;
 }

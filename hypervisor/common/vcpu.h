@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include <xen/xen.h>
+#include <xen/vcpu.h>
 
 #include "mm/pv_vcpu_mm.h"
 
@@ -56,6 +57,12 @@ struct vcpu {
 	 */
 	struct vcpu_info *vcpu_info;
 	struct pv_vcpu_mm mm; /* its page tables (mm/pv_vcpu_mm.h) */
+	/*
+	 * Time spent running, runnable, blocked and offline (Xen's RUNSTATE_*;
+	 * "offline" also covers paused and a domain shutting down), kept up
+	 * to date by every state change here; read it with vcpu_runstate_get.
+	 */
+	struct vcpu_runstate_info runstate;
 	void *arch; /* arch context (registers, CR3, ...): hooks only */
 };
 
@@ -99,6 +106,12 @@ int vcpu_unpause(struct vcpu *v);
  * is not RUNNING is left as it is).  Returns 0 or -EINVAL.
  */
 int vcpu_set_running(struct vcpu *v, bool running);
+
+/*
+ * v's runstate as VCPUOP_get_runstate_info reports it: the times include
+ * the time spent so far in the current state.
+ */
+void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out);
 
 /*
  * For domain.c: after a change made under d->lock, calls the

@@ -108,7 +108,15 @@ static void dom_teardown(struct domain *d)
 	seen.teardown_saw_dying = d->state == DOMAIN_DYING && d->vcpus[0] && d->shared_info;
 }
 
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
 static const struct domain_hooks hooks = {
+    .clock_ns = fake_clock,
     .domain_init = dom_init,
     .domain_teardown = dom_teardown,
     .vcpu_arch_init = arch_init,
@@ -548,6 +556,48 @@ static void test_init_and_teardown_hooks(void **state)
 	expect_no_leak();
 }
 
+/* Runstate times: every state change closes the old state's time; the sum is the vCPU's age. */
+static void test_runstate_times(void **state)
+{
+	struct domain *d;
+	struct vcpu *v;
+	struct vcpu_runstate_info r;
+	int err;
+
+	(void)state;
+	fake_now = 100;
+	d = domain_create(DOMID_AUTO, 0, 1, &err);
+	assert_non_null(d);
+	v = domain_vcpu(d, 0);
+	assert_int_equal(v->runstate.state, RUNSTATE_offline);
+	fake_now = 150;
+	assert_int_equal(vcpu_up(v), 0); /* up, but the domain is still paused: offline */
+	fake_now = 200;
+	assert_int_equal(domain_unpause(d), 0);
+	assert_int_equal(v->runstate.state, RUNSTATE_runnable);
+	fake_now = 260;
+	assert_int_equal(vcpu_set_running(v, true), 0);
+	fake_now = 300;
+	assert_int_equal(vcpu_block(v), 0);
+	fake_now = 400;
+	vcpu_runstate_get(v, &r);
+	assert_int_equal(r.state, RUNSTATE_blocked);
+	assert_int_equal(r.state_entry_time, 300);
+	assert_int_equal(r.time[RUNSTATE_offline], 100);
+	assert_int_equal(r.time[RUNSTATE_runnable], 60);
+	assert_int_equal(r.time[RUNSTATE_running], 40);
+	assert_int_equal(r.time[RUNSTATE_blocked], 100); /* the current state so far */
+	assert_int_equal(v->runstate.time[RUNSTATE_blocked], 0); /* the stored copy is not touched */
+	fake_now = 450;
+	assert_int_equal(vcpu_wake(v), 0);
+	assert_int_equal(domain_pause(d), 0); /* paused: offline again */
+	assert_int_equal(v->runstate.state, RUNSTATE_offline);
+	assert_int_equal(v->runstate.time[RUNSTATE_blocked], 150);
+	fake_now = 0;
+	destroy(d);
+	expect_no_leak();
+}
+
 /* SCHEDOP_shutdown_code declares the reason a later shutdown reports. */
 static void test_declared_shutdown_code(void **state)
 {
@@ -864,6 +914,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_split_block, setup),
 	    cmocka_unit_test_setup(test_declared_shutdown_code, setup),
 	    cmocka_unit_test_setup(test_init_and_teardown_hooks, setup),
+	    cmocka_unit_test_setup(test_runstate_times, setup),
 	    cmocka_unit_test_setup(test_destroy_returns_page_tables, setup),
 	    cmocka_unit_test_setup(test_destroy_waits_for_foreign_mappings, setup),
 	    cmocka_unit_test_setup(test_dead_domain_refuses_everything, setup),

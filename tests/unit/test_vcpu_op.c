@@ -91,6 +91,16 @@ static void test_is_up_and_unknown(void **state)
 	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_is_up, 0, 0), 1);
 	assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_is_up, 4096, 0), -ENOENT);
 	assert_int_equal(do_vcpu_op(vcpu0(dom), 99, 0, 0), -ENOSYS);
+	{
+		struct vcpu_runstate_info r;
+
+		memset(&r, 0xa5, sizeof(r));
+		assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_get_runstate_info, 1, gva(&r)), 0);
+		assert_int_equal(r.state, RUNSTATE_offline); /* vCPU 1 was never brought up */
+		assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_get_runstate_info, 0, 0), -EFAULT);
+		assert_int_equal(do_vcpu_op(vcpu0(dom), VCPUOP_get_runstate_info, 999, gva(&r)),
+				 -ENOENT);
+	}
 }
 
 int main(void)

@@ -15,6 +15,7 @@
 #include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
+#include "arch/time.h"
 #include "hypervisor/common/domain.h"
 #include "hypercalls/evtchn.h"
 #include "hypervisor/shutdown.h"
@@ -154,6 +155,7 @@ void pv_domain_setup(void)
 		.domain_teardown = pv_domain_teardown,
 		.vcpu_runnable_changed = pv_vcpu_runnable_changed,
 		.domain_shutdown_notify = pv_domain_shutdown_notify,
+		.clock_ns = now_ns,
 		.mmu_lock = pv_mmu_lock,
 		.mmu_unlock = pv_mmu_unlock,
 	};
