@@ -160,7 +160,6 @@ static void set_first_registers(struct vcpu *v, const struct domain_build_entry 
 	pv->regs.ss = GUEST_DS;
 	pv->regs.rflags = RFLAGS_IF | 0x2; /* bit 1 is always set */
 	pv->kernel_mode = true;
-	pv->initialised = true;
 }
 
 static void report(const struct xen_kernel_info *k, const struct domain_layout *l,

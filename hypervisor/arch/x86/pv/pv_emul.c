@@ -44,10 +44,6 @@
 #include "hypervisor/options.h"
 #include "lib/errno.h"
 
-#define PFEC_PRESENT (1u << 0)
-#define PFEC_WRITE   (1u << 1)
-#define PFEC_USER    (1u << 2)
-#define PFEC_INSN    (1u << 4)
 
 #define MSR_IA32_TSC 0x10
 

@@ -32,6 +32,7 @@
 #include "arch/segment.h"
 #include "hypercalls/pv_mm_arch.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_mm.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
@@ -144,9 +145,8 @@ static void put_ldt_pages(struct vcpu *v)
 	}
 }
 
-static void put_gdt_frames(struct pv_vcpu *pv, const mfn_t *frames, unsigned int nr)
+static void put_gdt_frames(const mfn_t *frames, unsigned int nr)
 {
-	(void)pv;
 	for (unsigned int i = 0; i < nr; i++)
 		put_page_and_type(mfn_to_page(frames[i]));
 }
@@ -157,7 +157,7 @@ void pv_gdt_release(struct vcpu *v)
 
 	mmu_lock();
 	put_ldt_pages(v);
-	put_gdt_frames(pv, pv->gdt_frames, pv->gdt_nr_frames);
+	put_gdt_frames(pv->gdt_frames, pv->gdt_nr_frames);
 	pv->gdt_nr_frames = 0;
 	mmu_unlock();
 }
@@ -188,7 +188,7 @@ long do_set_gdt(struct vcpu *v, uint64_t frame_list, unsigned int entries)
 		frames[i] = _mfn(list[i]);
 		if (!mfn_in_table(frames[i]) ||
 		    get_page_and_type(mfn_to_page(frames[i]), PGT_SEGDESC, domid)) {
-			put_gdt_frames(pv, frames, i);
+			put_gdt_frames(frames, i);
 			mmu_unlock();
 			return -EINVAL;
 		}
@@ -197,10 +197,9 @@ long do_set_gdt(struct vcpu *v, uint64_t frame_list, unsigned int entries)
 	memcpy(old, pv->gdt_frames, sizeof(old));
 	memcpy(pv->gdt_frames, frames, nr * sizeof(frames[0]));
 	pv->gdt_nr_frames = nr;
-	pv->gdt_ents = entries;
 	if (current_vcpu() == v)
 		pv_gdt_switch_to(v); /* the old frames leave the CPU before they lose their type */
-	put_gdt_frames(pv, old, old_nr);
+	put_gdt_frames(old, old_nr);
 	mmu_unlock();
 	return 0;
 }
@@ -230,21 +229,6 @@ long do_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)
 	return 0;
 }
 
-/* The machine frame behind guest address va in the running page tables, or INVALID_MFN. */
-static mfn_t guest_walk(uint64_t va)
-{
-	uint64_t e = read_cr3() & PV_PTE_ADDR_MASK;
-
-	for (int level = 4; level >= 1; level--) {
-		const uint64_t *t = maddr_to_virt(e & PV_PTE_ADDR_MASK);
-
-		e = t[(va >> (12 + 9 * (level - 1))) & 511];
-		if (!(e & PV_PTE_P) || !(e & PV_PTE_US))
-			return INVALID_MFN;
-	}
-	return pv_pte_mfn(e);
-}
-
 bool pv_ldt_fault(struct vcpu *v, struct trap_frame *f, uint64_t cr2)
 {
 	struct pv_vcpu *pv = pv_vcpu(v);
@@ -257,7 +241,7 @@ bool pv_ldt_fault(struct vcpu *v, struct trap_frame *f, uint64_t cr2)
 		return false;
 	idx = (unsigned int)((cr2 - area) >> PAGE_SHIFT);
 	gva = v->mm.ldt_base + (cr2 - area);
-	mfn = guest_walk(gva & PAGE_MASK);
+	mfn = pv_guest_va_to_mfn(gva & PAGE_MASK);
 	if (mfn_valid_raw(mfn) && mfn_in_table(mfn)) {
 		mmu_lock();
 		if (mfn_eq(pv->ldt_frames[idx], mfn)) {

@@ -32,6 +32,8 @@
 #include "mm/m2p.h"
 #include "mm/memmap.h"
 #include "mm/page_type.h"
+#include "mm/pv_pte.h"
+#include "hypervisor/arch/x86/pv/bounce.h"
 #include "mm/segdesc.h"
 
 #define M2P_L4_SLOT ((unsigned int)((MACH2PHYS_VIRT_START >> 39) & 511))
@@ -118,6 +120,23 @@ static void m2p_setup(void)
 				PTE_U | (cpu_features.nx ? PTE_NX : 0));
 	printk(KLOG_INFO "M2P: %lu KiB for %lu frames at %#lx (read-only for guests)\n",
 	       bytes >> 10, nr_frames, (uint64_t)MACH2PHYS_VIRT_START);
+}
+
+mfn_t pv_guest_va_to_mfn(uint64_t va)
+{
+	uint64_t e = read_cr3() & PV_PTE_ADDR_MASK;
+
+	/* Keel's slots hold its own (super)pages, not guest tables: never walk them. */
+	if (!is_canonical(va) || pv_l4_slot_is_keel((unsigned int)((va >> 39) & 511)))
+		return INVALID_MFN;
+	for (int level = 4; level >= 1; level--) {
+		const uint64_t *t = maddr_to_virt(e & PV_PTE_ADDR_MASK);
+
+		e = t[(va >> (12 + 9 * (level - 1))) & 511];
+		if (!(e & PV_PTE_P))
+			return INVALID_MFN;
+	}
+	return pv_pte_mfn(e);
 }
 
 void pv_mm_init(void)

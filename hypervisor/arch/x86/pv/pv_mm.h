@@ -4,7 +4,18 @@
 #ifndef ARCH_PV_PV_MM_H
 #define ARCH_PV_PV_MM_H
 
+#include <stdint.h>
+
+#include "lib/types.h"
+
 /* Page-type configuration and the M2P (boot CPU, memory up, before any guest). */
 void pv_mm_init(void);
+
+/*
+ * The machine frame behind guest address va in the page tables loaded on
+ * this CPU (every level validated, so no superpages), or INVALID_MFN when
+ * va is not mapped or lies in Keel's range.
+ */
+mfn_t pv_guest_va_to_mfn(uint64_t va);
 
 #endif

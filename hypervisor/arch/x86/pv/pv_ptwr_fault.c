@@ -23,6 +23,7 @@
 #include "arch/guest_access.h"
 #include "arch/mm.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_mm.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/common/pv_ptwr.h"
@@ -32,23 +33,6 @@
 #include "mm/pv_pte.h"
 #include "mm/pv_pte_write.h"
 
-#define PFEC_PRESENT (1u << 0)
-#define PFEC_WRITE   (1u << 1)
-
-/* The frame behind guest address va in the running page tables, or INVALID_MFN. */
-static mfn_t walk(uint64_t va)
-{
-	uint64_t e = read_cr3() & PV_PTE_ADDR_MASK;
-
-	for (int level = 4; level >= 1; level--) {
-		const uint64_t *t = maddr_to_virt(e & PV_PTE_ADDR_MASK);
-
-		e = t[(va >> (12 + 9 * (level - 1))) & 511];
-		if (!(e & PV_PTE_P))
-			return INVALID_MFN;
-	}
-	return pv_pte_mfn(e);
-}
 
 struct ptwr_ctx {
 	struct vcpu *v;
@@ -96,7 +80,7 @@ bool pv_ptwr_fault(struct vcpu *v, struct trap_frame *f, uint64_t cr2, uint32_t 
 
 	if ((ec & (PFEC_PRESENT | PFEC_WRITE)) != (PFEC_PRESENT | PFEC_WRITE) || !is_canonical(cr2))
 		return false;
-	ctx.table = walk(cr2);
+	ctx.table = pv_guest_va_to_mfn(cr2);
 	if (!mfn_valid_raw(ctx.table) || !mfn_in_table(ctx.table))
 		return false;
 	pg = mfn_to_page(ctx.table);

@@ -19,9 +19,6 @@
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 
-#define PFEC_WRITE (1u << 1)
-#define PFEC_USER  (1u << 2)
-#define PFEC_RSVD  (1u << 3)
 
 /* Software interrupt gates (int N) the guest may raise itself, as Xen decides it. */
 static bool softint_permitted(const struct pv_vcpu *pv, unsigned int dpl)

@@ -44,7 +44,6 @@ struct pv_callback {
 struct pv_vcpu {
 	struct trap_frame regs; /* saved guest registers while off the CPU */
 	bool kernel_mode;	/* guest kernel (true) or guest user mode */
-	bool initialised;	/* has a context to run (VGCF_online) */
 
 	struct trap_info trap_table[256]; /* address 0: no handler for that vector */
 	struct pv_callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
@@ -53,7 +52,7 @@ struct pv_vcpu {
 	uint16_t kernel_ss;
 
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
-	uint16_t ds_sel, es_sel, fs_sel, gs_sel;
+	uint16_t gs_sel; /* the user %gs selector (SEGBASE_GS_USER_SEL) */
 
 	uint64_t cr0_ts;	/* virtual CR0.TS (fpu_taskswitch) */
 	uint64_t dr[8];		/* set_debugreg */
@@ -61,11 +60,10 @@ struct pv_vcpu {
 	unsigned int iopl;	/* virtual IOPL, 0..3 (PHYSDEVOP_set_iopl) */
 	uint64_t pat;		/* the guest's view of MSR_PAT (pv_emul.c) */
 
-	bool nmi_pending;
 
 	/* set_gdt frames (PGT_SEGDESC references held) and used LDT pages (pv_gdt.c). */
 	mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE];
-	unsigned int gdt_nr_frames, gdt_ents;
+	unsigned int gdt_nr_frames;
 	mfn_t ldt_frames[16];
 
 	/* x87/SSE state while off the CPU (FXSAVE format), 16-byte aligned. */

@@ -20,6 +20,7 @@
 #include "arch/mm.h"
 #include "arch/paging.h"
 #include "arch/segment.h"
+#include "hypervisor/arch/x86/pv/bounce.h"
 #include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "lib/printk.h"
@@ -34,11 +35,6 @@
 #define MSR_SYSCALL_MASK     0xc0000084
 #define MSR_IA32_SYSENTER_CS 0x174
 
-#define RFLAGS_TF   (1UL << 8)
-#define RFLAGS_IF   (1UL << 9)
-#define RFLAGS_DF   (1UL << 10)
-#define RFLAGS_NT   (1UL << 14)
-#define RFLAGS_AC   (1UL << 18)
 
 extern char pv_syscall_entry[], pv_syscall_entry32[];
 

@@ -28,6 +28,13 @@ enum {
 	TRAP_VE = 20, TRAP_CP = 21,
 };
 
+/* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
+#define PFEC_PRESENT (1u << 0)
+#define PFEC_WRITE   (1u << 1)
+#define PFEC_USER    (1u << 2)
+#define PFEC_RSVD    (1u << 3)
+#define PFEC_INSN    (1u << 4)
+
 /* Interrupt vectors Keel uses for itself. */
 #define VECTOR_SPURIOUS 0xff
 #define VECTOR_TIMER 0xf0
