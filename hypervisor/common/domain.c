@@ -233,6 +233,12 @@ static void domain_free(struct domain *d)
 
 struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus, int *err)
 {
+	return domain_create_limited(domid, flags, max_vcpus, NULL, err);
+}
+
+struct domain *domain_create_limited(domid_t domid, unsigned int flags, unsigned int max_vcpus,
+				     const struct domain_limits *limits, int *err)
+{
 	struct domain *d;
 	int rc;
 
@@ -252,6 +258,13 @@ struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max
 	d->is_privileged = flags & DOMAIN_CF_PRIVILEGED;
 	d->pause_count = 1;
 	d->shutdown_code = DOMAIN_SHUTDOWN_CODE_NONE;
+	if (limits) {
+		d->limits = *limits;
+	} else {
+		d->limits.max_evtchn_port = d->is_privileged ? ~0u : DOMAIN_DEFAULT_MAX_EVTCHN_PORT;
+		d->limits.max_grant_frames = DOMAIN_DEFAULT_MAX_GRANT_FRAMES;
+		d->limits.max_maptrack_frames = DOMAIN_DEFAULT_MAX_MAPTRACK_FRAMES;
+	}
 	rc = table_insert(d, domid);
 	if (rc) {
 		heap_free(d);

@@ -64,6 +64,22 @@
 /* shutdown_code before any shutdown was asked for. */
 #define DOMAIN_SHUTDOWN_CODE_NONE 0xffu
 
+/*
+ * Per-domain limits fixed at creation (XEN_DOMCTL_createdomain's
+ * max_evtchn_port, max_grant_frames, max_maptrack_frames).  The defaults
+ * are Xen 4.17's: 1023 ports (the control domain: as many as the ABI
+ * has), 64 grant frames, 1024 maptrack frames.
+ */
+#define DOMAIN_DEFAULT_MAX_EVTCHN_PORT	   1023u
+#define DOMAIN_DEFAULT_MAX_GRANT_FRAMES	   64u
+#define DOMAIN_DEFAULT_MAX_MAPTRACK_FRAMES 1024u
+
+struct domain_limits {
+	unsigned int max_evtchn_port;	  /* highest port (inclusive); ~0u: the ABI's limit */
+	unsigned int max_grant_frames;	  /* grant-table frames the domain may have */
+	unsigned int max_maptrack_frames; /* frames of grant mappings it may hold */
+};
+
 enum domain_state {
 	DOMAIN_CREATING = 0, /* id taken, being built: invisible to lookups */
 	DOMAIN_ACTIVE,
@@ -78,6 +94,7 @@ struct domain {
 	spinlock_t lock;
 
 	unsigned int max_vcpus;
+	struct domain_limits limits; /* fixed at create */
 	struct vcpu **vcpus; /* max_vcpus entries, all allocated at create */
 
 	uint64_t tot_pages;	    /* frames on page_list */
@@ -174,6 +191,14 @@ void domain_init(const struct domain_hooks *hooks);
  * vcpu_arch_init hook.
  */
 struct domain *domain_create(domid_t domid, unsigned int flags, unsigned int max_vcpus, int *err);
+
+/*
+ * domain_create with limits (NULL: the defaults above; the control
+ * domain's max_evtchn_port ~0u).  The limits are stored before the
+ * domain_init hook runs, which reads them.
+ */
+struct domain *domain_create_limited(domid_t domid, unsigned int flags, unsigned int max_vcpus,
+				     const struct domain_limits *limits, int *err);
 
 /*
  * The ACTIVE domain with this id, with a reference the caller drops with

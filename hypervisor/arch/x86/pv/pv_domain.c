@@ -68,7 +68,7 @@ static void pv_vcpu_arch_free(struct vcpu *v)
 static int pv_domain_init(struct domain *d)
 {
 	pv_time_domain_init(d);
-	return evtchn_domain_init(d, d->is_privileged ? ~0u : EVTCHN_DEFAULT_MAX_PORT);
+	return evtchn_domain_init(d, d->limits.max_evtchn_port);
 }
 
 /* VIRQ_DOM_EXC to the control domain: another domain shut down, crashed or went away. */
