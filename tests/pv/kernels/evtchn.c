@@ -27,6 +27,7 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
+#include "tests/pv/events.h"
 #include "tests/pv/harness.h"
 #include "tests/pv/hypercall.h"
 #include "tests/pv/mm.h"
@@ -35,123 +36,6 @@
 
 #define NO_SUCH_DOMID 0x1234 /* no such domain exists */
 #define HUGE_PORT     0x7fffffffU
-
-#define PORT_WORD(p) ((p) / (8 * sizeof(xen_ulong_t)))
-#define PORT_BIT(p)  (1UL << ((p) % (8 * sizeof(xen_ulong_t))))
-
-static long evtchn_op(int cmd, void *arg)
-{
-	return hyp_event_channel_op(cmd, arg);
-}
-
-static bool port_pending(evtchn_port_t p)
-{
-	return pv_shared_info->evtchn_pending[PORT_WORD(p)] & PORT_BIT(p);
-}
-
-static bool port_masked(evtchn_port_t p)
-{
-	return pv_shared_info->evtchn_mask[PORT_WORD(p)] & PORT_BIT(p);
-}
-
-static void port_clear(evtchn_port_t p)
-{
-	__atomic_fetch_and(&pv_shared_info->evtchn_pending[PORT_WORD(p)], ~PORT_BIT(p),
-			   __ATOMIC_SEQ_CST);
-}
-
-static void port_mask(evtchn_port_t p)
-{
-	__atomic_fetch_or(&pv_shared_info->evtchn_mask[PORT_WORD(p)], PORT_BIT(p),
-			  __ATOMIC_SEQ_CST);
-}
-
-static void port_unmask_local(evtchn_port_t p)
-{
-	__atomic_fetch_and(&pv_shared_info->evtchn_mask[PORT_WORD(p)], ~PORT_BIT(p),
-			   __ATOMIC_SEQ_CST);
-}
-
-/* Forgets vCPU 0's selector and upcall flag. */
-static void clear_vcpu_events(void)
-{
-	__atomic_exchange_n(&pv_vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-	pv_vcpu0->evtchn_upcall_pending = 0;
-}
-
-/* alloc_unbound(dom, remote_dom): the port, or the negative error. */
-static long alloc_unbound(domid_t dom, domid_t remote)
-{
-	struct evtchn_alloc_unbound a = {.dom = dom, .remote_dom = remote, .port = 0xdead};
-	long rc = evtchn_op(EVTCHNOP_alloc_unbound, &a);
-
-	return rc ? rc : (long)a.port;
-}
-
-static long bind_interdomain(domid_t remote, evtchn_port_t rport)
-{
-	struct evtchn_bind_interdomain b = {
-	    .remote_dom = remote, .remote_port = rport, .local_port = 0xdead};
-	long rc = evtchn_op(EVTCHNOP_bind_interdomain, &b);
-
-	return rc ? rc : (long)b.local_port;
-}
-
-static long bind_virq(uint32_t virq, uint32_t vcpu)
-{
-	struct evtchn_bind_virq b = {.virq = virq, .vcpu = vcpu, .port = 0xdead};
-	long rc = evtchn_op(EVTCHNOP_bind_virq, &b);
-
-	return rc ? rc : (long)b.port;
-}
-
-static long bind_ipi(uint32_t vcpu)
-{
-	struct evtchn_bind_ipi b = {.vcpu = vcpu, .port = 0xdead};
-	long rc = evtchn_op(EVTCHNOP_bind_ipi, &b);
-
-	return rc ? rc : (long)b.port;
-}
-
-static long bind_vcpu(evtchn_port_t port, uint32_t vcpu)
-{
-	struct evtchn_bind_vcpu b = {.port = port, .vcpu = vcpu};
-
-	return evtchn_op(EVTCHNOP_bind_vcpu, &b);
-}
-
-static long ev_close(evtchn_port_t port)
-{
-	struct evtchn_close c = {.port = port};
-
-	return evtchn_op(EVTCHNOP_close, &c);
-}
-
-static long ev_send(evtchn_port_t port)
-{
-	struct evtchn_send s = {.port = port};
-
-	return evtchn_op(EVTCHNOP_send, &s);
-}
-
-static long ev_unmask(evtchn_port_t port)
-{
-	struct evtchn_unmask u = {.port = port};
-
-	return evtchn_op(EVTCHNOP_unmask, &u);
-}
-
-/* status of (dom, port) into *s (prefilled with junk so stale fields show). */
-static long ev_status(domid_t dom, evtchn_port_t port, struct evtchn_status *s)
-{
-	s->dom = dom;
-	s->port = port;
-	s->status = 0xdead;
-	s->vcpu = 0xdead;
-	s->u.interdomain.dom = 0xdead;
-	s->u.interdomain.port = 0xdead;
-	return evtchn_op(EVTCHNOP_status, s);
-}
 
 /* -------------------------------------------------------------------------- */
 
