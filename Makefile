@@ -239,6 +239,30 @@ test-xen: setup pv-kernels $(BUILD)/pv/layout_probe
 		KEEL_LOG_DIR=$$d scripts/run-on-xen.sh --timeout $(XEN_TIMEOUT) $$x $$k; \
 		if [ $$n = hello ]; then scripts/compare-layout-with-xen.sh $$k $$d/serial.log; fi; \
 	done
+	@d=$(BUILD)/pv/xen-logs/twodom; rm -rf $$d; mkdir -p $$d; \
+		echo "== two domains (twodom/toolstack.elf + peer.elf) on Xen 4.17"; \
+		KEEL_LOG_DIR=$$d scripts/run-on-xen.sh --timeout $(XEN_TIMEOUT) \
+			--module $(BUILD)/pv/twodom/peer.elf $(BUILD)/pv/twodom/toolstack.elf
+
+# The two-domain test (tests/pv/twodom/): dom0 (toolstack.elf) builds and
+# runs a domU (peer.elf, its module 2) through domctl, with lib/'s domain
+# builder.  Run on Xen by `make test-xen`, on Keel by the system tests.
+TWODOM_BUILDER := $(addprefix $(BUILD)/pv/lib/,elf64.o xen_elfnote.o domain_layout.o \
+	domain_build.o hypercall_page.o strlcpy.o)
+TWODOM := $(BUILD)/pv/twodom/toolstack.elf $(BUILD)/pv/twodom/peer.elf
+# domctl.h and sysctl.h are the toolstack's headers: visible only with __XEN_TOOLS__.
+$(BUILD)/pv/twodom/%.o: tests/pv/twodom/%.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -D__XEN_INTERFACE_VERSION__=%,$(PV_CFLAGS)) -D__XEN_TOOLS__ -c $< -o $@
+pv-kernels: $(TWODOM)
+
+$(BUILD)/pv/twodom/toolstack.elf: $(addprefix $(BUILD)/pv/twodom/,toolstack.o domu_build.o grants.o) \
+		$(TWODOM_BUILDER) $(PV_COMMON) tests/pv/pv.lds
+	$(LD) $(PV_LDFLAGS) -o $@ $(filter %.o,$^)
+
+$(BUILD)/pv/twodom/peer.elf: $(addprefix $(BUILD)/pv/twodom/,peer.o grants.o) $(PV_COMMON) \
+		tests/pv/pv.lds
+	$(LD) $(PV_LDFLAGS) -o $@ $(filter %.o,$^)
 
 # A host program: Keel's layout of a PV kernel, for the comparison above.
 $(BUILD)/pv/layout_probe: tests/pv/layout_probe.c lib/domain_layout.c lib/elf64.c lib/xen_elfnote.c \

@@ -2,8 +2,10 @@
 # scripts/run-on-xen.sh - boots a PV test kernel as dom0 of Debian's Xen 4.17
 # under QEMU, the reference Keel is compared with.
 #
-#   scripts/run-on-xen.sh [--timeout SECS] [--expect-crash] KERNEL.elf [ARGS...]
+#   scripts/run-on-xen.sh [--timeout SECS] [--expect-crash] [--module FILE] KERNEL.elf [ARGS...]
 #
+# --module FILE gives dom0 a second boot module (its initrd), e.g. the domU
+# kernel the two-domain test builds.
 # Needs /boot/xen-4.17-amd64.gz (package xen-hypervisor-4.17-amd64; installing
 # it is the caller's job: scripts/setup.sh).  QEMU's -kernel wants a Multiboot
 # ELF32, so the gzip is unpacked once into build/xen/.  QEMU runs TCG with
@@ -26,10 +28,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 timeout=120
 expect_crash=
+extra_module=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout=$2; shift 2 ;;
 	--expect-crash) expect_crash=1; shift ;;
+	--module) extra_module=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -61,7 +65,7 @@ mkdir -p "$logdir"
 log=$logdir/serial.log
 : >"$log"
 xen_cmdline="console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=64M noreboot ${XEN_CMDLINE_EXTRA:-}"
-module="$kernel${*:+ $*}"
+module="$kernel${*:+ $*}${extra_module:+,$extra_module}"
 cmd=(qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp 1
 	-display none -monitor none -serial "file:$log" -no-reboot
 	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module")

@@ -18,6 +18,7 @@
 #include "tests/pv/traps.h"
 
 const start_info_t *pv_start_info;
+unsigned int pv_first_failed_line;
 
 extern const struct pv_test __pv_tests_start[], __pv_tests_end[];
 
@@ -47,6 +48,8 @@ bool pv_check(bool ok, const char *file, int line, const char *fmt, ...)
 	format_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	pv_printf("%s:%d: FAIL: %s\n", file, line, buf);
+	if (!pv_first_failed_line)
+		pv_first_failed_line = line;
 	failures_in_test++;
 	return false;
 }

@@ -37,6 +37,9 @@ struct pv_test {
 /* The start_info page the builder gave us (valid from pv_main on). */
 extern const start_info_t *pv_start_info;
 
+/** The source line of the first failed check so far (0: none). */
+extern unsigned int pv_first_failed_line;
+
 /** printf to Xen's console (lines longer than 256 bytes are cut). */
 int pv_printf(const char *fmt, ...) __printf(1, 2);
 
