@@ -437,6 +437,17 @@ bool evtchn_port_pending(const struct domain *d, evtchn_port_t port)
 	return bit_test(&d->shared_info->evtchn_pending[port / WORD_BITS], port % WORD_BITS);
 }
 
+unsigned int evtchn_ports_in_use(struct domain *d)
+{
+	unsigned int n = 0;
+
+	spin_lock(&d->event_lock);
+	for (unsigned int p = 1; d->evtchn && p <= d->evtchn->max_port; p++)
+		n += d->evtchn->chan[p].state != EVTCHNSTAT_closed;
+	spin_unlock(&d->event_lock);
+	return n;
+}
+
 /* ---- the operations: each takes the calling vCPU and the copied-in struct ---- */
 
 union evtchn_args {

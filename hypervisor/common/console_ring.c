@@ -15,9 +15,9 @@
 static char keel_conring_buf[CONSOLE_RING_SIZE];
 
 struct console_ring keel_conring = {
-	.lock = SPINLOCK_INIT,
-	.buf = keel_conring_buf,
-	.size = CONSOLE_RING_SIZE,
+    .lock = SPINLOCK_INIT,
+    .buf = keel_conring_buf,
+    .size = CONSOLE_RING_SIZE,
 };
 
 void console_ring_init(struct console_ring *r, char *buf, uint32_t size)

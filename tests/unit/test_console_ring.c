@@ -230,16 +230,16 @@ static void test_keel_ring(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_empty, setup),
-		cmocka_unit_test_setup(test_put_and_read, setup),
-		cmocka_unit_test_setup(test_full_ring_drops_the_oldest, setup),
-		cmocka_unit_test_setup(test_read_start, setup),
-		cmocka_unit_test_setup(test_indices_wrap_around_2_32, setup),
-		cmocka_unit_test_setup(test_reader_lapped_by_the_writer, setup),
-		cmocka_unit_test_setup(test_clear, setup),
-		cmocka_unit_test_setup(test_news_flag, setup),
-		cmocka_unit_test_setup(test_bad_size_is_a_bug, setup),
-		cmocka_unit_test_setup(test_keel_ring, setup),
+	    cmocka_unit_test_setup(test_empty, setup),
+	    cmocka_unit_test_setup(test_put_and_read, setup),
+	    cmocka_unit_test_setup(test_full_ring_drops_the_oldest, setup),
+	    cmocka_unit_test_setup(test_read_start, setup),
+	    cmocka_unit_test_setup(test_indices_wrap_around_2_32, setup),
+	    cmocka_unit_test_setup(test_reader_lapped_by_the_writer, setup),
+	    cmocka_unit_test_setup(test_clear, setup),
+	    cmocka_unit_test_setup(test_news_flag, setup),
+	    cmocka_unit_test_setup(test_bad_size_is_a_bug, setup),
+	    cmocka_unit_test_setup(test_keel_ring, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
