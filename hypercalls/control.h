@@ -1,7 +1,7 @@
 /*
  * hypercalls/control.h - the privileged control interface's shared parts
- * (domctl.c, sysctl.c, domain_info.c, debug_keys.c) and what it needs
- * from the machine.
+ * (control.c, debug_keys.c; used by domctl.c and sysctl.c) and what it
+ * needs from the machine.
  *
  * The arch_control_* functions are implemented by the hypervisor in
  * hypervisor/arch/x86/pv/pv_control.c and, for host unit tests, by
@@ -49,7 +49,14 @@ void arch_control_set_time_offset(struct domain *d, int64_t seconds);
 /* Hypervisor timers queued on every CPU now (a counter the 'q' debug key prints). */
 unsigned int arch_control_timers_queued(void);
 
-/* domain_info.c: XEN_DOMCTL_getdomaininfo's record of d (any state but CREATING). */
+/*
+ * The checks domctl and sysctl make once the struct is copied in, in
+ * Xen's order: its interface version (-EACCES), then the caller's
+ * privilege (-EPERM: only the control domain, invariant 6).  0 if both pass.
+ */
+long control_admit(const struct vcpu *v, uint32_t version, uint32_t expected);
+
+/* XEN_DOMCTL_getdomaininfo's record of d (any state but CREATING). */
 void control_domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
 
 /* debug_keys.c: what XEN_SYSCTL_debug_keys does with one key (output on the console). */

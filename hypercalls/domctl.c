@@ -147,7 +147,6 @@ static bool destroy_should_yield(void)
  */
 static long destroydomain(struct vcpu *v, struct domain *d, uint64_t arg)
 {
-	uint64_t frames = d->tot_pages;
 	long rc;
 
 	if (d == v->domain)
@@ -161,8 +160,7 @@ static long destroydomain(struct vcpu *v, struct domain *d, uint64_t arg)
 	if (rc == -ERESTART)
 		return hypercall_create_continuation(__HYPERVISOR_domctl, 1, &arg);
 	if (!rc)
-		printk(KLOG_INFO "domain %u destroyed: its last %lu frames returned\n", d->domid,
-		       (unsigned long)frames);
+		printk(KLOG_INFO "domain %u destroyed: every frame returned\n", d->domid);
 	return rc;
 }
 
@@ -345,15 +343,14 @@ static long domctl_locked(struct vcpu *v, struct xen_domctl *op, uint64_t arg, b
 long do_domctl(struct vcpu *v, uint64_t arg)
 {
 	struct xen_domctl op;
-	bool copyback;
+	bool copyback = false;
 	long rc;
 
 	if (copy_from_guest(&op, arg, sizeof(op)))
 		return -EFAULT;
-	if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
-		return -EACCES;
-	if (!v->domain->is_privileged)
-		return -EPERM;
+	rc = control_admit(v, op.interface_version, XEN_DOMCTL_INTERFACE_VERSION);
+	if (rc)
+		return rc;
 	spin_lock(&domctl_lock);
 	rc = domctl_locked(v, &op, arg, &copyback);
 	spin_unlock(&domctl_lock);

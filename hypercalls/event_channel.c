@@ -430,6 +430,16 @@ void evtchn_send_global_virq(struct domain *d, unsigned int virq)
 	evtchn_send_virq(d->vcpus[0], virq);
 }
 
+void evtchn_send_control_virq(unsigned int virq)
+{
+	struct domain *d0 = domain_lookup(0, NULL);
+
+	if (!d0)
+		return;
+	evtchn_send_global_virq(d0, virq);
+	domain_put(d0);
+}
+
 bool evtchn_port_pending(const struct domain *d, evtchn_port_t port)
 {
 	if (port >= EVTCHN_2L_NR_CHANNELS || !d->shared_info)

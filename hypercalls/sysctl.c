@@ -173,16 +173,14 @@ static long sysctl_command(struct xen_sysctl *op, bool *copyback)
 long do_sysctl(struct vcpu *v, uint64_t arg)
 {
 	struct xen_sysctl op;
-	bool copyback;
+	bool copyback = false;
 	long rc;
 
 	if (copy_from_guest(&op, arg, sizeof(op)))
 		return -EFAULT;
-	if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
-		return -EACCES;
-	if (!v->domain->is_privileged)
-		return -EPERM;
-	rc = sysctl_command(&op, &copyback);
+	rc = control_admit(v, op.interface_version, XEN_SYSCTL_INTERFACE_VERSION);
+	if (!rc)
+		rc = sysctl_command(&op, &copyback);
 	if (!rc && copyback && copy_to_guest(arg, &op, sizeof(op)))
 		rc = -EFAULT;
 	return rc;

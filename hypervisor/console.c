@@ -19,7 +19,6 @@
 #include "hypercalls/evtchn.h"
 #include "hypercalls/hypercall.h"
 #include "hypervisor/common/console_ring.h"
-#include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -33,7 +32,6 @@ void console_init(uint16_t port, uint32_t baud)
 {
 	serial_init(port, baud);
 }
-
 
 /* Text to the serial port and the console ring alike. */
 static void emit(const char *s, size_t n)
@@ -148,15 +146,8 @@ void hypercall_console_line(domid_t domid, const char *line, size_t len)
 
 void console_ring_notify(void)
 {
-	struct domain *d0;
-
-	if (!console_ring_take_news(&keel_conring))
-		return;
-	d0 = domain_lookup(0, NULL);
-	if (!d0)
-		return;
-	evtchn_send_global_virq(d0, VIRQ_CON_RING);
-	domain_put(d0);
+	if (console_ring_take_news(&keel_conring))
+		evtchn_send_control_virq(VIRQ_CON_RING);
 }
 
 size_t hypercall_console_read(char *buf, size_t n)

@@ -1,129 +1,26 @@
 /*
  * tests/unit/test_domctl.c - HYPERVISOR_domctl (hypercalls/domctl.c and
- * the getdomaininfo record of hypercalls/domain_info.c) called as a guest
+ * the getdomaininfo record of hypercalls/control.c) called as a guest
  * calls it: the struct in guest memory, the calling vCPU explicit.
  *
- * d0 (id 0, privileged, two vCPUs) is the control domain, d1 (id 1) an
- * ordinary domain that tries everything and must get -EPERM.  Domains
- * get event-channel tables through the domain hooks, as on the machine,
- * so destroy has ports to release.  Each test ends with every domain
- * destroyed and checks that no buddy frame, heap byte or domain
- * reference is left.
+ * The machine is tests/unit/control_test_env.h: d0 (id 0, privileged,
+ * two vCPUs) is the control domain, d1 (id 1) an ordinary domain that
+ * tries everything and must get -EPERM; each test ends with the leak
+ * check (no buddy frame, heap byte or domain reference left).
  */
 #undef __XEN_INTERFACE_VERSION__
 #define __XEN_TOOLS__ 1 /* domctl.h is a toolstack header */
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
+#include "tests/unit/control_test_env.h"
 
 #include <xen/domctl.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
 
-#include "arch/guest_access.h"
-#include "host/control_shim.h"
-#include "host/hypercall_shim.h"
-#include "host/test_shim.h"
-#include "host/vcpu_context_shim.h"
-#include "hypercalls/evtchn.h"
-#include "hypercalls/hypercalls.h"
 #include "hypercalls/vcpu_context.h"
-#include "hypervisor/common/domain.h"
-#include "lib/errno.h"
-#include "mm/buddy.h"
-#include "mm/frame_table.h"
-#include "mm/heap.h"
-#include "mm/page_type.h"
 #include "mm/pv_pte.h"
 
-#define NR_FRAMES 4096
-#define NO_SUCH	  0x1234
-
-static struct page_info frames[NR_FRAMES];
-static uint64_t free_at_start;
-static struct domain *d0, *d1;
-static struct vcpu *v0, *v1; /* the callers: d0's and d1's vCPU 0 */
-static uint64_t fake_now;
-
-static uint64_t fake_clock(void)
-{
-	return fake_now;
-}
-
-static int dom_init(struct domain *d)
-{
-	return evtchn_domain_init(d, d->limits.max_evtchn_port);
-}
-
-/* Frames of domain 1 may be mapped by domain 2 (a stand-in for a grant). */
-static bool foreign_ok(const struct page_info *pg, domid_t domid, bool writable)
-{
-	(void)writable;
-	return pg->owner != domid && domid == 1;
-}
-
-static const struct domain_hooks hooks = {
-    .clock_ns = fake_clock,
-    .domain_init = dom_init,
-    .domain_teardown = evtchn_domain_destroy,
-};
-
-static uint64_t buddy_free(void)
-{
-	struct buddy_stats st;
-
-	buddy_get_stats(&st);
-	return st.free_frames;
-}
-
-static int setup(void **state)
-{
-	struct page_type_config c = {.maxphysaddr = 40, .hooks = {.foreign_map_ok = foreign_ok}};
-	int err;
-
-	(void)state;
-	fake_ram_init(NR_FRAMES);
-	assert_int_equal(frame_table_init(frames, NR_FRAMES), 0);
-	buddy_init();
-	assert_int_equal(buddy_add_free_range(_mfn(1), NR_FRAMES - 1), 0);
-	heap_init();
-	assert_int_equal(page_type_init(&c), 0);
-	domain_init(&hooks);
-	host_guest_fault_range(0, 0);
-	host_hypercall_preempt_after(-1);
-	host_vcpu_context_reset();
-	host_control_reset();
-	host_log_reset();
-	fake_now = 0;
-	free_at_start = buddy_free();
-	d0 = domain_create(0, DOMAIN_CF_PRIVILEGED, 2, &err);
-	d1 = domain_create(1, 0, 1, &err);
-	assert_non_null(d0);
-	assert_non_null(d1);
-	v0 = d0->vcpus[0];
-	v1 = d1->vcpus[0];
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct heap_stats hs;
-
-	(void)state;
-	if (d1)
-		assert_int_equal(domain_destroy(d1), 0);
-	assert_int_equal(domain_destroy(d0), 0);
-	assert_int_equal(domain_count(), 0);
-	assert_int_equal(buddy_free(), free_at_start);
-	heap_get_stats(&hs);
-	assert_int_equal(hs.bytes_in_use, 0);
-	return 0;
-}
+#define NO_SUCH 0x1234
 
 /* A domctl of cmd for domid, version right. */
 static struct xen_domctl op_for(uint32_t cmd, domid_t domid)
@@ -735,30 +632,30 @@ static void test_getvcpuinfo(void **state)
 
 int main(void)
 {
+#define T(name) cmocka_unit_test_setup_teardown(name, env_setup, env_teardown)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_bad_pointer, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_interface_version, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unprivileged_caller_gets_eperm, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_create_picks_an_id_and_copies_back, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_create_given_id_and_taken_id, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_create_hostile_config, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_create_defaults_and_clamps, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_getdomaininfo_fields, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_getdomaininfo_next_domain, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_destroy_waits_for_other_domains_mappings, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_destroy_is_preemptible, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_pause_unpause, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_max_mem, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_max_vcpus, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_settimeoffset, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_setvcpucontext, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_getvcpucontext, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_getvcpuinfo, setup, teardown),
+	    T(test_bad_pointer),
+	    T(test_interface_version),
+	    T(test_unprivileged_caller_gets_eperm),
+	    T(test_unknown_command),
+	    T(test_create_picks_an_id_and_copies_back),
+	    T(test_create_given_id_and_taken_id),
+	    T(test_create_hostile_config),
+	    T(test_create_defaults_and_clamps),
+	    T(test_getdomaininfo_fields),
+	    T(test_getdomaininfo_next_domain),
+	    T(test_destroy),
+	    T(test_destroy_waits_for_other_domains_mappings),
+	    T(test_destroy_is_preemptible),
+	    T(test_pause_unpause),
+	    T(test_max_mem),
+	    T(test_max_vcpus),
+	    T(test_settimeoffset),
+	    T(test_setvcpucontext),
+	    T(test_getvcpucontext),
+	    T(test_getvcpuinfo),
 	};
+#undef T
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,62 +5,20 @@
  * destroyed domain gave its frames back), sched_id, getdomaininfolist,
  * debug_keys; an unprivileged caller, bad versions and bad buffers.
  *
- * d0 (id 0) is the privileged caller, d1 (id 1) the unprivileged one.
- * Each test ends with every domain destroyed and checks that no buddy
- * frame, heap byte or domain reference is left.
+ * The machine is tests/unit/control_test_env.h: d0 (id 0) is the
+ * privileged caller, d1 (id 1) the unprivileged one; each test ends with
+ * the leak check.
  */
 #undef __XEN_INTERFACE_VERSION__
 #define __XEN_TOOLS__ 1 /* sysctl.h is a toolstack header */
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
+#include "tests/unit/control_test_env.h"
 
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
 #include <xen/xen.h>
 
-#include "arch/guest_access.h"
-#include "host/control_shim.h"
-#include "host/test_shim.h"
-#include "hypercalls/evtchn.h"
-#include "hypercalls/hypercalls.h"
 #include "hypervisor/common/console_ring.h"
-#include "hypervisor/common/domain.h"
-#include "lib/errno.h"
-#include "mm/buddy.h"
-#include "mm/frame_table.h"
-#include "mm/heap.h"
-#include "mm/page_type.h"
-
-#define NR_FRAMES 4096
-
-static struct page_info frames[NR_FRAMES];
-static uint64_t free_at_start;
-static struct domain *d0, *d1;
-static struct vcpu *v0, *v1;
-
-static int dom_init(struct domain *d)
-{
-	return evtchn_domain_init(d, d->limits.max_evtchn_port);
-}
-
-static const struct domain_hooks hooks = {
-    .domain_init = dom_init,
-    .domain_teardown = evtchn_domain_destroy,
-};
-
-static uint64_t buddy_free(void)
-{
-	struct buddy_stats st;
-
-	buddy_get_stats(&st);
-	return st.free_frames;
-}
 
 /* Keel's console ring, emptied. */
 static void ring_empty(void)
@@ -79,42 +37,8 @@ static void ring_puts(const char *s)
 
 static int setup(void **state)
 {
-	int err;
-
-	(void)state;
-	fake_ram_init(NR_FRAMES);
-	assert_int_equal(frame_table_init(frames, NR_FRAMES), 0);
-	buddy_init();
-	assert_int_equal(buddy_add_free_range(_mfn(1), NR_FRAMES - 1), 0);
-	heap_init();
-	assert_int_equal(page_type_init(&(struct page_type_config){.maxphysaddr = 40}), 0);
-	domain_init(&hooks);
-	host_guest_fault_range(0, 0);
-	host_control_reset();
-	host_log_reset();
 	ring_empty();
-	free_at_start = buddy_free();
-	d0 = domain_create(0, DOMAIN_CF_PRIVILEGED, 1, &err);
-	d1 = domain_create(1, 0, 1, &err);
-	assert_non_null(d0);
-	assert_non_null(d1);
-	v0 = d0->vcpus[0];
-	v1 = d1->vcpus[0];
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct heap_stats hs;
-
-	(void)state;
-	assert_int_equal(domain_destroy(d1), 0);
-	assert_int_equal(domain_destroy(d0), 0);
-	assert_int_equal(domain_count(), 0);
-	assert_int_equal(buddy_free(), free_at_start);
-	heap_get_stats(&hs);
-	assert_int_equal(hs.bytes_in_use, 0);
-	return 0;
+	return env_setup(state);
 }
 
 static struct xen_sysctl op_for(uint32_t cmd)
@@ -289,11 +213,11 @@ static void test_physinfo(void **state)
 	assert_int_equal(pi->max_node_id, 0);
 	assert_int_equal(pi->capabilities, XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1);
 	assert_int_equal(pi->arch_capabilities, 0);
-	assert_int_equal(pi->total_pages, NR_FRAMES - 1);
+	assert_int_equal(pi->total_pages, ENV_FRAMES - 1);
 	assert_int_equal(pi->free_pages, st.free_frames);
 	assert_int_equal(pi->scrub_pages, st.dirty_frames);
 	assert_int_equal(pi->outstanding_pages, 0);
-	assert_int_equal(pi->max_mfn, NR_FRAMES - 1);
+	assert_int_equal(pi->max_mfn, ENV_FRAMES - 1);
 	assert_int_equal(pi->hw_cap[0], 0x178bfbff);
 	assert_int_equal(pi->hw_cap[7], 0);
 }
@@ -418,20 +342,20 @@ static void test_debug_keys(void **state)
 
 int main(void)
 {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, env_teardown)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_checks_before_any_command, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_readconsole_whole_and_incremental, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_readconsole_more_than_a_chunk, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_readconsole_clear, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_readconsole_bad_buffers, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_physinfo, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_physinfo_proves_destroy_returns_frames, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_sched_id, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_getdomaininfolist, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_debug_keys, setup, teardown),
+	    T(test_checks_before_any_command),
+	    T(test_readconsole_whole_and_incremental),
+	    T(test_readconsole_more_than_a_chunk),
+	    T(test_readconsole_clear),
+	    T(test_readconsole_bad_buffers),
+	    T(test_physinfo),
+	    T(test_physinfo_proves_destroy_returns_frames),
+	    T(test_sched_id),
+	    T(test_getdomaininfolist),
+	    T(test_debug_keys),
 	};
+#undef T
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,7 @@
 
 #include <xen/xen.h>
 #include <xen/domctl.h>
+#include <xen/event_channel.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/sysctl.h>
@@ -423,7 +424,6 @@ TEST(createdomain, hostile_config)
 	struct xen_domctl_getdomaininfo info;
 	struct xen_sysctl_physinfo pi;
 	struct xen_domctl_createdomain c;
-	struct xen_domctl op;
 
 	ASSERT_EQ(physinfo(&pi), 0);
 	pv_config(&c, 0);
@@ -486,55 +486,46 @@ TEST(createdomain, hostile_config)
 	pv_config(&c, 1);
 	c.grant_opts = XEN_DOMCTL_GRANT_version(3);
 	EXPECT_EQ(create_with(0, &c), -XEN_EINVAL);
-	/* Port limits past the ABI's are clamped, not refused. */
-	pv_config(&c, 1);
-	c.max_evtchn_port = ~0u;
-	domctl_init(&op, XEN_DOMCTL_createdomain, 0);
-	op.u.createdomain = c;
-	EXPECT_EQ(domctl(&op), 0);
-	EXPECT_EQ(destroy(op.domain), 0);
-	/* Negative grant limits mean "the hypervisor's defaults". */
-	pv_config(&c, 1);
-	c.max_grant_frames = -1;
-	c.max_maptrack_frames = -1;
-	domctl_init(&op, XEN_DOMCTL_createdomain, 0);
-	op.u.createdomain = c;
-	EXPECT_EQ(domctl(&op), 0);
-	EXPECT_EQ(destroy(op.domain), 0);
 	/* Nothing above may have left a domain behind. */
 	EXPECT_EQ(getinfo(1, &info), -XEN_ESRCH);
+}
+
+/* createdomain with @c succeeds (and the domain is destroyed again), or on Keel fails with @keel.
+ */
+static void expect_created(const struct xen_domctl_createdomain *c, long keel)
+{
+	long id = create_with(0, c);
+
+	if (keel && on_keel())
+		EXPECT_EQ(id, keel);
+	else if (EXPECT_TRUE(id > 0))
+		EXPECT_EQ(destroy((domid_t)id), 0);
 }
 
 /* Requests Xen 4.17 accepts; where Keel refuses, deliberately, the test says "Keel:". */
 TEST(createdomain, accepted_config)
 {
 	struct xen_domctl_createdomain c;
-	long id;
 
 	pv_config(&c, 1);
 	c.flags = XEN_DOMCTL_CDF_oos_off;
 	c.arch.emulation_flags = XEN_X86_EMU_PIT; /* the one device a PV domain may have */
 	c.arch.misc_flags = XEN_X86_MSR_RELAXED;
-	id = create_with(0, &c);
-	EXPECT_TRUE(id > 0);
-	if (id > 0)
-		EXPECT_EQ(destroy((domid_t)id), 0);
+	expect_created(&c, 0);
 	/* Keel: grant ABI v1 only (physinfo reports no gnttab_v2). */
 	pv_config(&c, 1);
 	c.grant_opts = XEN_DOMCTL_GRANT_version(2);
-	id = create_with(0, &c);
-	if (on_keel())
-		EXPECT_EQ(id, -XEN_EINVAL);
-	else if (EXPECT_TRUE(id > 0))
-		EXPECT_EQ(destroy((domid_t)id), 0);
+	expect_created(&c, -XEN_EINVAL);
 	/* Keel: no xenstore-domain privileges yet, so no xenstore domains. */
 	pv_config(&c, 1);
 	c.flags = XEN_DOMCTL_CDF_xs_domain;
-	id = create_with(0, &c);
-	if (on_keel())
-		EXPECT_EQ(id, -XEN_EINVAL);
-	else if (EXPECT_TRUE(id > 0))
-		EXPECT_EQ(destroy((domid_t)id), 0);
+	expect_created(&c, -XEN_EINVAL);
+	/* Port limits past the ABI's are clamped; negative grant limits mean the defaults. */
+	pv_config(&c, 1);
+	c.max_evtchn_port = ~0u;
+	c.max_grant_frames = -1;
+	c.max_maptrack_frames = -1;
+	expect_created(&c, 0);
 }
 
 TEST(destroydomain, hostile)
@@ -567,24 +558,25 @@ TEST(max_vcpus, must_match_createdomain)
 	EXPECT_EQ(destroy((domid_t)id), 0);
 }
 
-TEST(max_mem, sets_max_pages)
+/* max_mem of @kb for @domid, then the max_pages getdomaininfo reports (~0 on an error). */
+static uint64_t max_pages_after(domid_t domid, uint64_t kb)
 {
 	struct xen_domctl_getdomaininfo info;
+
+	if (set_max_mem(domid, kb) || getinfo(domid, &info))
+		return ~0ULL;
+	return info.max_pages;
+}
+
+TEST(max_mem, sets_max_pages)
+{
 	long id = create(1);
 
 	ASSERT_TRUE(id > 0);
-	EXPECT_EQ(set_max_mem((domid_t)id, 8192), 0);
-	EXPECT_EQ(getinfo((domid_t)id, &info), 0);
-	EXPECT_EQ(info.max_pages, 2048);
-	/* Rounded down to whole pages. */
-	EXPECT_EQ(set_max_mem((domid_t)id, 4095), 0);
-	EXPECT_EQ(getinfo((domid_t)id, &info), 0);
-	EXPECT_EQ(info.max_pages, 1023);
-	EXPECT_EQ(set_max_mem((domid_t)id, ~0ULL), 0);
-	EXPECT_EQ(getinfo((domid_t)id, &info), 0);
-	pv_printf("max_pages for ~0 KiB: %#lx\n", (unsigned long)info.max_pages);
+	EXPECT_EQ(max_pages_after((domid_t)id, 8192), 2048);
+	EXPECT_EQ(max_pages_after((domid_t)id, 4095), 1023); /* whole pages only */
 	/* Xen 4.17 keeps max_pages in 32 bits and clamps. */
-	EXPECT_EQ(info.max_pages, 0xffffffffUL);
+	EXPECT_EQ(max_pages_after((domid_t)id, ~0ULL), 0xffffffffUL);
 	EXPECT_EQ(set_max_mem(NO_SUCH_DOMID, 1024), -XEN_ESRCH);
 	EXPECT_EQ(destroy((domid_t)id), 0);
 }
@@ -965,6 +957,103 @@ TEST(readconsole, clear)
 	ASSERT_EQ(readconsole(ring, sizeof(ring), false, false, &index, &count), 0);
 	EXPECT_TRUE(count > 0);
 	EXPECT_TRUE(index - count >= end);
+}
+
+/* True once port is pending (events stay masked: the bit is all there is). */
+static bool pending_soon(evtchn_port_t port)
+{
+	const unsigned int bits = 8 * sizeof(xen_ulong_t);
+
+	/* Xen sends it from a tasklet: give that a few chances to run. */
+	for (unsigned int i = 0; i < 100; i++) {
+		if (pv_shared_info->evtchn_pending[port / bits] & (1UL << (port % bits)))
+			return true;
+		hyp_sched_op(SCHEDOP_yield, NULL);
+	}
+	return false;
+}
+
+TEST(readconsole, virq_con_ring)
+{
+	const unsigned int bits = 8 * sizeof(xen_ulong_t);
+	struct evtchn_bind_virq bv = {.virq = VIRQ_CON_RING, .vcpu = 0};
+	struct evtchn_close cl;
+
+	ASSERT_EQ(hyp_event_channel_op(EVTCHNOP_bind_virq, &bv), 0);
+	__atomic_fetch_and(&pv_shared_info->evtchn_pending[bv.port / bits],
+			   ~(1UL << (bv.port % bits)), __ATOMIC_SEQ_CST);
+	/* New text in the ring (the 'h' help) raises VIRQ_CON_RING. */
+	EXPECT_EQ(debug_keys("h", 1), 0);
+	EXPECT_TRUE(pending_soon(bv.port));
+	cl.port = bv.port;
+	EXPECT_EQ(hyp_event_channel_op(EVTCHNOP_close, &cl), 0);
+}
+
+/* The numbers after "totals: " in the last 'q' report of the ring (Keel's report). */
+static bool q_totals(unsigned long out[4])
+{
+	uint32_t index = 0, count = 0, start;
+	const char *t = NULL;
+
+	if (readconsole(ring, sizeof(ring), false, true, &index, &count))
+		return false;
+	while (count == sizeof(ring)) /* empty the ring: only the report stays */
+		if (readconsole(ring, sizeof(ring), true, true, &index, &count))
+			return false;
+	start = index;
+	if (debug_keys("q", 1) || readconsole(ring, sizeof(ring) - 1, true, false, &start, &count))
+		return false;
+	ring[count] = '\0';
+	for (uint32_t i = 0; i + 8 <= count && !t; i++)
+		if (!memcmp(ring + i, "totals: ", 8))
+			t = ring + i + 8;
+	for (unsigned int n = 0; n < 4; n++) {
+		if (!t)
+			return false;
+		while (*t && (*t < '0' || *t > '9'))
+			t++;
+		if (!*t)
+			return false;
+		for (out[n] = 0; *t >= '0' && *t <= '9'; t++)
+			out[n] = out[n] * 10 + (unsigned long)(*t - '0');
+	}
+	return true;
+}
+
+/*
+ * Keel: the 'q' debug key reports its counters (domains, domain pages,
+ * event channels, hypervisor timers queued) in the console ring; after a
+ * destroy every one is back where it was.  Xen's 'q' report is its own.
+ */
+TEST(debug_keys, counters_after_destroy)
+{
+	unsigned long before[4], with[4], after[4];
+	struct evtchn_alloc_unbound au = {.remote_dom = 0};
+	long id;
+
+	if (!on_keel()) {
+		pv_printf("Xen 4.17: 'q' prints Xen's own report; nothing to compare\n");
+		return;
+	}
+	ASSERT_TRUE(q_totals(before));
+	id = create(2);
+	ASSERT_TRUE(id > 0);
+	EXPECT_EQ(set_max_mem((domid_t)id, POPULATE * 4), 0);
+	EXPECT_EQ(populate((domid_t)id, POPULATE), POPULATE);
+	au.dom = (domid_t)id; /* a port in the new domain, for us */
+	EXPECT_EQ(hyp_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
+	ASSERT_TRUE(q_totals(with));
+	EXPECT_EQ(with[0], before[0] + 1);
+	EXPECT_EQ(with[1], before[1] + POPULATE);
+	EXPECT_EQ(with[2], before[2] + 1);
+	EXPECT_EQ(destroy((domid_t)id), 0);
+	ASSERT_TRUE(q_totals(after));
+	pv_printf("totals before %lu/%lu/%lu/%lu, with the domain %lu/%lu/%lu/%lu, after "
+		  "%lu/%lu/%lu/%lu\n",
+		  before[0], before[1], before[2], before[3], with[0], with[1], with[2], with[3],
+		  after[0], after[1], after[2], after[3]);
+	for (unsigned int i = 0; i < 4; i++)
+		EXPECT_EQ(after[i], before[i]);
 }
 
 TEST(debug_keys, hostile)

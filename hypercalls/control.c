@@ -1,5 +1,6 @@
 /*
- * hypercalls/domain_info.c - the record XEN_DOMCTL_getdomaininfo and
+ * hypercalls/control.c - what domctl.c and sysctl.c share: who may call
+ * them (control_admit), and the record XEN_DOMCTL_getdomaininfo and
  * XEN_SYSCTL_getdomaininfolist report for one domain (xen/domctl.h's
  * struct xen_domctl_getdomaininfo), as Xen 4.17 fills it.
  *
@@ -21,7 +22,15 @@
 #include <xen/domctl.h>
 
 #include "hypervisor/common/domain.h"
+#include "lib/errno.h"
 #include "lib/string.h"
+
+long control_admit(const struct vcpu *v, uint32_t version, uint32_t expected)
+{
+	if (version != expected)
+		return -EACCES;
+	return v->domain->is_privileged ? 0 : -EPERM;
+}
 
 /* Bits 16-31 of the flags before any shutdown, as Xen 4.17 reports them. */
 #define NO_SHUTDOWN_CODE 0xffffu
