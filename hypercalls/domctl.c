@@ -55,9 +55,9 @@ static spinlock_t domctl_lock = SPINLOCK_INIT;
 /* ---- createdomain ---- */
 
 /*
- * The checks Xen 4.17 makes of a createdomain request, in its order, for
- * a machine without HVM, IOMMU, vPMU or tracing.  Fills *limits.  PV
- * domains come back with oos_off set, as from Xen.
+ * The checks Xen 4.17 makes of a createdomain request, with the answers
+ * it gives on a machine without HVM, IOMMU, vPMU or tracing.  Fills
+ * *limits.  PV domains come back with oos_off set, as from Xen.
  */
 static long check_config(struct xen_domctl_createdomain *c, struct domain_limits *limits)
 {
