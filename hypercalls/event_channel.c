@@ -430,11 +430,32 @@ void evtchn_send_global_virq(struct domain *d, unsigned int virq)
 	evtchn_send_virq(d->vcpus[0], virq);
 }
 
+void evtchn_send_control_virq(unsigned int virq)
+{
+	struct domain *d0 = domain_lookup(0, NULL);
+
+	if (!d0)
+		return;
+	evtchn_send_global_virq(d0, virq);
+	domain_put(d0);
+}
+
 bool evtchn_port_pending(const struct domain *d, evtchn_port_t port)
 {
 	if (port >= EVTCHN_2L_NR_CHANNELS || !d->shared_info)
 		return false;
 	return bit_test(&d->shared_info->evtchn_pending[port / WORD_BITS], port % WORD_BITS);
+}
+
+unsigned int evtchn_ports_in_use(struct domain *d)
+{
+	unsigned int n = 0;
+
+	spin_lock(&d->event_lock);
+	for (unsigned int p = 1; d->evtchn && p <= d->evtchn->max_port; p++)
+		n += d->evtchn->chan[p].state != EVTCHNSTAT_closed;
+	spin_unlock(&d->event_lock);
+	return n;
 }
 
 /* ---- the operations: each takes the calling vCPU and the copied-in struct ---- */

@@ -71,6 +71,12 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 /* evtchn_send_virq() of a global VIRQ (VIRQ_DOM_EXC, VIRQ_CONSOLE, ...) to domain d. */
 void evtchn_send_global_virq(struct domain *d, unsigned int virq);
 
+/* A global VIRQ to the control domain (domain 0), if it exists and is not dying. */
+void evtchn_send_control_virq(unsigned int virq);
+
+/* Ports of d that are not closed (0 once evtchn_domain_destroy ran): a counter for debug keys. */
+unsigned int evtchn_ports_in_use(struct domain *d);
+
 /* True if port's bit is set in d's evtchn_pending (false for ports past the 2-level limit). */
 bool evtchn_port_pending(const struct domain *d, evtchn_port_t port);
 

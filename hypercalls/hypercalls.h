@@ -37,4 +37,8 @@ void sched_op_watchdog_expired(struct domain *d);
 /* event_channel.c (the interface the rest of Keel uses: evtchn.h) */
 long do_event_channel_op(struct vcpu *v, int cmd, uint64_t arg);
 
+/* domctl.c, sysctl.c: the control domain's interface (what they share: control.h) */
+long do_domctl(struct vcpu *v, uint64_t arg);
+long do_sysctl(struct vcpu *v, uint64_t arg);
+
 #endif

@@ -1,8 +1,11 @@
 /*
- * hypervisor/console.c - printk: formatting, levels, the "(KEEL) " prefix.
+ * hypervisor/console.c - printk: formatting, levels, the "(KEEL) " prefix,
+ * and a copy of every line in Keel's console ring (common/console_ring.h),
+ * which the control domain reads with XEN_SYSCTL_readconsole and hears
+ * about through VIRQ_CON_RING.
  *
- * Owns the console lock.  Lock order: the console lock
- * is a leaf; printk may be called with any other lock held and from
+ * Owns the console lock.  Lock order: the console lock, then the ring's
+ * lock (a leaf); printk may be called with any other lock held and from
  * interrupt context (it disables interrupts while it holds the lock).
  */
 #include "hypervisor/console.h"
@@ -13,9 +16,11 @@
 
 #include "arch/serial.h"
 #include "arch/spinlock.h"
+#include "hypercalls/evtchn.h"
+#include "hypercalls/hypercall.h"
+#include "hypervisor/common/console_ring.h"
 #include "lib/errno.h"
 #include "lib/format.h"
-#include "hypercalls/hypercall.h"
 #include "lib/string.h"
 
 int console_loglevel = LOG_INFO;
@@ -28,17 +33,30 @@ void console_init(uint16_t port, uint32_t baud)
 	serial_init(port, baud);
 }
 
+/* Text to the serial port and the console ring alike. */
+static void emit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		serial_putc(s[i]);
+	console_ring_put(&keel_conring, s, n);
+}
 
 void console_write(const char *s, size_t len)
 {
 	static const char prefix[] = "(KEEL) ";
 
-	for (size_t i = 0; i < len; i++) {
+	while (len) {
+		size_t n = 0;
+
+		/* One line (with its newline) or the rest, after the prefix if a line starts. */
+		while (n < len && s[n++] != '\n')
+			;
 		if (at_line_start)
-			for (const char *p = prefix; *p; p++)
-				serial_putc(*p);
-		serial_putc(s[i]);
-		at_line_start = s[i] == '\n';
+			emit(prefix, sizeof(prefix) - 1);
+		emit(s, n);
+		at_line_start = s[n - 1] == '\n';
+		s += n;
+		len -= n;
 	}
 }
 
@@ -118,14 +136,18 @@ void hypercall_console_line(domid_t domid, const char *line, size_t len)
 	unsigned long flags = spin_lock_irqsave(&console_lock);
 
 	if (!at_line_start)
-		serial_putc('\n'); /* never glue a guest line to a half-written one */
-	for (int i = 0; i < n; i++)
-		serial_putc(prefix[i]);
-	for (size_t i = 0; i < len; i++)
-		serial_putc(line[i]);
-	serial_putc('\n');
+		emit("\n", 1); /* never glue a guest line to a half-written one */
+	emit(prefix, (size_t)n);
+	emit(line, len);
+	emit("\n", 1);
 	at_line_start = true;
 	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_ring_notify(void)
+{
+	if (console_ring_take_news(&keel_conring))
+		evtchn_send_control_virq(VIRQ_CON_RING);
 }
 
 size_t hypercall_console_read(char *buf, size_t n)

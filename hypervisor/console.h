@@ -27,5 +27,11 @@ int console_parse_loglevel(const char *val);
 void console_force_unlock(void);
 /* Writes raw text to the console (with "(KEEL) " at each line start). */
 void console_write(const char *s, size_t len);
+/*
+ * VIRQ_CON_RING to the control domain if text went into the console ring
+ * since the last call.  From the exit path: no locks held, not in an
+ * interrupt handler (event channels, hypercalls/evtchn.h).
+ */
+void console_ring_notify(void);
 
 #endif

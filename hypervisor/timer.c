@@ -99,3 +99,20 @@ void timer_stop(struct timer *t)
 {
 	remove_anywhere(t);
 }
+
+unsigned int timer_count_queued(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		struct percpu *p = percpu_of[c];
+		unsigned long flags;
+
+		if (!p)
+			continue;
+		flags = spin_lock_irqsave(&p->timer_lock);
+		n += timer_queue_count(&p->timers);
+		spin_unlock_irqrestore(&p->timer_lock, flags);
+	}
+	return n;
+}

@@ -21,5 +21,7 @@ void timer_set(struct timer *t, uint64_t expires_ns);
  * running on another CPU may still finish after this returns.
  */
 void timer_stop(struct timer *t);
+/* Timers queued on every CPU now (a counter for debug keys). */
+unsigned int timer_count_queued(void);
 
 #endif

@@ -16,4 +16,12 @@ enum keel_errno {
 #include <xen/errno.h>
 };
 
+/*
+ * Keel-internal, with Xen's value (its header shows it only to Xen
+ * itself): a long operation stopped early and must be continued.  Never
+ * returned to a guest.
+ */
+#undef ERESTART
+#define ERESTART 85
+
 #endif /* LIB_ERRNO_H */

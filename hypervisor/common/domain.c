@@ -288,19 +288,52 @@ struct domain *domain_create_limited(domid_t domid, unsigned int flags, unsigned
 
 /* ---- references ---- */
 
-struct domain *domain_lookup(domid_t domid, int *err)
+/* Whether a lookup may hand out d (and take a reference).  domains.lock held. */
+static bool lookup_ok(const struct domain *d, bool dying_too)
+{
+	return (d->state == DOMAIN_ACTIVE || (dying_too && d->state == DOMAIN_DYING)) &&
+	       d->refcnt != UINT32_MAX;
+}
+
+static struct domain *lookup(domid_t domid, bool dying_too, int *err)
 {
 	struct domain *d;
 
 	spin_lock(&domains.lock);
 	d = find_locked(domid);
-	if (d && (d->state != DOMAIN_ACTIVE || d->refcnt == UINT32_MAX))
+	if (d && !lookup_ok(d, dying_too))
 		d = NULL;
 	if (d)
 		d->refcnt++;
 	spin_unlock(&domains.lock);
 	set_err(err, d ? 0 : -ESRCH);
 	return d;
+}
+
+struct domain *domain_lookup(domid_t domid, int *err)
+{
+	return lookup(domid, false, err);
+}
+
+struct domain *domain_lookup_any(domid_t domid, int *err)
+{
+	return lookup(domid, true, err);
+}
+
+struct domain *domain_next(domid_t first)
+{
+	struct domain *best = NULL;
+
+	spin_lock(&domains.lock);
+	for (unsigned int i = 0; i < DOMAIN_HASH_SIZE; i++)
+		for (struct domain *d = domains.hash[i]; d; d = d->hash_next)
+			if (d->domid >= first && (!best || d->domid < best->domid) &&
+			    lookup_ok(d, true))
+				best = d;
+	if (best)
+		best->refcnt++;
+	spin_unlock(&domains.lock);
+	return best;
 }
 
 int domain_get(struct domain *d)
@@ -578,36 +611,44 @@ static void unpin_all(struct domain *d)
 	}
 }
 
-/* Frees every unreferenced block of d (and shared_info); returns how many are left. */
-static unsigned int free_unreferenced(struct domain *d)
+/*
+ * Frees every unreferenced block of d (and then shared_info), counting in
+ * *busy those still referenced.  Returns 0, or -ERESTART when should_stop
+ * (may be NULL) asked to stop between two blocks.  Both locks held.
+ */
+static int free_unreferenced(struct domain *d, bool (*should_stop)(void), unsigned int *busy)
 {
-	unsigned int busy = 0;
 	struct page_info *h = page_list_first(&d->page_list);
 
+	*busy = 0;
 	while (h) {
 		struct page_info *next = page_list_next(h);
 
-		if (block_busy(h))
-			busy++;
-		else
+		if (block_busy(h)) {
+			(*busy)++;
+		} else {
 			release_block(d, h);
+			if (next && should_stop && should_stop())
+				return -ERESTART;
+		}
 		h = next;
 	}
 	if (mfn_valid_raw(d->shared_info_mfn)) {
 		if (block_busy(mfn_to_page(d->shared_info_mfn))) {
-			busy++;
+			(*busy)++;
 		} else {
 			BUG_ON(free_frames(d->shared_info_mfn, 0));
 			d->shared_info_mfn = INVALID_MFN;
 			d->shared_info = NULL;
 		}
 	}
-	return busy;
+	return 0;
 }
 
-int domain_relinquish_memory(struct domain *d)
+int domain_relinquish_memory_preemptible(struct domain *d, bool (*should_stop)(void))
 {
 	unsigned int busy;
+	int rc;
 
 	spin_lock(&d->lock);
 	if (d->state != DOMAIN_DYING) {
@@ -616,11 +657,13 @@ int domain_relinquish_memory(struct domain *d)
 	}
 	mmu_lock();
 	unpin_all(d);
-	busy = free_unreferenced(d);
+	rc = free_unreferenced(d, should_stop, &busy);
 	mmu_unlock();
-	if (!busy)
+	if (!rc && !busy)
 		set_state(d, DOMAIN_DEAD);
 	spin_unlock(&d->lock);
+	if (rc)
+		return rc;
 	if (busy) {
 		printk(KLOG_WARNING "domain %u: %u blocks still referenced, retry later\n",
 		       d->domid, busy);
@@ -628,6 +671,11 @@ int domain_relinquish_memory(struct domain *d)
 	}
 	domain_put(d); /* the id table's reference */
 	return 0;
+}
+
+int domain_relinquish_memory(struct domain *d)
+{
+	return domain_relinquish_memory_preemptible(d, NULL);
 }
 
 /* ACTIVE -> DYING with every vCPU offline; -ESRCH if d was not ACTIVE. */
@@ -652,7 +700,7 @@ static int mark_dying(struct domain *d)
 	return rc;
 }
 
-int domain_destroy(struct domain *d)
+int domain_kill(struct domain *d)
 {
 	int rc = mark_dying(d);
 
@@ -666,5 +714,12 @@ int domain_destroy(struct domain *d)
 	mmu_lock();
 	put_page_and_type(mfn_to_page(d->shared_info_mfn)); /* our permanent writable type */
 	mmu_unlock();
-	return domain_relinquish_memory(d);
+	return 0;
+}
+
+int domain_destroy(struct domain *d)
+{
+	int rc = domain_kill(d);
+
+	return rc ? rc : domain_relinquish_memory(d);
 }

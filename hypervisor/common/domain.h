@@ -11,6 +11,9 @@
  *   domain_destroy     -> DYING: lookups fail, vCPUs offline, memory is
  *                         relinquished (pins and type references dropped,
  *                         every frame back to the buddy allocator) -> DEAD
+ *                         (domain_kill + domain_relinquish_memory, which
+ *                         the control interface calls again until done;
+ *                         domain_lookup_any still finds a DYING domain)
  *   last domain_put    -> the struct and vCPUs freed, the id free again.
  *
  * References: the id table holds one reference from create until the
@@ -95,6 +98,7 @@ struct domain {
 
 	unsigned int max_vcpus;
 	struct domain_limits limits; /* fixed at create */
+	xen_domain_handle_t handle;  /* the toolstack's UUID (XEN_DOMCTL_createdomain) */
 	struct vcpu **vcpus; /* max_vcpus entries, all allocated at create */
 
 	uint64_t tot_pages;	    /* frames on page_list */
@@ -208,6 +212,21 @@ struct domain *domain_create_limited(domid_t domid, unsigned int flags, unsigned
 struct domain *domain_lookup(domid_t domid, int *err);
 
 /*
+ * domain_lookup() that also finds a DYING domain (one whose destroy has
+ * not finished, e.g. still waiting for other domains to unmap its
+ * frames), as the control interface must: NULL with *err = -ESRCH for no
+ * domain, one being created, or one already DEAD.
+ */
+struct domain *domain_lookup_any(domid_t domid, int *err);
+
+/*
+ * The ACTIVE or DYING domain with the lowest id >= first, with a
+ * reference (domain_put); NULL if there is none.  For walking every
+ * domain in id order (getdomaininfo, getdomaininfolist); O(domains).
+ */
+struct domain *domain_next(domid_t first);
+
+/*
  * Takes another reference on d, which the caller already holds one on (or
  * on whose id-table reference it relies).  Returns 0, or -EOVERFLOW when
  * the count is saturated.
@@ -290,6 +309,14 @@ void domain_crash(struct domain *d);
 int domain_destroy(struct domain *d);
 
 /*
+ * The first half of domain_destroy: ACTIVE -> DYING, the domain_teardown
+ * hook, vCPUs offline and released, shared_info's permanent type
+ * dropped.  Returns 0, or -ESRCH if d was not ACTIVE.  Its memory is then
+ * given back by domain_relinquish_memory[_preemptible]().
+ */
+int domain_kill(struct domain *d);
+
+/*
  * Returns every frame of a DYING domain to the buddy allocator (which
  * scrubs it before reuse): pinned tables are unpinned, which devalidates
  * them and drops the references their entries held; then every block
@@ -301,6 +328,13 @@ int domain_destroy(struct domain *d);
  * DYING.  Not preemptible yet: the time is proportional to tot_pages.
  */
 int domain_relinquish_memory(struct domain *d);
+
+/*
+ * domain_relinquish_memory() that may stop between two blocks when
+ * should_stop() (e.g. hypercall_preempt_check; NULL: never) says so,
+ * returning -ERESTART: call again (holding a reference) to go on.
+ */
+int domain_relinquish_memory_preemptible(struct domain *d, bool (*should_stop)(void));
 
 /* d's vCPU id, or NULL if id >= max_vcpus (guest-controlled ids are fine). */
 struct vcpu *domain_vcpu(const struct domain *d, unsigned int id);

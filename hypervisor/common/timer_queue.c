@@ -147,6 +147,7 @@ static void dequeue(struct timer_queue *q, struct timer *t)
 		expired_cut(q, t);
 	t->state = TIMER_IDLE;
 	t->queue = NULL;
+	q->nr_queued--;
 }
 
 void timer_queue_add(struct timer_queue *q, struct timer *t)
@@ -156,6 +157,7 @@ void timer_queue_add(struct timer_queue *q, struct timer *t)
 		dequeue(q, t);
 	heap_insert(q, t);
 	t->queue = q;
+	q->nr_queued++;
 }
 
 bool timer_queue_remove(struct timer_queue *q, struct timer *t)
@@ -165,6 +167,11 @@ bool timer_queue_remove(struct timer_queue *q, struct timer *t)
 	BUG_ON(t->queue != q);
 	dequeue(q, t);
 	return true;
+}
+
+unsigned int timer_queue_count(const struct timer_queue *q)
+{
+	return q->nr_queued;
 }
 
 uint64_t timer_queue_next_deadline(const struct timer_queue *q)

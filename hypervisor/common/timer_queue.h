@@ -45,6 +45,7 @@ struct timer_queue {
 	struct timer *root;    /* the pairing heap of armed timers */
 	struct timer *expired; /* due timers the current run has yet to fire */
 	uint64_t next_seq;
+	unsigned int nr_queued; /* timers queued: armed or due */
 	bool running;
 };
 
@@ -66,6 +67,9 @@ void timer_queue_add(struct timer_queue *q, struct timer *t);
 
 /* Takes t off q; returns whether it was queued.  Safe on an idle timer. */
 bool timer_queue_remove(struct timer_queue *q, struct timer *t);
+
+/* Timers queued on q (armed, or due and not yet fired). */
+unsigned int timer_queue_count(const struct timer_queue *q);
 
 /* Earliest deadline on q, or UINT64_MAX if nothing is queued. */
 uint64_t timer_queue_next_deadline(const struct timer_queue *q);

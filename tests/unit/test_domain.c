@@ -663,6 +663,83 @@ static void test_destroy_waits_for_foreign_mappings(void **state)
 	expect_no_leak();
 }
 
+static void test_lookup_any_finds_dying_domains(void **state)
+{
+	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
+	mfn_t shared, l1;
+	int err = 0;
+
+	domain_set_max_pages(a, 4);
+	domain_set_max_pages(b, 4);
+	shared = alloc(a, 0);
+	l1 = alloc(b, 0);
+	set_e(l1, 7, shared, PV_PTE_P | PV_PTE_RW);
+	assert_int_equal(page_type_pin(pg(l1), PGT_L1, 2), 0);
+	assert_int_equal(domain_destroy(a), -EBUSY); /* no reference of ours: the table's keeps a */
+	lookup_fails(1);
+	assert_ptr_equal(domain_lookup_any(1, &err), a); /* a reference we keep to the end */
+	assert_int_equal(err, 0);
+	/* domain_next walks ACTIVE and DYING domains in id order. */
+	assert_ptr_equal(domain_next(0), a);
+	domain_put(a);
+	assert_ptr_equal(domain_next(2), b);
+	domain_put(b);
+	assert_null(domain_next(3));
+	assert_int_equal(page_type_unpin(pg(l1), 2), 0);
+	assert_int_equal(domain_relinquish_memory(a), 0); /* DEAD, the table's reference gone */
+	assert_int_equal(a->state, DOMAIN_DEAD);
+	assert_null(domain_lookup_any(1, &err));
+	assert_int_equal(err, -ESRCH);
+	assert_ptr_equal(domain_next(0), b); /* a DEAD domain is skipped */
+	domain_put(b);
+	domain_put(a); /* ours: frees a */
+	destroy(b);
+	expect_no_leak();
+}
+
+static unsigned int stop_calls, stop_after;
+
+/* Says "stop" on its stop_after-th call. */
+static bool stop_soon(void)
+{
+	return ++stop_calls == stop_after;
+}
+
+static void test_relinquish_preemptible(void **state)
+{
+	struct domain *d = new_dom(DOMID_AUTO, 1);
+	unsigned int restarts = 0;
+	int rc;
+
+	domain_set_max_pages(d, 16);
+	for (unsigned int i = 0; i < 6; i++)
+		alloc(d, 0);
+	pinned_tree(d);
+	assert_int_equal(domain_get(d), 0);
+	assert_int_equal(domain_kill(d), 0);
+	assert_int_equal(d->state, DOMAIN_DYING);
+	assert_int_equal(domain_kill(d), -ESRCH);
+	/* Stopped after every second block freed: progress each time, then done. */
+	do {
+		uint64_t before = d->tot_pages;
+
+		stop_calls = 0;
+		stop_after = 2;
+		rc = domain_relinquish_memory_preemptible(d, stop_soon);
+		if (rc == -ERESTART) {
+			restarts++;
+			assert_true(d->tot_pages < before);
+			assert_int_equal(d->state, DOMAIN_DYING);
+		}
+	} while (rc == -ERESTART);
+	assert_int_equal(rc, 0);
+	assert_true(restarts >= 2);
+	assert_int_equal(d->state, DOMAIN_DEAD);
+	assert_int_equal(d->tot_pages, 0);
+	domain_put(d);
+	expect_no_leak();
+}
+
 static void test_dead_domain_refuses_everything(void **state)
 {
 	struct domain *d = new_dom(DOMID_AUTO, 1);
@@ -917,6 +994,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_runstate_times, setup),
 	    cmocka_unit_test_setup(test_destroy_returns_page_tables, setup),
 	    cmocka_unit_test_setup(test_destroy_waits_for_foreign_mappings, setup),
+	    cmocka_unit_test_setup(test_lookup_any_finds_dying_domains, setup),
+	    cmocka_unit_test_setup(test_relinquish_preemptible, setup),
 	    cmocka_unit_test_setup(test_dead_domain_refuses_everything, setup),
 	    cmocka_unit_test_setup(test_pause_nesting, setup),
 	    cmocka_unit_test_setup(test_vcpu_pause_and_running, setup),

@@ -788,7 +788,10 @@ static void test_destroy_closes_remote_ends(void **state)
 	unbound(d1, 0);
 	(void)l;
 	(void)l0;
+	assert_int_equal(evtchn_ports_in_use(d1), 7);
+	assert_int_equal(evtchn_ports_in_use(d2), 2);
 	evtchn_domain_destroy(d1);
+	assert_int_equal(evtchn_ports_in_use(d1), 0); /* the counter behind the 'q' debug key */
 	expect_unbound(d2, p2, 1);
 	expect_unbound(d2, l2, 1);
 	expect_unbound(d0, p0, 1);
@@ -823,6 +826,7 @@ static void test_domain_without_table(void **state)
 	struct domain *d3 = new_dom(3, 0, 1, false);
 	struct evtchn_status s;
 
+	assert_int_equal(evtchn_ports_in_use(d3), 0);
 	assert_int_equal(try_unbound(d3, DOMID_SELF, 0, NULL), -ESRCH);
 	assert_int_equal(try_unbound(d0, 3, 0, NULL), -ESRCH);
 	assert_int_equal(try_ipi(d3, 0, NULL), -ESRCH);

@@ -106,14 +106,18 @@ static void test_remove_and_rearm(void **state)
 		timer_init(&t[i], record_fn, NULL);
 		arm(&t[i], 10 + i);
 	}
+	assert_int_equal(timer_queue_count(&q), 6);
 	assert_true(timer_queue_remove(&q, &t[0])); /* the root */
 	assert_true(timer_queue_remove(&q, &t[3])); /* an inner timer */
 	assert_false(timer_queue_remove(&q, &t[3]));
+	assert_int_equal(timer_queue_count(&q), 4);
 	assert_int_equal(timer_queue_next_deadline(&q), 11);
 	arm(&t[1], 100); /* re-arm while queued: moved later */
 	arm(&t[5], 12);	 /* same deadline as t[2], re-armed after it */
 	arm(&t[0], 1);	 /* a removed timer can come back */
+	assert_int_equal(timer_queue_count(&q), 5); /* re-arming counts once */
 	assert_int_equal(timer_queue_run_expired(&q, 1000, NULL), 5);
+	assert_int_equal(timer_queue_count(&q), 0);
 	assert_ptr_equal(fired[0], &t[0]);
 	assert_ptr_equal(fired[1], &t[2]);
 	assert_ptr_equal(fired[2], &t[5]);
@@ -271,6 +275,16 @@ static int pick_earliest(const struct model_entry *m, unsigned int n, uint64_t n
 	return best;
 }
 
+/* How many timers the model has queued. */
+static unsigned int model_queued(const struct model_entry *m, unsigned int n)
+{
+	unsigned int queued = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		queued += m[i].queued;
+	return queued;
+}
+
 static void test_random_against_model(void **state)
 {
 	enum { N = 64 };
@@ -306,6 +320,7 @@ static void test_random_against_model(void **state)
 		}
 		e = pick_earliest(m, N, UINT64_MAX);
 		assert_int_equal(timer_queue_next_deadline(&q), e < 0 ? UINT64_MAX : m[e].expires);
+		assert_int_equal(timer_queue_count(&q), model_queued(m, N));
 	}
 }
 

@@ -66,6 +66,8 @@ ADAPT(physdev_op, do_physdev_op(v, (int)a1, a2))
 ADAPT(event_channel_op, do_event_channel_op(v, (int)a1, a2))
 ADAPT(set_timer_op, do_set_timer_op(v, a1))
 ADAPT(vcpu_op, do_vcpu_op(v, (int)a1, (unsigned int)a2, a3))
+ADAPT(sysctl, do_sysctl(v, a1))
+ADAPT(domctl, do_domctl(v, a1))
 
 /*
  * The pre-3.2 numbers old kernels still use.  sched_op_compat passes
@@ -133,6 +135,8 @@ static const hypercall_fn hypercall_table[64] = {
 	[__HYPERVISOR_event_channel_op] = hc_event_channel_op,
 	[__HYPERVISOR_set_timer_op] = hc_set_timer_op,
 	[__HYPERVISOR_vcpu_op] = hc_vcpu_op,
+	[__HYPERVISOR_sysctl] = hc_sysctl,
+	[__HYPERVISOR_domctl] = hc_domctl,
 };
 
 /*

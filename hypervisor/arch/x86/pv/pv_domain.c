@@ -74,15 +74,8 @@ static int pv_domain_init(struct domain *d)
 /* VIRQ_DOM_EXC to the control domain: another domain shut down, crashed or went away. */
 static void tell_control_domain(const struct domain *d)
 {
-	struct domain *d0;
-
-	if (d->domid == 0)
-		return;
-	d0 = domain_lookup(0, NULL);
-	if (!d0)
-		return;
-	evtchn_send_global_virq(d0, VIRQ_DOM_EXC);
-	domain_put(d0);
+	if (d->domid != 0)
+		evtchn_send_control_virq(VIRQ_DOM_EXC);
 }
 
 static void pv_domain_teardown(struct domain *d)

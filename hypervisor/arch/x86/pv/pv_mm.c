@@ -90,7 +90,7 @@ static bool io_frame_ok(uint64_t mfn, domid_t domid, bool writable)
 	return !memmap_type_is_ram(type) && type != MEMMAP_IN_USE;
 }
 
-static unsigned int machine_address_bits(void)
+unsigned int pv_mm_machine_address_bits(void)
 {
 	if (cpuid(0x80000000).eax >= 0x80000008)
 		return cpuid(0x80000008).eax & 0xff;
@@ -142,7 +142,7 @@ mfn_t pv_guest_va_to_mfn(uint64_t va)
 void pv_mm_init(void)
 {
 	struct page_type_config cfg = {
-		.maxphysaddr = machine_address_bits(),
+		.maxphysaddr = pv_mm_machine_address_bits(),
 		.nx = cpu_features.nx,
 		.hooks = {
 			.l4_install_keel_slots = install_keel_slots,

@@ -8,6 +8,9 @@
 
 #include "lib/types.h"
 
+/* The machine's physical address width (CPUID 0x80000008; 36 without it). */
+unsigned int pv_mm_machine_address_bits(void);
+
 /* Page-type configuration and the M2P (boot CPU, memory up, before any guest). */
 void pv_mm_init(void);
 

@@ -55,6 +55,11 @@ void pv_time_domain_init(struct domain *d)
 	pvclock_publish_wallclock(d->shared_info, wc_sec0, wc_nsec0);
 }
 
+void pv_time_set_offset(struct domain *d, int64_t seconds)
+{
+	pvclock_publish_wallclock(d->shared_info, wc_sec0 + (uint64_t)seconds, wc_nsec0);
+}
+
 void pv_time_publish(struct vcpu *v)
 {
 	uint64_t tsc = rdtsc();

@@ -4,6 +4,8 @@
 #ifndef ARCH_PV_PV_TIME_H
 #define ARCH_PV_PV_TIME_H
 
+#include <stdint.h>
+
 struct vcpu;
 struct domain;
 
@@ -11,6 +13,8 @@ struct domain;
 void pv_time_init(void);
 /* A new domain's shared_info gets the wall clock. */
 void pv_time_domain_init(struct domain *d);
+/* XEN_DOMCTL_settimeoffset: d's wall clock becomes Keel's plus seconds (d has shared_info). */
+void pv_time_set_offset(struct domain *d, int64_t seconds);
 /* v is switched in on this CPU: republish its pvclock record. */
 void pv_time_publish(struct vcpu *v);
 /* v is switched in / out on this CPU: pvclock, and its periodic timer (exit path). */

@@ -21,6 +21,7 @@
 #include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
+#include "hypervisor/console.h"
 #include "hypervisor/timer.h"
 #include "sched/sched.h"
 
@@ -112,6 +113,7 @@ void pv_timers_deferred_work(void)
 		domain_put(d);
 		local_irq_disable();
 	}
+	console_ring_notify(); /* VIRQ_CON_RING: printk may run where events cannot be sent */
 	/* The common case, on every return to a guest: nothing to do, no lock taken. */
 	if (!p->wakeups_pending)
 		return;

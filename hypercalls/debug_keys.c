@@ -1,0 +1,116 @@
+/*
+ * hypercalls/debug_keys.c - debug keys (XEN_SYSCTL_debug_keys, `xl
+ * debug-keys`): one letter makes Keel print a report on its console,
+ * which then lands in the console ring for `xl dmesg` (readconsole).
+ *
+ * The reports are Keel's own counters, the evidence that destroying a
+ * domain gives everything back: 'q' lists every domain (state, pages,
+ * vCPUs, open event channels) with totals and the hypervisor timers
+ * queued, 'm' the buddy allocator and the heap.  Xen's letters where
+ * Xen has the same report ('h', 'q', 'm'); the text is Keel's.
+ *
+ * Reports are printed whatever loglvl= says (no level prefix): someone
+ * asked for them.
+ *
+ * Locks: none of its own; each counter is read under its owner's lock,
+ * one at a time, so a report is a series of snapshots.
+ */
+#include "hypercalls/control.h"
+
+#include <xen/xen.h>
+
+#include "hypercalls/evtchn.h"
+#include "hypervisor/common/domain.h"
+#include "lib/printk.h"
+#include "mm/buddy.h"
+#include "mm/heap.h"
+
+static const char *const vcpu_state_names[] = {
+    [VCPU_OFFLINE] = "offline",
+    [VCPU_RUNNABLE] = "runnable",
+    [VCPU_RUNNING] = "running",
+    [VCPU_BLOCKED] = "blocked",
+};
+
+static void show_help(void)
+{
+	printk(" 'h' this list\n");
+	printk(" 'm' memory: buddy allocator and heap counters\n");
+	printk(" 'q' domains: state, pages, vCPUs, event channels; totals\n");
+}
+
+/* One domain's lines; adds its open event channels and pages to the totals. */
+static void show_domain(struct domain *d, unsigned int *ports_total, uint64_t *pages_total)
+{
+	unsigned int ports = evtchn_ports_in_use(d);
+
+	spin_lock(&d->lock);
+	*ports_total += ports;
+	*pages_total += d->tot_pages;
+	printk(" domain %u: %s%s, pause count %u, tot_pages %lu, max_pages %lu, "
+	       "%u vCPUs, %u event channels\n",
+	       d->domid, d->state == DOMAIN_ACTIVE ? "active" : "dying",
+	       d->is_shutting_down ? " (shut down)" : "", d->pause_count,
+	       (unsigned long)d->tot_pages, (unsigned long)d->max_pages, d->max_vcpus, ports);
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		printk("   vCPU %u: %s, pause count %u\n", i, vcpu_state_names[d->vcpus[i]->state],
+		       d->vcpus[i]->pause_count);
+	spin_unlock(&d->lock);
+}
+
+static void show_domains(void)
+{
+	unsigned int domains = 0, ports = 0;
+	uint64_t pages = 0;
+	domid_t next = 0;
+	struct domain *d;
+
+	while ((d = domain_next(next))) {
+		show_domain(d, &ports, &pages);
+		domains++;
+		next = (domid_t)(d->domid + 1);
+		domain_put(d);
+		if (!next)
+			break;
+	}
+	printk(" totals: %u domains, %lu domain pages, %u event channels, "
+	       "%u hypervisor timers queued\n",
+	       domains, (unsigned long)pages, ports, arch_control_timers_queued());
+}
+
+static void show_memory(void)
+{
+	struct buddy_stats b;
+	struct heap_stats h;
+
+	buddy_get_stats(&b);
+	heap_get_stats(&h);
+	printk(" frames: %lu managed, %lu free (%lu not yet scrubbed), %lu allocated\n",
+	       (unsigned long)b.managed_frames, (unsigned long)b.free_frames,
+	       (unsigned long)b.dirty_frames, (unsigned long)b.allocated_frames);
+	printk(" heap: %lu bytes in use, %lu large blocks (%lu frames)\n",
+	       (unsigned long)h.bytes_in_use, (unsigned long)h.large_blocks,
+	       (unsigned long)h.large_frames);
+}
+
+void control_debug_key(char key)
+{
+	switch (key) {
+	case 'h':
+		printk("'h' pressed -> showing the debug keys\n");
+		show_help();
+		break;
+	case 'm':
+		printk("'m' pressed -> memory counters\n");
+		show_memory();
+		break;
+	case 'q':
+		printk("'q' pressed -> domains\n");
+		show_domains();
+		break;
+	default:
+		printk("'%c' (%#x) pressed -> no such debug key ('h' lists them)\n",
+		       key >= ' ' && key < 0x7f ? key : '?', (unsigned char)key);
+		break;
+	}
+}

@@ -1,0 +1,104 @@
+/*
+ * hypervisor/arch/x86/pv/pv_control.c - the machine's answers to the
+ * control interface (hypercalls/control.h): CPUs, TSC rate, CPUID
+ * feature words, address width, a vCPU's CPU, a domain's wall clock and
+ * the timer count of the debug keys; and, until the real one is linked
+ * in, a stand-in for the vCPU-context interface (end of file).
+ */
+#include "hypercalls/control.h"
+
+#include "arch/acpi.h"
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/time.h"
+#include "hypervisor/arch/x86/pv/pv_mm.h"
+#include "hypervisor/arch/x86/pv/pv_time.h"
+#include "hypervisor/arch/x86/pv/pv_vcpu.h"
+#include "hypervisor/timer.h"
+#include "hypercalls/vcpu_context.h"
+#include "lib/errno.h"
+
+/* Highest CPUID leaf of the range that `leaf` belongs to. */
+static uint32_t max_leaf(uint32_t leaf)
+{
+	return cpuid(leaf & 0x80000000u).eax;
+}
+
+/* A CPUID register, 0 where the leaf does not exist. */
+static uint32_t cpuid_word(uint32_t leaf, uint32_t subleaf, int reg)
+{
+	struct cpuid_regs r;
+
+	if (max_leaf(leaf) < leaf)
+		return 0;
+	r = cpuid_count(leaf, subleaf);
+	return reg == 0 ? r.eax : reg == 1 ? r.ebx : reg == 2 ? r.ecx : r.edx;
+}
+
+void arch_control_machine(struct control_machine *m)
+{
+	/* Xen's featureset words 0-7 (xen/arch-x86/cpufeatureset.h): leaf, subleaf, register. */
+	static const struct {
+		uint32_t leaf, subleaf;
+		int reg; /* 0 eax, 1 ebx, 2 ecx, 3 edx */
+	} words[8] = {
+	    {1, 0, 3},	 {1, 0, 2}, {0x80000001, 0, 3}, {0x80000001, 0, 2},
+	    {0xd, 1, 0}, {7, 0, 1}, {7, 0, 2},		{0x80000007, 0, 3},
+	};
+	unsigned int possible = acpi.nr_cpus < MAX_CPUS ? acpi.nr_cpus : MAX_CPUS;
+
+	m->nr_cpus = nr_cpus_online;
+	m->max_cpu_id = (possible > nr_cpus_online ? possible : nr_cpus_online) - 1;
+	/* Keel does not read the topology: every CPU is a core of one socket. */
+	m->threads_per_core = 1;
+	m->cores_per_socket = nr_cpus_online;
+	m->cpu_khz = (uint32_t)tsc_khz;
+	for (unsigned int i = 0; i < 8; i++)
+		m->hw_cap[i] = cpuid_word(words[i].leaf, words[i].subleaf, words[i].reg);
+}
+
+unsigned int arch_control_paddr_bits(void)
+{
+	return pv_mm_machine_address_bits();
+}
+
+unsigned int arch_control_vcpu_processor(const struct vcpu *v)
+{
+	return pv_vcpu(v)->processor;
+}
+
+void arch_control_set_time_offset(struct domain *d, int64_t seconds)
+{
+	pv_time_set_offset(d, seconds);
+}
+
+unsigned int arch_control_timers_queued(void)
+{
+	return timer_count_queued();
+}
+
+/*
+ * The vCPU-context interface (hypercalls/vcpu_context.h) comes from
+ * pv_vcpu_context.c, which loads and saves whole register contexts.
+ * Until that file is linked in, these weak definitions give the honest
+ * answers of a Keel that cannot: no vCPU has a context the control
+ * domain may read (-ENODATA from getvcpucontext), and none can be loaded.
+ */
+__attribute__((weak)) int arch_vcpu_set_context(struct vcpu *v,
+						const struct vcpu_guest_context *ctx)
+{
+	(void)v, (void)ctx;
+	return -EOPNOTSUPP;
+}
+
+__attribute__((weak)) int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctx)
+{
+	(void)v, (void)ctx;
+	return -ENODATA;
+}
+
+__attribute__((weak)) bool arch_vcpu_has_context(const struct vcpu *v)
+{
+	(void)v;
+	return false;
+}
