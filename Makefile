@@ -222,7 +222,8 @@ PV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 PV_KERNELS := $(patsubst tests/pv/kernels/%.c,$(BUILD)/pv/%.elf,$(wildcard tests/pv/kernels/*.c))
 PV_COMMON  := $(BUILD)/pv/head.o $(BUILD)/pv/harness.o $(BUILD)/pv/mm.o $(BUILD)/pv/traps.o \
 	$(BUILD)/pv/vcpu.o $(BUILD)/pv/vcpu_entry.o \
-	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/lib/format.o $(BUILD)/pv/lib/string.o
+	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/lib/format.o $(BUILD)/pv/lib/string.o \
+	$(BUILD)/pv/lib/pvclock.o
 XEN_TIMEOUT ?= 120
 
 .PHONY: pv-kernels test-xen

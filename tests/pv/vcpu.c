@@ -11,6 +11,7 @@
 
 #include <xen/vcpu.h>
 
+#include "lib/pvclock.h"
 #include "lib/string.h"
 #include "tests/pv/hypercall.h"
 #include "tests/pv/mm.h"
@@ -102,6 +103,24 @@ void pv_vcpu_context_init(struct vcpu_guest_context *ctx, unsigned int id,
 	ctx->event_callback_eip = (unsigned long)pv_vcpu_event_entry;
 	ctx->failsafe_callback_eip = pv_trap_stub(PV_VEC_FAILSAFE);
 	ctx->syscall_callback_eip = pv_trap_stub(PV_VEC_SYSCALL);
+}
+
+uint64_t pv_time_ns(const volatile struct vcpu_time_info *t)
+{
+	struct vcpu_time_info copy;
+	uint32_t version, lo, hi;
+
+	do {
+		version = t->version;
+		__asm__ volatile("" ::: "memory"); /* x86 keeps loads in order; the compiler must too */
+		copy.tsc_timestamp = t->tsc_timestamp;
+		copy.system_time = t->system_time;
+		copy.tsc_to_system_mul = t->tsc_to_system_mul;
+		copy.tsc_shift = t->tsc_shift;
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		__asm__ volatile("" ::: "memory");
+	} while ((version & 1) || version != t->version);
+	return pvclock_read(&copy, (uint64_t)hi << 32 | lo);
 }
 
 long pv_vcpu_start(unsigned int id, void (*fn)(unsigned long), unsigned long arg)

@@ -39,6 +39,13 @@ void pv_vcpu_context_init(struct vcpu_guest_context *ctx, unsigned int id,
 /** VCPUOP_initialise with pv_vcpu_context_init's context, then VCPUOP_up; 0 or the error. */
 long pv_vcpu_start(unsigned int id, void (*fn)(unsigned long), unsigned long arg);
 
+/**
+ * System time in ns from the pvclock record @t (a vcpu_info's time, or a
+ * registered time area), by the version protocol; read on the vCPU it
+ * belongs to (its TSC is the one the record was made for).
+ */
+uint64_t pv_time_ns(const volatile struct vcpu_time_info *t);
+
 /** The id of the vCPU running this code (found from the stack it is on). */
 unsigned int pv_vcpu_self(void);
 
