@@ -258,6 +258,7 @@ static int build(struct domain *d, const struct boot_info *bi, struct dom0_mem *
 		return rc;
 	}
 	/* vCPU 0 up; the others down and without a context until dom0 starts them (as Xen). */
+	printk(KLOG_INFO "d0: %u vCPUs\n", d->max_vcpus);
 	rc = start_vcpu0(domain_vcpu(d, 0), &entry);
 	if (rc) {
 		printk(KLOG_ERR "d0: vCPU 0 refused its first context (error %d)\n", rc);

@@ -61,3 +61,19 @@ def test_pv_kernel_passes_on_keel(keel, kernel):
     r.expect_line(r"^\(KEEL\) domain 0 shut down: poweroff")
     r.expect_exit(EXIT_SUCCESS)
     r.expect_no("FATAL TRAP", "PANIC")
+
+
+@pytest.mark.parametrize("option,smp,vcpus", [
+    ("", 2, 1),                      # Keel's default (Xen's: one per CPU)
+    ("dom0_max_vcpus=3", 2, 3),      # more vCPUs than CPUs is fine
+    ("dom0_max_vcpus=1-4", 2, 2),    # as many as CPUs, within the bounds
+    ("dom0_max_vcpus=0", 2, 1),      # refused with a warning: the default stays
+], ids=["default", "n", "min-max", "bad"])
+def test_dom0_max_vcpus(keel, option, smp, vcpus):
+    hello = os.path.join(PV_DIR, "hello.elf")
+    r = keel((CMDLINE + " " + option).strip(), smp=smp, mem=512, modules=[hello],
+             label="dom0-vcpus-" + (option or "default"))
+    r.expect_line(r"^\(KEEL\) d0: %d vCPUs$" % vcpus)
+    r.expect_line(r"^\(d0\) Test result: SUCCESS$")
+    if option.endswith("=0"):
+        r.expect_line(r"bad value '0' for option 'dom0_max_vcpus'")
