@@ -244,40 +244,22 @@ void vcpu_time_area_update(struct vcpu *v)
 	area_write(va, 0, &version, sizeof(version));
 }
 
-/* Reads a register_*_area argument (one guest address) and checks its range. */
-static long area_arg(uint64_t arg, size_t size, uint64_t *va)
-{
-	uint64_t a;
-
-	if (copy_from_guest(&a, arg, sizeof(a)))
-		return -EFAULT;
-	if (a && !guest_range_ok(a, size))
-		return -EFAULT;
-	*va = a;
-	return 0;
-}
-
-static long register_runstate(struct vcpu *target, uint64_t arg)
+/*
+ * register_runstate_memory_area / register_vcpu_time_memory_area: the
+ * argument is one guest address, of an area of `size` bytes, kept in
+ * *slot and written at once by update.
+ */
+static long register_area(struct vcpu *target, uint64_t arg, size_t size, uint64_t *slot,
+			  void (*update)(struct vcpu *))
 {
 	uint64_t va;
-	long rc = area_arg(arg, sizeof(struct vcpu_runstate_info), &va);
 
-	if (rc)
-		return rc;
-	__atomic_store_n(&target->runstate_guest, va, __ATOMIC_RELAXED);
-	vcpu_runstate_area_update(target);
-	return 0;
-}
-
-static long register_time_area(struct vcpu *target, uint64_t arg)
-{
-	uint64_t va;
-	long rc = area_arg(arg, sizeof(struct vcpu_time_info), &va);
-
-	if (rc)
-		return rc;
-	__atomic_store_n(&target->time_area_guest, va, __ATOMIC_RELAXED);
-	vcpu_time_area_update(target);
+	if (copy_from_guest(&va, arg, sizeof(va)))
+		return -EFAULT;
+	if (va && !guest_range_ok(va, size))
+		return -EFAULT;
+	__atomic_store_n(slot, va, __ATOMIC_RELAXED);
+	update(target);
 	return 0;
 }
 
@@ -303,11 +285,13 @@ long do_vcpu_op(struct vcpu *v, int cmd, unsigned int vcpuid, uint64_t arg)
 		return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
 	}
 	case VCPUOP_register_runstate_memory_area:
-		return register_runstate(target, arg);
+		return register_area(target, arg, sizeof(struct vcpu_runstate_info),
+				     &target->runstate_guest, vcpu_runstate_area_update);
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(v, target, arg);
 	case VCPUOP_register_vcpu_time_memory_area:
-		return register_time_area(target, arg);
+		return register_area(target, arg, sizeof(struct vcpu_time_info),
+				     &target->time_area_guest, vcpu_time_area_update);
 	case VCPUOP_get_physid:
 		return -EINVAL;
 	case VCPUOP_set_singleshot_timer:

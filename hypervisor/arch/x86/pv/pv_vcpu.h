@@ -15,7 +15,9 @@
  * switched out they are copied to pv_vcpu.regs, and back on switch in.
  *
  * Locks: only the vCPU itself (running on its CPU) and the context-switch
- * code touch this; setvcpucontext-style writers pause the vCPU first.
+ * code touch this; whoever loads or saves a whole context
+ * (pv_vcpu_context.c) first makes sure the vCPU cannot run and waits for
+ * it to leave its CPU (pv_sched_sync).
  */
 #ifndef ARCH_PV_PV_VCPU_H
 #define ARCH_PV_PV_VCPU_H
