@@ -210,7 +210,9 @@ clean:
 # Debian's Xen 4.17 under QEMU TCG (scripts/run-on-xen.sh) as the reference.
 # `make test` runs test-xen too (the layout comparison).  kernels/crash_*.c
 # must end in a domain crash instead of a verdict (run-on-xen.sh
-# --expect-crash).  See tests/pv/README.md.
+# --expect-crash).  A kernel's PV-TEST-SMP/PV-TEST-CMDLINE markers (CPUs,
+# hypervisor options) are read by run-on-xen.sh itself and shown below.
+# See tests/pv/README.md.
 
 PV_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC) -I. -I$(XEN_INC) \
 	-O2 -g -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
@@ -221,8 +223,9 @@ PV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T tests/pv/pv.lds
 PV_KERNELS := $(patsubst tests/pv/kernels/%.c,$(BUILD)/pv/%.elf,$(wildcard tests/pv/kernels/*.c))
 PV_COMMON  := $(BUILD)/pv/head.o $(BUILD)/pv/harness.o $(BUILD)/pv/mm.o $(BUILD)/pv/traps.o \
-	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/events.o $(BUILD)/pv/lib/format.o \
-	$(BUILD)/pv/lib/string.o $(BUILD)/pv/lib/pvclock.o
+	$(BUILD)/pv/vcpu.o $(BUILD)/pv/vcpu_entry.o $(BUILD)/pv/events.o \
+	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/lib/format.o $(BUILD)/pv/lib/string.o \
+	$(BUILD)/pv/lib/pvclock.o
 XEN_TIMEOUT ?= 120
 
 .PHONY: pv-kernels test-xen
@@ -234,7 +237,7 @@ pv-kernels: $(PV_KERNELS)
 test-xen: setup pv-kernels $(BUILD)/pv/layout_probe
 	@set -e; for k in $(PV_KERNELS); do \
 		n=$$(basename $$k .elf); d=$(BUILD)/pv/xen-logs/$$n; rm -rf $$d; mkdir -p $$d; \
-		echo "== $$k on Xen 4.17"; \
+		echo "== $$k on Xen 4.17 $$(sed -n 's/.*\(PV-TEST-[A-Z]*: .*\)/(\1)/p' tests/pv/kernels/$$n.c | tr '\n' ' ')"; \
 		case $$n in crash_*) x=--expect-crash ;; *) x= ;; esac; \
 		KEEL_LOG_DIR=$$d scripts/run-on-xen.sh --timeout $(XEN_TIMEOUT) $$x $$k; \
 		if [ $$n = hello ]; then scripts/compare-layout-with-xen.sh $$k $$d/serial.log; fi; \

@@ -211,6 +211,9 @@ static long setvcpucontext(struct vcpu *v, struct domain *d,
 		rc = domain_pause(d);
 		if (!rc) {
 			rc = arch_vcpu_set_context(target, ctx);
+			/* As Xen: VGCF_online says whether the vCPU is up once its domain runs. */
+			if (!rc)
+				rc = ctx->flags & VGCF_online ? vcpu_up(target) : vcpu_down(target);
 			domain_unpause(d);
 		}
 	}

@@ -28,6 +28,15 @@ long do_memory_op(struct vcpu *v, unsigned long cmd, uint64_t arg);
 /* vcpu_op.c */
 long do_vcpu_op(struct vcpu *v, int cmd, unsigned int vcpuid, uint64_t arg);
 long do_set_timer_op(struct vcpu *v, uint64_t timeout);
+/*
+ * Rewrite v's registered runstate area (its runstate now) and time area
+ * (a copy of its vcpu_info's pvclock record), if it has them.  The
+ * machine calls these when v is switched in or out and when it
+ * republishes v's pvclock, with v's domain's kernel page tables loaded
+ * (the areas are guest virtual addresses); a fault drops the write.
+ */
+void vcpu_runstate_area_update(struct vcpu *v);
+void vcpu_time_area_update(struct vcpu *v);
 
 /* sched_op.c */
 long do_sched_op(struct vcpu *v, int cmd, uint64_t arg);

@@ -18,7 +18,12 @@
  *     xen_cr3_to_pfn; it takes a PGT_L4 type reference, as a pin would not)
  *     are all checked and installed, or nothing changes;
  *   - the references the old context held (CR3, GDT frames) are dropped;
- *   - v is left with a context (vcpu_up may then bring it online).
+ *   - v is left with a context (vcpu_up may then bring it online);
+ *     ctx->flags & VGCF_online is for the caller to act on (vcpu_op.c's
+ *     VCPUOP_initialise brings the vCPU up; setvcpucontext decides its own);
+ *   - Keel's own limits and leniencies (flat CS/SS only; debug registers
+ *     and vm_assist bits Xen accepts are accepted, bad ones reset):
+ *     pv_vcpu_context.c's header.
  * Errors: -EINVAL (bad selector, non-canonical address, bad GDT count,
  * a CR3 frame that is not the domain's or does not validate as an L4),
  * -EFAULT, -ESRCH (dying domain), -EBUSY? never: callers pause first.

@@ -7,7 +7,9 @@
  * the machine has: frames for the domain, their direct-map views, the
  * M2P entries, the page-type references of the bootstrap page tables
  * (pinning the L4 validates the whole tree, exactly as a guest's own
- * MMUEXT_PIN_L4_TABLE would), and vCPU 0's first registers.
+ * MMUEXT_PIN_L4_TABLE would), and vCPU 0's first context (loaded through
+ * the same arch_vcpu_set_context() as a guest's VCPUOP_initialise).
+ * dom0_max_vcpus= says how many vCPUs it gets; all but vCPU 0 start down.
  *
  * Memory: dom0_mem= (Xen's syntax) or, by default, everything free but
  * an eighth (at least 16 MiB) kept for Keel.  Frames come in the largest
@@ -24,8 +26,9 @@
 #include "arch/mm.h"
 #include "arch/segment.h"
 #include "hypercalls/hypercalls.h"
+#include "hypercalls/vcpu_context.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
-#include "hypervisor/arch/x86/pv/pv_vcpu.h"
+#include "arch/percpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/options.h"
 #include "lib/domain_build.h"
@@ -39,7 +42,6 @@
 #include "mm/heap.h"
 #include "mm/m2p.h"
 #include "mm/mmu_lock.h"
-#include "mm/page_ref.h"
 #include "mm/page_type.h"
 
 #define MAX_EXTENTS 256
@@ -129,37 +131,53 @@ static void record_m2p(const struct dom0_mem *m)
 			m2p_set(_mfn(m->ext[i].mfn + j), m->ext[i].pfn + j);
 }
 
-/* Pins the bootstrap L4 (validating every table) and makes it vCPU 0's CR3. */
-static int install_page_tables(struct vcpu *v, mfn_t l4)
+/* Pins the bootstrap L4, validating every table (vCPU 0's context then takes it as CR3). */
+static int pin_page_tables(struct domain *d, mfn_t l4)
 {
-	struct page_info *pg = mfn_to_page(l4);
 	int rc;
 
 	mmu_lock();
-	rc = page_type_pin(pg, PGT_L4, v->domain->domid);
-	if (!rc) {
-		rc = get_page_and_type(pg, PGT_L4, v->domain->domid);
-		if (rc)
-			page_type_unpin(pg, v->domain->domid);
-		else
-			v->mm.guest_table = l4;
-	}
+	rc = page_type_pin(mfn_to_page(l4), PGT_L4, d->domid);
 	mmu_unlock();
 	return rc;
 }
 
-static void set_first_registers(struct vcpu *v, const struct domain_build_entry *e)
+/*
+ * vCPU 0's first context, loaded as any VCPUOP_initialise would be: the
+ * ELF entry in guest kernel mode on the builder's stack, rsi = start_info,
+ * Xen's flat selectors, CR3 = the bootstrap L4.  Events stay masked (the
+ * vcpu_info says so since domain_create).
+ */
+static int start_vcpu0(struct vcpu *v, const struct domain_build_entry *e)
 {
-	struct pv_vcpu *pv = pv_vcpu(v);
+	struct vcpu_guest_context *ctx = heap_zalloc(sizeof(*ctx));
+	int rc;
 
-	memset(&pv->regs, 0, sizeof(pv->regs));
-	pv->regs.rip = e->rip;
-	pv->regs.rsp = e->rsp;
-	pv->regs.rsi = e->rsi;
-	pv->regs.cs = GUEST_CS64;
-	pv->regs.ss = GUEST_DS;
-	pv->regs.rflags = RFLAGS_IF | 0x2; /* bit 1 is always set */
-	pv->kernel_mode = true;
+	if (!ctx)
+		return -ENOMEM;
+	ctx->flags = VGCF_in_kernel | VGCF_online;
+	ctx->user_regs.rip = e->rip;
+	ctx->user_regs.rsp = e->rsp;
+	ctx->user_regs.rsi = e->rsi;
+	ctx->user_regs.cs = GUEST_CS64;
+	ctx->user_regs.ss = GUEST_DS;
+	ctx->user_regs.rflags = RFLAGS_IF;
+	ctx->ctrlreg[3] = xen_pfn_to_cr3(e->cr3_mfn);
+	rc = arch_vcpu_set_context(v, ctx);
+	heap_free(ctx);
+	return rc ? rc : vcpu_up(v);
+}
+
+/* dom0_max_vcpus=: as many vCPUs as CPUs, within the option's bounds and Keel's limit. */
+static unsigned int dom0_vcpus(void)
+{
+	unsigned int n = nr_cpus_online;
+
+	if (n < opt_dom0_vcpus_min)
+		n = opt_dom0_vcpus_min;
+	if (n > opt_dom0_vcpus_max)
+		n = opt_dom0_vcpus_max;
+	return n > DOMAIN_MAX_VCPUS ? DOMAIN_MAX_VCPUS : n;
 }
 
 static void report(const struct xen_kernel_info *k, const struct domain_layout *l,
@@ -234,18 +252,19 @@ static int build(struct domain *d, const struct boot_info *bi, struct dom0_mem *
 	record_m2p(m);
 	report(&info, &lay, m);
 
-	struct vcpu *v = domain_vcpu(d, 0);
-
-	rc = install_page_tables(v, _mfn(entry.cr3_mfn));
+	rc = pin_page_tables(d, _mfn(entry.cr3_mfn));
 	if (rc) {
 		printk(KLOG_ERR "d0: bootstrap page tables refused by validation (error %d)\n", rc);
 		return rc;
 	}
-	set_first_registers(v, &entry);
-	rc = vcpu_up(v);
-	if (!rc)
-		rc = domain_unpause(d);
-	return rc;
+	/* vCPU 0 up; the others down and without a context until dom0 starts them (as Xen). */
+	printk(KLOG_INFO "d0: %u vCPUs\n", d->max_vcpus);
+	rc = start_vcpu0(domain_vcpu(d, 0), &entry);
+	if (rc) {
+		printk(KLOG_ERR "d0: vCPU 0 refused its first context (error %d)\n", rc);
+		return rc;
+	}
+	return domain_unpause(d);
 }
 
 int dom0_build(const struct boot_info *bi)
@@ -256,7 +275,7 @@ int dom0_build(const struct boot_info *bi)
 
 	if (!m.ext)
 		return -ENOMEM;
-	d = domain_create(0, DOMAIN_CF_PRIVILEGED, 1, &rc);
+	d = domain_create(0, DOMAIN_CF_PRIVILEGED, dom0_vcpus(), &rc);
 	if (d) {
 		rc = build(d, bi, &m);
 		if (rc)

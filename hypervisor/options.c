@@ -22,6 +22,7 @@ char opt_selftest[32];
 uint32_t opt_debug_fail_cpu = UINT32_MAX;
 uint64_t opt_dom0_mem;	   /* bytes; 0: the default (see dom0_build.c) */
 uint64_t opt_dom0_mem_max; /* bytes; 0: no cap */
+unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = 1;
 
 static uint32_t com_baud[2];
 
@@ -121,7 +122,51 @@ static int parse_dom0_mem(const char *val)
 	return 0;
 }
 
+/* One bound of dom0_max_vcpus: a number from 1 up, or empty (keep *out). */
+static int parse_vcpu_bound(const char *s, size_t len, unsigned int *out)
+{
+	char num[12];
+	uint64_t n;
+
+	if (!len)
+		return 0;
+	if (len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if (cmdline_parse_uint(num, &n) || n == 0 || n > UINT32_MAX)
+		return -EINVAL;
+	*out = (unsigned int)n;
+	return 0;
+}
+
+/*
+ * dom0_max_vcpus=N or =MIN-MAX as Xen's: N vCPUs; or as many as there are
+ * CPUs but at least MIN (default 1) and at most MAX (default: no limit).
+ * dom0_build.c applies it (and Keel's own cap).
+ */
+static int parse_dom0_max_vcpus(const char *val)
+{
+	const char *dash = val ? strchr(val, '-') : NULL;
+	unsigned int lo = 1, hi = UINT32_MAX;
+
+	if (!val || !*val)
+		return -EINVAL;
+	if (!dash) {
+		if (parse_vcpu_bound(val, strlen(val), &lo))
+			return -EINVAL;
+		hi = lo;
+	} else if (parse_vcpu_bound(val, (size_t)(dash - val), &lo) ||
+		   parse_vcpu_bound(dash + 1, strlen(dash + 1), &hi) || lo > hi) {
+		return -EINVAL;
+	}
+	opt_dom0_vcpus_min = lo;
+	opt_dom0_vcpus_max = hi;
+	return 0;
+}
+
 static const struct cmdline_param keel_params[] = {
+	CMDLINE_PARAM_CUSTOM("dom0_max_vcpus", parse_dom0_max_vcpus),
 	CMDLINE_PARAM_CUSTOM("dom0_mem", parse_dom0_mem),
 	CMDLINE_PARAM_CUSTOM("console", parse_console),
 	CMDLINE_PARAM_CUSTOM("com1", parse_com1),

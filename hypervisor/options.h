@@ -16,6 +16,8 @@ extern char opt_selftest[32];
  */
 extern uint32_t opt_debug_fail_cpu;
 extern uint64_t opt_dom0_mem, opt_dom0_mem_max;
+/* dom0_max_vcpus=: dom0 gets the number of CPUs, at least min and at most max (default 1-1). */
+extern unsigned int opt_dom0_vcpus_min, opt_dom0_vcpus_max;
 
 /* Parses the hypervisor command line (before the console exists). */
 void options_parse(const char *cmdline);

@@ -40,6 +40,23 @@ int pv_vcpu_mm_set_table(struct vcpu *v, bool user, mfn_t mfn, mfn_t *old)
 	return 0;
 }
 
+int pv_vcpu_mm_set_tables(struct vcpu *v, mfn_t kernel, mfn_t user, mfn_t old[2])
+{
+	mfn_t dropped;
+	int rc = pv_vcpu_mm_set_table(v, false, kernel, &old[0]);
+
+	if (rc)
+		return rc;
+	rc = pv_vcpu_mm_set_table(v, true, user, &old[1]);
+	if (rc) {
+		/* Back to the old kernel table, which kept its references. */
+		dropped = v->mm.guest_table;
+		v->mm.guest_table = old[0];
+		pv_vcpu_mm_put_table(dropped);
+	}
+	return rc;
+}
+
 void pv_vcpu_mm_put_table(mfn_t mfn)
 {
 	ASSERT(mmu_lock_held());

@@ -44,6 +44,16 @@ struct pv_vcpu_mm {
  */
 int pv_vcpu_mm_set_table(struct vcpu *v, bool user, mfn_t mfn, mfn_t *old);
 
+/*
+ * A whole new context (VCPUOP_initialise): kernel becomes v's kernel L4
+ * and user (INVALID_MFN: none) its user L4, both or neither, with the
+ * references pv_vcpu_mm_set_table() takes.  old[0] and old[1] receive the
+ * tables they replaced, still holding their references (drop them with
+ * pv_vcpu_mm_put_table() once no CPU runs on them).  Errors as
+ * pv_vcpu_mm_set_table(); nothing changes on error.  PV-MMU lock held.
+ */
+int pv_vcpu_mm_set_tables(struct vcpu *v, mfn_t kernel, mfn_t user, mfn_t old[2]);
+
 /* Drops the references pv_vcpu_mm_set_table() took on mfn; INVALID_MFN: nothing.  Lock held. */
 void pv_vcpu_mm_put_table(mfn_t mfn);
 

@@ -2,7 +2,8 @@
 # scripts/run-on-xen.sh - boots a PV test kernel as dom0 of Debian's Xen 4.17
 # under QEMU, the reference Keel is compared with.
 #
-#   scripts/run-on-xen.sh [--timeout SECS] [--expect-crash] [--module FILE] KERNEL.elf [ARGS...]
+#   scripts/run-on-xen.sh [--timeout SECS] [--expect-crash] [--smp N] [--xen-cmdline "..."]
+#                         [--module FILE] KERNEL.elf [ARGS...]
 #
 # --module FILE gives dom0 a second boot module (its initrd), e.g. the domU
 # kernel the two-domain test builds.
@@ -20,6 +21,12 @@
 # With --expect-crash (the tests/pv/kernels/crash_*.c kernels) the kernel
 # must instead print an "EXPECT-CRASH:" line and then be crashed by Xen
 # (no verdict line, no Xen panic): exit 0 if so, else 1.
+# What a kernel needs beyond the defaults (QEMU -smp 1, Xen's command line
+# below) it declares in its source, tests/pv/kernels/NAME.c, which this
+# script reads for build/pv/NAME.elf (tests/pv/README.md):
+#   PV-TEST-SMP: N            QEMU -smp N
+#   PV-TEST-CMDLINE: OPTS     appended to the hypervisor's command line
+# --smp and --xen-cmdline give the same by hand (and win over the source).
 # Environment: XEN_IMAGE=PATH (another xen.gz or unpacked ELF32),
 # XEN_CMDLINE_EXTRA="..." (appended to Xen's command line),
 # KEEL_LOG_DIR=DIR (keep serial.log and cmd.txt there).
@@ -29,20 +36,31 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 timeout=120
 expect_crash=
 extra_module=
+smp=
+extra_cmdline=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout=$2; shift 2 ;;
 	--expect-crash) expect_crash=1; shift ;;
 	--module) extra_module=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--xen-cmdline) extra_cmdline=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
 if [ $# -lt 1 ]; then
-	echo "usage: $0 [--timeout SECS] [--expect-crash] KERNEL.elf [ARGS...]" >&2
+	echo "usage: $0 [--timeout SECS] [--expect-crash] [--smp N] [--xen-cmdline OPTS] [--module FILE] KERNEL.elf [ARGS...]" >&2
 	exit 2
 fi
 kernel=$1
 shift
+# The kernel's declared needs (see above), unless given on our command line.
+src=$root/tests/pv/kernels/$(basename "$kernel" .elf).c
+if [ -r "$src" ]; then
+	[ -n "$smp" ] || smp=$(sed -n 's/.*PV-TEST-SMP: *\([0-9][0-9]*\).*/\1/p' "$src" | head -n 1)
+	[ -n "$extra_cmdline" ] || extra_cmdline=$(sed -n 's/.*PV-TEST-CMDLINE: *\(.*[^ ]\) *$/\1/p' "$src" | head -n 1)
+fi
+smp=${smp:-1}
 [ -r "$kernel" ] || { echo "run-on-xen: error: cannot read $kernel" >&2; exit 2; }
 case "$kernel" in *,*) echo "run-on-xen: error: QEMU cannot take a comma in $kernel" >&2; exit 2 ;; esac
 
@@ -64,9 +82,9 @@ logdir=${KEEL_LOG_DIR:-$(mktemp -d /tmp/keel-xen-XXXXXX)}
 mkdir -p "$logdir"
 log=$logdir/serial.log
 : >"$log"
-xen_cmdline="console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=64M noreboot ${XEN_CMDLINE_EXTRA:-}"
+xen_cmdline="console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=64M noreboot $extra_cmdline ${XEN_CMDLINE_EXTRA:-}"
 module="$kernel${*:+ $*}${extra_module:+,$extra_module}"
-cmd=(qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp 1
+cmd=(qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp "$smp"
 	-display none -monitor none -serial "file:$log" -no-reboot
 	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module")
 printf '%q ' "${cmd[@]}" >"$logdir/cmd.txt"

@@ -29,6 +29,8 @@
 
 #include <xen/sched.h>
 
+#include "hypervisor/common/vcpu_info.h"
+
 #include "arch/mm.h"
 #include "lib/compiler.h"
 #include "lib/errno.h"
@@ -198,6 +200,7 @@ static int vcpus_create(struct domain *d, unsigned int max_vcpus)
 		v->runstate.state_entry_time = domains.hooks.clock_ns ? domains.hooks.clock_ns() : 0;
 		v->mm.guest_table = INVALID_MFN;
 		v->mm.guest_table_user = INVALID_MFN;
+		v->vcpu_info_mfn = INVALID_MFN;
 		if (i < XEN_LEGACY_MAX_VCPUS) {
 			v->vcpu_info = &d->shared_info->vcpu_info[i];
 			v->vcpu_info->evtchn_upcall_mask = 1; /* events masked at start of day */
@@ -692,6 +695,7 @@ static int mark_dying(struct domain *d)
 			bool was = vcpu_runnable(v);
 
 			v->state = VCPU_OFFLINE;
+			v->down_blocked = false;
 			vcpu_notify_if_changed(v, was);
 		}
 		set_state(d, DOMAIN_DYING);
@@ -708,9 +712,11 @@ int domain_kill(struct domain *d)
 		return rc;
 	if (domains.hooks.domain_teardown)
 		domains.hooks.domain_teardown(d);
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		if (domains.hooks.vcpu_arch_release)
 			domains.hooks.vcpu_arch_release(d->vcpus[i]);
+		vcpu_info_release(d->vcpus[i]);
+	}
 	mmu_lock();
 	put_page_and_type(mfn_to_page(d->shared_info_mfn)); /* our permanent writable type */
 	mmu_unlock();

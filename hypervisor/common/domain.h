@@ -107,6 +107,9 @@ struct domain {
 	mfn_t shared_info_mfn;	    /* INVALID_MFN once freed */
 	struct shared_info *shared_info;
 
+	/* HYPERVISOR_vm_assist: VMASST_TYPE_* bits, for all vCPUs (changed atomically). */
+	unsigned long vm_assist;
+
 	unsigned int pause_count;   /* domain_pause nesting; created at 1 */
 	bool is_shutting_down;	    /* first domain_shutdown seen */
 	unsigned int shutdown_code; /* SHUTDOWN_*, or DOMAIN_SHUTDOWN_CODE_NONE */

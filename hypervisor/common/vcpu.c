@@ -39,7 +39,7 @@ static int runstate_of(const struct vcpu *v)
 	case VCPU_RUNNABLE:
 		return vcpu_runnable(v) ? RUNSTATE_runnable : RUNSTATE_offline;
 	default:
-		return RUNSTATE_offline;
+		return v->down_blocked ? RUNSTATE_blocked : RUNSTATE_offline;
 	}
 }
 
@@ -93,10 +93,14 @@ int vcpu_up(struct vcpu *v)
 	int rc = 0;
 
 	spin_lock(&d->lock);
-	if (d->state != DOMAIN_ACTIVE)
+	if (d->state != DOMAIN_ACTIVE) {
 		rc = -ESRCH;
-	else if (v->state == VCPU_OFFLINE)
-		set_state(v, VCPU_RUNNABLE);
+	} else if (v->state == VCPU_OFFLINE) {
+		enum vcpu_state to = v->down_blocked ? VCPU_BLOCKED : VCPU_RUNNABLE;
+
+		v->down_blocked = false;
+		set_state(v, to);
+	}
 	spin_unlock(&d->lock);
 	return rc;
 }
@@ -106,6 +110,8 @@ int vcpu_down(struct vcpu *v)
 	struct domain *d = v->domain;
 
 	spin_lock(&d->lock);
+	if (v->state != VCPU_OFFLINE)
+		v->down_blocked = v->state == VCPU_BLOCKED;
 	set_state(v, VCPU_OFFLINE);
 	spin_unlock(&d->lock);
 	return 0;
@@ -130,8 +136,12 @@ int vcpu_wake(struct vcpu *v)
 	struct domain *d = v->domain;
 
 	spin_lock(&d->lock);
-	if (v->state == VCPU_BLOCKED)
+	if (v->state == VCPU_BLOCKED) {
 		set_state(v, VCPU_RUNNABLE);
+	} else if (v->down_blocked) {
+		v->down_blocked = false;
+		runstate_update(v); /* blocked -> offline */
+	}
 	spin_unlock(&d->lock);
 	return 0;
 }

@@ -8,7 +8,11 @@
  * domain.h; this file never looks inside it.
  *
  * States (enum vcpu_state):
- *   OFFLINE  - down: created that way, or brought down (VCPUOP_down);
+ *   OFFLINE  - down: created that way, or brought down (VCPUOP_down); a
+ *              vCPU brought down while BLOCKED stays blocked underneath
+ *              (down_blocked, as Xen keeps its blocked flag): its
+ *              runstate says blocked, it comes back up BLOCKED, and an
+ *              event while it is down clears that;
  *   RUNNABLE - up and wants a CPU;
  *   RUNNING  - up and on a CPU (only the scheduler sets this);
  *   BLOCKED  - up and waiting for an event (SCHEDOP_block).
@@ -50,12 +54,24 @@ struct vcpu {
 	struct domain *domain;	  /* back-pointer; the domain outlives its vCPUs */
 	enum vcpu_state state;	  /* see above */
 	unsigned int pause_count; /* vcpu_pause nesting, 0 .. VCPU_PAUSE_MAX */
+	bool down_blocked;	  /* OFFLINE, and was BLOCKED when brought down */
 	/*
 	 * vcpu_info in the domain's shared_info page for ids below
 	 * XEN_LEGACY_MAX_VCPUS, else NULL until the guest registers one
-	 * with VCPUOP_register_vcpu_info (issue 4 adds that hypercall).
+	 * with VCPUOP_register_vcpu_info (vcpu_info.h), which moves it into
+	 * the guest frame vcpu_info_mfn (INVALID_MFN until then).  Senders
+	 * on other CPUs read the pointer without a lock (atomically).
 	 */
 	struct vcpu_info *vcpu_info;
+	mfn_t vcpu_info_mfn;
+	/*
+	 * Guest virtual addresses (0: none) where Keel keeps a copy of this
+	 * vCPU's runstate (VCPUOP_register_runstate_memory_area) and of its
+	 * pvclock record (VCPUOP_register_vcpu_time_memory_area), written
+	 * while the domain's page tables are loaded (hypercalls/vcpu_op.c).
+	 */
+	uint64_t runstate_guest;
+	uint64_t time_area_guest;
 	struct pv_vcpu_mm mm; /* its page tables (mm/pv_vcpu_mm.h) */
 	/*
 	 * Time spent running, runnable, blocked and offline (Xen's RUNSTATE_*;
@@ -73,7 +89,8 @@ struct vcpu {
 bool vcpu_runnable(const struct vcpu *v);
 
 /*
- * VCPUOP_up: OFFLINE -> RUNNABLE; a vCPU already up is left alone (0).
+ * VCPUOP_up: OFFLINE -> RUNNABLE (BLOCKED if it was brought down blocked
+ * and no event came since); a vCPU already up is left alone (0).
  * Returns 0, or -ESRCH if the domain is dying.  The arch layer checks
  * beforehand that the vCPU has a context to run (Xen: -EINVAL otherwise).
  */
@@ -88,7 +105,10 @@ int vcpu_down(struct vcpu *v);
  */
 int vcpu_block(struct vcpu *v);
 
-/* An event arrived: BLOCKED -> RUNNABLE; other states unchanged.  Returns 0. */
+/*
+ * An event arrived: BLOCKED -> RUNNABLE; an OFFLINE vCPU forgets it was
+ * blocked; other states unchanged.  Returns 0.
+ */
 int vcpu_wake(struct vcpu *v);
 
 /*

@@ -122,16 +122,21 @@ long hyp_set_trap_table(const struct trap_info *table)
 	return pv_hypercall1(__HYPERVISOR_set_trap_table, table);
 }
 
-long traps_install_default(void)
+void traps_fill_default(struct trap_info table[256])
 {
 	for (unsigned int v = 0; v < 256; v++) {
-		struct trap_info *t = &default_table[v];
+		struct trap_info *t = &table[v];
 
 		t->vector = v;
 		t->flags = (v == 3 || v == 4 || v >= 32) ? 3 : 0;
 		t->cs = FLAT_KERNEL_CS;
 		t->address = pv_trap_stub(v);
 	}
+}
+
+long traps_install_default(void)
+{
+	traps_fill_default(default_table);
 	default_table[256].address = 0;
 	return hyp_set_trap_table(default_table);
 }

@@ -118,6 +118,12 @@ long traps_init(void);
  */
 long traps_install_default(void);
 
+/**
+ * Fills @table (indexed by vector, as vcpu_guest_context.trap_ctxt) with
+ * the default entries traps_install_default() installs.
+ */
+void traps_fill_default(struct trap_info table[256]);
+
 /** Forgets the last trap, the trap count and the hook. */
 void pv_trap_reset(void);
 

@@ -23,6 +23,7 @@
 #include "arch/traps.h"
 #include "hypervisor/options.h"
 #include "hypervisor/timer.h"
+#include "lib/compiler.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
@@ -33,6 +34,9 @@ extern const uint8_t tramp_pm32_target[], tramp_lm_target[], tramp_patch_base[];
 extern const uint8_t tramp_gdtr_base[], tramp_cr3[], tramp_stack[], tramp_efer_nx[];
 extern const uint32_t tramp_pm32_offset, tramp_lm64_offset, tramp_gdt_offset;
 extern uint64_t boot_pml4[];
+
+/* smp_call_function_mask() names CPUs by the bits of one word. */
+BUILD_BUG_ON(MAX_CPUS > 64);
 
 struct percpu bsp_percpu;
 struct percpu *percpu_of[MAX_CPUS];
@@ -213,21 +217,34 @@ unsigned int smp_boot_cpus(void)
 	return nr_cpus_online;
 }
 
-void smp_call_function(void (*fn)(void *), void *arg)
+void smp_call_function_mask(uint64_t cpus, void (*fn)(void *), void *arg)
 {
-	unsigned int me = smp_processor_id();
+	unsigned int me = smp_processor_id(), n = 0;
+	uint64_t targets = 0;
 
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if ((cpus >> c & 1) && c != me && percpu_of[c] && percpu_of[c]->state == CPU_ONLINE) {
+			targets |= 1ULL << c;
+			n++;
+		}
+	if (!n)
+		return;
 	spin_lock(&call_lock);
 	call_fn = fn;
 	call_arg = arg;
-	call_pending = nr_cpus_online - 1;
+	call_pending = n;
 	smp_mb();
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
-		if (c != me && percpu_of[c] && percpu_of[c]->state == CPU_ONLINE)
+		if (targets >> c & 1)
 			apic_send_ipi(percpu_of[c]->apic_id, VECTOR_IPI_CALL);
 	while (call_pending)
 		cpu_relax();
 	spin_unlock(&call_lock);
+}
+
+void smp_call_function(void (*fn)(void *), void *arg)
+{
+	smp_call_function_mask(~0ULL, fn, arg);
 }
 
 void smp_stop_other_cpus(void)

@@ -58,8 +58,7 @@ int pv_bounce(struct vcpu *v, struct trap_frame *f, uint64_t handler, bool mask_
 	words[n++] = cs | ((uint64_t)saved_mask << 32);
 	words[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF) |
 		     /* vm_assist architectural_iopl: the frame reports the virtual IOPL */
-		     ((pv->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ? (uint64_t)pv->iopl << 12
-										 : 0);
+		     (pv_vm_assist(v, VMASST_TYPE_architectural_iopl) ? (uint64_t)pv->iopl << 12 : 0);
 	words[n++] = f->rsp;
 	words[n++] = f->ss & 0xffff;
 	sp -= n * sizeof(words[0]);

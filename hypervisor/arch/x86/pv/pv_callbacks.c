@@ -206,25 +206,19 @@ long do_fpu_taskswitch(struct vcpu *v, int set)
 	return 0;
 }
 
-/* vm_assist types a 64-bit PV guest may switch (xen.h VMASST_TYPE_*). */
-#define VM_ASSIST_VALID                                                                            \
-	((1UL << VMASST_TYPE_4gb_segments) | (1UL << VMASST_TYPE_4gb_segments_notify) |            \
-	 (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_pae_extended_cr3) |        \
-	 (1UL << VMASST_TYPE_architectural_iopl) | (1UL << VMASST_TYPE_runstate_update_flag) |     \
-	 (1UL << VMASST_TYPE_m2p_strict))
-
+/* Domain-wide, as on Xen: one vCPU's call changes what every vCPU gets. */
 long do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type)
 {
-	struct pv_vcpu *pv = pv_vcpu(v);
+	unsigned long *va = &v->domain->vm_assist;
 
-	if (type >= 64 || !(VM_ASSIST_VALID & (1UL << type)))
+	if (type >= 64 || !(PV_VM_ASSIST_VALID & (1UL << type)))
 		return -EINVAL;
 	switch (cmd) {
 	case VMASST_CMD_enable:
-		pv->vm_assist |= 1UL << type;
+		__atomic_fetch_or(va, 1UL << type, __ATOMIC_SEQ_CST);
 		return 0;
 	case VMASST_CMD_disable:
-		pv->vm_assist &= ~(1UL << type);
+		__atomic_fetch_and(va, ~(1UL << type), __ATOMIC_SEQ_CST);
 		return 0;
 	default:
 		return -ENOSYS;
@@ -243,9 +237,9 @@ long do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type)
  * debug registers yet (a breakpoint on a guest address would also fire
  * inside Keel's copies from that guest).
  */
-#define DR6_ALWAYS_ONE 0xffff0ff0UL
+#define DR6_ALWAYS_ONE PV_DR6_DEFAULT
 #define DR6_RESERVED   0x1000UL
-#define DR7_ALWAYS_ONE 0x400UL
+#define DR7_ALWAYS_ONE PV_DR7_DEFAULT
 #define DR7_RESERVED   0xd800UL /* bits 11, 12, 14, 15 */
 #define DR7_GD	       (1UL << 13)
 
@@ -263,33 +257,42 @@ static bool dr7_enables_io_breakpoint(uint64_t dr7)
 	return false;
 }
 
+int pv_debugreg_check(int reg, uint64_t *value)
+{
+	uint64_t val = *value;
+
+	switch (reg) {
+	case 6:
+		if (val >> 32)
+			return -EINVAL;
+		*value = (val | DR6_ALWAYS_ONE) & ~DR6_RESERVED;
+		return 0;
+	case 7:
+		if (val >> 32)
+			return -EINVAL;
+		if ((val & DR7_GD) || dr7_enables_io_breakpoint(val))
+			return -EPERM;
+		*value = (val & ~DR7_RESERVED) | DR7_ALWAYS_ONE;
+		return 0;
+	default:
+		/* A breakpoint may not watch Keel's range. */
+		if (!is_canonical(val) || (val >= HV_RANGE_START && val < HV_RANGE_END))
+			return -EPERM;
+		return 0;
+	}
+}
+
 long do_set_debugreg(struct vcpu *v, int reg, uint64_t value)
 {
-	struct pv_vcpu *pv = pv_vcpu(v);
+	long rc;
 
 	if (reg < 0 || reg > 7)
 		return -ENODEV;
 	reg = dr_alias(reg);
-	switch (reg) {
-	case 6:
-		if (value >> 32)
-			return -EINVAL;
-		pv->dr[6] = (value | DR6_ALWAYS_ONE) & ~DR6_RESERVED;
-		return 0;
-	case 7:
-		if (value >> 32)
-			return -EINVAL;
-		if ((value & DR7_GD) || dr7_enables_io_breakpoint(value))
-			return -EPERM;
-		pv->dr[7] = (value & ~DR7_RESERVED) | DR7_ALWAYS_ONE;
-		return 0;
-	default:
-		/* A breakpoint may not watch Keel's range. */
-		if (!is_canonical(value) || (value >= HV_RANGE_START && value < HV_RANGE_END))
-			return -EPERM;
-		pv->dr[reg] = value;
-		return 0;
-	}
+	rc = pv_debugreg_check(reg, &value);
+	if (!rc)
+		pv_vcpu(v)->dr[reg] = value;
+	return rc;
 }
 
 long do_get_debugreg(struct vcpu *v, int reg)

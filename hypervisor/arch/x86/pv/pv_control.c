@@ -76,29 +76,3 @@ unsigned int arch_control_timers_queued(void)
 {
 	return timer_count_queued();
 }
-
-/*
- * The vCPU-context interface (hypercalls/vcpu_context.h) comes from
- * pv_vcpu_context.c, which loads and saves whole register contexts.
- * Until that file is linked in, these weak definitions give the honest
- * answers of a Keel that cannot: no vCPU has a context the control
- * domain may read (-ENODATA from getvcpucontext), and none can be loaded.
- */
-__attribute__((weak)) int arch_vcpu_set_context(struct vcpu *v,
-						const struct vcpu_guest_context *ctx)
-{
-	(void)v, (void)ctx;
-	return -EOPNOTSUPP;
-}
-
-__attribute__((weak)) int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctx)
-{
-	(void)v, (void)ctx;
-	return -ENODATA;
-}
-
-__attribute__((weak)) bool arch_vcpu_has_context(const struct vcpu *v)
-{
-	(void)v;
-	return false;
-}

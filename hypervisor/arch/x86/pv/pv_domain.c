@@ -26,6 +26,24 @@
 #include "mm/pv_vcpu_mm.h"
 #include "sched/sched.h"
 
+/*
+ * Where a new vCPU lives: the CPUs online in turn, whatever domain it
+ * belongs to, so one domain's vCPUs run side by side and single-vCPU
+ * domains spread out.  (The credit scheduler will move vCPUs; this
+ * placement never does.)
+ */
+static unsigned int next_cpu(void)
+{
+	static unsigned int turn;
+	unsigned int t = __atomic_fetch_add(&turn, 1, __ATOMIC_RELAXED);
+	unsigned int online[MAX_CPUS], n = 0;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (percpu_of[c] && percpu_of[c]->state == CPU_ONLINE)
+			online[n++] = c;
+	return n ? online[t % n] : 0;
+}
+
 static int pv_vcpu_arch_init(struct vcpu *v)
 {
 	struct pv_vcpu *pv = heap_zalloc(sizeof(*pv));
@@ -33,24 +51,21 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 	if (!pv)
 		return -ENOMEM;
 	pv->kernel_mode = true;
-	pv->dr[6] = 0xffff0ff0;
-	pv->dr[7] = 0x400;
+	pv->dr[6] = PV_DR6_DEFAULT;
+	pv->dr[7] = PV_DR7_DEFAULT;
 	pv->pat = 0x0007040600070406ULL; /* the architectural reset value */
 	pv->period_ns = PV_DEFAULT_PERIOD_NS;
 	for (unsigned int i = 0; i < sizeof(pv->ldt_frames) / sizeof(pv->ldt_frames[0]); i++)
 		pv->ldt_frames[i] = INVALID_MFN;
-	/* The state FNINIT and a reset MXCSR give: FCW 0x37f, MXCSR 0x1f80. */
-	pv->fpu[0] = 0x7f;
-	pv->fpu[1] = 0x03;
-	pv->fpu[24] = 0x80;
-	pv->fpu[25] = 0x1f;
+	pv_vcpu_fpu_reset(pv);
 	v->arch = pv;
-	pv_rq_add(v, v->id % nr_cpus_online);
+	pv_rq_add(v, next_cpu());
 	return 0;
 }
 
 static void pv_vcpu_arch_release(struct vcpu *v)
 {
+	pv_sched_sync(v); /* offline already: let its CPU save it and drop its tables */
 	pv_timers_vcpu_release(v);
 	pv_time_vcpu_release(v);
 	pv_gdt_release(v);

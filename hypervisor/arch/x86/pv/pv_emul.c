@@ -243,7 +243,7 @@ static bool iopl_ok(const struct vcpu *v)
 {
 	const struct pv_vcpu *pv = pv_vcpu(v);
 	unsigned int ring = pv->kernel_mode
-				    ? ((pv->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ? 0 : 1)
+				    ? (pv_vm_assist(v, VMASST_TYPE_architectural_iopl) ? 0 : 1)
 				    : 3;
 
 	return pv->iopl >= ring;

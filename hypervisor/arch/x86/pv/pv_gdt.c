@@ -170,13 +170,44 @@ void pv_mm_ldt_changed(struct vcpu *v)
 	load_ldt(v->mm.ldt_ents);
 }
 
-long do_set_gdt(struct vcpu *v, uint64_t frame_list, unsigned int entries)
+int pv_gdt_take_frames(domid_t domid, const xen_ulong_t *list, unsigned int nr, mfn_t *frames)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		frames[i] = _mfn(list[i]);
+		if (!mfn_in_table(frames[i]) ||
+		    get_page_and_type(mfn_to_page(frames[i]), PGT_SEGDESC, domid)) {
+			put_gdt_frames(frames, i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+void pv_gdt_replace(struct vcpu *v, const mfn_t *frames, unsigned int nr)
 {
 	struct pv_vcpu *pv = pv_vcpu(v);
-	domid_t domid = v->domain->domid;
+	mfn_t old[GDT_GUEST_PAGES];
+	unsigned int old_nr = pv->gdt_nr_frames;
+
+	memcpy(old, pv->gdt_frames, sizeof(old));
+	memcpy(pv->gdt_frames, frames, nr * sizeof(frames[0]));
+	pv->gdt_nr_frames = nr;
+	if (current_vcpu() == v)
+		pv_gdt_switch_to(v); /* the old frames leave the CPU before they lose their type */
+	put_gdt_frames(old, old_nr);
+}
+
+void pv_gdt_forget_ldt(struct vcpu *v)
+{
+	put_ldt_pages(v);
+}
+
+long do_set_gdt(struct vcpu *v, uint64_t frame_list, unsigned int entries)
+{
 	xen_ulong_t list[GDT_GUEST_PAGES];
-	mfn_t frames[GDT_GUEST_PAGES], old[GDT_GUEST_PAGES];
-	unsigned int nr, old_nr;
+	mfn_t frames[GDT_GUEST_PAGES];
+	unsigned int nr;
+	int rc;
 
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
 		return -EINVAL;
@@ -184,24 +215,11 @@ long do_set_gdt(struct vcpu *v, uint64_t frame_list, unsigned int entries)
 	if (copy_from_guest(list, frame_list, nr * sizeof(list[0])))
 		return -EFAULT;
 	mmu_lock();
-	for (unsigned int i = 0; i < nr; i++) {
-		frames[i] = _mfn(list[i]);
-		if (!mfn_in_table(frames[i]) ||
-		    get_page_and_type(mfn_to_page(frames[i]), PGT_SEGDESC, domid)) {
-			put_gdt_frames(frames, i);
-			mmu_unlock();
-			return -EINVAL;
-		}
-	}
-	old_nr = pv->gdt_nr_frames;
-	memcpy(old, pv->gdt_frames, sizeof(old));
-	memcpy(pv->gdt_frames, frames, nr * sizeof(frames[0]));
-	pv->gdt_nr_frames = nr;
-	if (current_vcpu() == v)
-		pv_gdt_switch_to(v); /* the old frames leave the CPU before they lose their type */
-	put_gdt_frames(old, old_nr);
+	rc = pv_gdt_take_frames(v->domain->domid, list, nr, frames);
+	if (!rc)
+		pv_gdt_replace(v, frames, nr);
 	mmu_unlock();
-	return 0;
+	return rc;
 }
 
 long do_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)

@@ -9,6 +9,7 @@
 
 #include "arch/percpu.h"
 #include "arch/traps.h"
+#include "lib/types.h"
 #include "hypervisor/common/vcpu.h"
 
 /* Gives CPU p its GDT area and loads it (memory up, before any guest runs on p). */
@@ -24,6 +25,21 @@ void pv_gdt_release(struct vcpu *v);
  * use (or gives the guest the #PF Xen gives).  False if cr2 is not there.
  */
 bool pv_ldt_fault(struct vcpu *v, struct trap_frame *f, uint64_t cr2);
+
+/*
+ * Takes a general and a PGT_SEGDESC reference on each of the nr frames of
+ * list (domid's descriptor pages, validated by mm/segdesc.c) into
+ * frames.  0, or -EINVAL with none held.  PV-MMU lock held.
+ */
+int pv_gdt_take_frames(domid_t domid, const xen_ulong_t *list, unsigned int nr, mfn_t *frames);
+/*
+ * Makes frames (references from pv_gdt_take_frames) v's GDT, reloading it
+ * if v runs on this CPU, and drops the old frames' references.  v runs
+ * here or nowhere.  PV-MMU lock held.
+ */
+void pv_gdt_replace(struct vcpu *v, const mfn_t *frames, unsigned int nr);
+/* Drops the references of the LDT pages v used; v runs nowhere.  PV-MMU lock held. */
+void pv_gdt_forget_ldt(struct vcpu *v);
 
 long do_set_gdt(struct vcpu *v, uint64_t frame_list, unsigned int entries);
 long do_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc);

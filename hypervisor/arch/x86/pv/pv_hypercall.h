@@ -29,6 +29,11 @@ long do_fpu_taskswitch(struct vcpu *v, int set);
 long do_vm_assist(struct vcpu *v, unsigned int cmd, unsigned int type);
 long do_set_debugreg(struct vcpu *v, int reg, uint64_t value);
 long do_get_debugreg(struct vcpu *v, int reg);
+/*
+ * set_debugreg's rules for debug register reg (0-3, 6 or 7): 0 with
+ * *value as the register would hold it, or the error set_debugreg gives.
+ */
+int pv_debugreg_check(int reg, uint64_t *value);
 long do_physdev_op(struct vcpu *v, int cmd, uint64_t arg);
 long do_multicall(struct vcpu *v, uint64_t calls, unsigned int nr_calls);
 /* HYPERVISOR_iret: restores the frame the guest pushed; sets every register itself. */

@@ -64,7 +64,7 @@ void do_iret(struct vcpu *v, struct trap_frame *f)
 	f->cs = (ctx.cs | 3) & 0xffff;
 	f->rflags = (ctx.rflags & IRET_RFLAGS_MASK) | RFLAGS_IF;
 	/* vm_assist architectural_iopl: the virtual IOPL follows the frame's. */
-	if (pv->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+	if (pv_vm_assist(v, VMASST_TYPE_architectural_iopl))
 		pv->iopl = (unsigned int)((ctx.rflags & RFLAGS_IOPL) >> 12);
 	f->rsp = ctx.rsp;
 	f->ss = GUEST_DS;

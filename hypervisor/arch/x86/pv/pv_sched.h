@@ -18,6 +18,12 @@ void pv_sched_kick(struct vcpu *v);
  * CPU does the wake-up on its exit path.
  */
 void pv_sched_wake(struct vcpu *v);
+/*
+ * Waits until v, which may no longer run (down, paused, dying), has left
+ * its CPU: its registers are saved and no CPU has its page tables loaded.
+ * Not for the vCPU running on this CPU.
+ */
+void pv_sched_sync(struct vcpu *v);
 /* Installs the kick IPI's handler (boot CPU, before the others start). */
 void pv_sched_init(void);
 /* Leaves for the guest world on this CPU; never returns (pv_entry.asm). */

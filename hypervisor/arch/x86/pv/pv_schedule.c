@@ -7,9 +7,16 @@
  * runnable or asks to yield); the scheduler interface of sched/ and the
  * credit scheduler replace the choice of the next vCPU, not the switch.
  *
+ * A vCPU lives on one CPU's run queue from its creation on (round robin
+ * over the CPUs online, pv_domain.c) and only that CPU ever runs it, so
+ * a vCPU never runs on two CPUs at once and its saved context is only
+ * touched by that CPU, or by others once pv_sched_sync() says it left.
+ * The vCPUs of one domain run on their CPUs concurrently.
+ *
  * Locks: the run queue of a CPU is under its rq_lock (taken with
- * interrupts off).  curr_vcpu and the guest frame are only touched by
- * their own CPU, with interrupts off.
+ * interrupts off).  curr_vcpu and the guest frame are only written by
+ * their own CPU, with interrupts off; other CPUs read curr_vcpu (TLB
+ * flushes, pv_sched_sync).
  */
 #include "hypervisor/arch/x86/pv/pv_sched.h"
 
@@ -23,6 +30,7 @@
 #include "hypervisor/arch/x86/pv/pv_timers.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
+#include "hypercalls/hypercalls.h"
 #include "lib/printk.h"
 
 void pv_rq_add(struct vcpu *v, unsigned int cpu)
@@ -122,6 +130,23 @@ static struct vcpu *pick_next(struct percpu *p)
 	return v;
 }
 
+/* Loads v's kernel page tables (kernel = true) or those of the mode it is in. */
+static void load_guest_tables(struct vcpu *v, bool kernel)
+{
+	const struct pv_vcpu *pv = pv_vcpu(v);
+	mfn_t l4 = kernel || pv->kernel_mode || !mfn_valid_raw(v->mm.guest_table_user)
+			   ? v->mm.guest_table
+			   : v->mm.guest_table_user;
+
+	write_cr3(mfn_x(l4) << PAGE_SHIFT);
+}
+
+/*
+ * Takes v off this CPU.  Its runstate area (a guest kernel address) is
+ * written while its own tables are still loaded; then Keel's idle tables
+ * are, so once curr_vcpu no longer names v (pv_sched_sync) no CPU walks
+ * v's tables any more.
+ */
 static void save_context(struct vcpu *v)
 {
 	struct pv_vcpu *pv = pv_vcpu(v);
@@ -139,18 +164,21 @@ static void save_context(struct vcpu *v)
 	pv_gdt_switch_from(v);
 	pv_time_switch_out(v);
 	vcpu_set_running(v, false);
+	if (v->runstate_guest) {
+		if (!pv->kernel_mode)
+			load_guest_tables(v, true);
+		vcpu_runstate_area_update(v);
+	}
+	write_cr3(idle_pml4_maddr);
 }
 
 static void load_context(struct vcpu *v)
 {
 	struct pv_vcpu *pv = pv_vcpu(v);
-	mfn_t l4 = pv->kernel_mode || !mfn_valid_raw(v->mm.guest_table_user) ? v->mm.guest_table
-									      : v->mm.guest_table_user;
 
 	*guest_regs() = pv->regs;
 	pv_gdt_switch_to(v);
 	pv_time_switch_in(v);
-	write_cr3(mfn_x(l4) << PAGE_SHIFT);
 	wrmsr(MSR_FS_BASE, pv->fs_base);
 	wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
 	wrmsr(MSR_KERNEL_GS_BASE, pv->kernel_mode ? pv->gs_base_user : pv->gs_base_kernel);
@@ -160,17 +188,31 @@ static void load_context(struct vcpu *v)
 	else
 		__asm__ volatile("clts");
 	vcpu_set_running(v, true);
+	/* The shared areas are guest kernel addresses: written through the kernel's tables. */
+	load_guest_tables(v, true);
+	vcpu_runstate_area_update(v);
+	vcpu_time_area_update(v);
+	if (!pv->kernel_mode)
+		load_guest_tables(v, false);
 }
 
 static void context_switch(struct percpu *p, struct vcpu *prev, struct vcpu *next)
 {
 	if (prev)
 		save_context(prev);
-	p->curr_vcpu = next;
+	/* Before next's tables are loaded: TLB flushes for its domain must reach this CPU. */
+	__atomic_store_n(&p->curr_vcpu, next, __ATOMIC_SEQ_CST);
 	if (next)
 		load_context(next);
-	else
-		write_cr3(idle_pml4_maddr); /* the old guest's tables may be freed */
+}
+
+void pv_sched_sync(struct vcpu *v)
+{
+	struct percpu *p = percpu_of[pv_vcpu(v)->processor];
+
+	BUG_ON(p == this_cpu() && p->curr_vcpu == v);
+	while (__atomic_load_n(&p->curr_vcpu, __ATOMIC_SEQ_CST) == v)
+		cpu_relax();
 }
 
 /* Enters the event callback when an event is pending and not masked. */

@@ -3,10 +3,20 @@
  * MMU hypercalls (the machine's side of hypercalls/pv_mm_arch.h).
  *
  * Guest translations are never global (Keel's own are), so reloading CR3
- * flushes all of them.  A vCPU that is not running needs nothing: it
- * reloads CR3 before it runs again.  Flushes of vCPUs running on other
- * CPUs go by IPI to every other CPU (simple and correct; targeting only
- * the CPUs concerned is an optimisation for later).
+ * flushes all of them.  A vCPU that is not on a CPU needs nothing: it
+ * reloads CR3 before it runs again.  A vCPU of the domain that is on
+ * another CPU is flushed there by IPI, and the caller waits until every
+ * such CPU has done so (smp_call_function_mask).
+ *
+ * Which CPUs: a vCPU only ever runs on the CPU whose run queue holds it
+ * (pv_vcpu.processor), and that CPU's curr_vcpu names it from before its
+ * CR3 is loaded until after it is replaced (pv_schedule.c's context
+ * switch stores curr_vcpu, then loads CR3, which serialises).  The caller
+ * has written the page-table entry before the fence below; so either it
+ * sees curr_vcpu and sends the IPI, or that CPU loads CR3, and walks the
+ * tables, only after the entry changed.  A vCPU between its CPU's
+ * curr_vcpu store and the CR3 load of the next one keeps nothing stale
+ * that survives that load.
  */
 #include "hypercalls/pv_mm_arch.h"
 
@@ -34,35 +44,41 @@ static void flush_here(void *arg)
 	write_cr3(read_cr3());
 }
 
-/* True if a vCPU of d selected by mask (NULL: all) runs on a CPU other than this one. */
-static bool runs_elsewhere(const struct domain *d, const uint64_t *mask)
+static bool in_mask(const uint64_t *mask, unsigned int id)
+{
+	return !mask || (mask[id / 64] >> (id % 64) & 1);
+}
+
+/* The CPUs other than this one on which a vCPU of d selected by mask (NULL: all) is loaded. */
+static uint64_t cpus_running(const struct domain *d, const uint64_t *mask)
 {
 	unsigned int me = smp_processor_id();
+	uint64_t cpus = 0;
 
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the caller's entry writes before the reads */
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		const struct vcpu *v = d->vcpus[i];
+		unsigned int cpu = pv_vcpu(v)->processor;
 
-		if (mask && !(mask[i / 64] & (1ULL << (i % 64))))
-			continue;
-		if (v->state == VCPU_RUNNING && pv_vcpu(v)->processor != me)
-			return true;
+		if (cpu != me && in_mask(mask, i) &&
+		    __atomic_load_n(&percpu_of[cpu]->curr_vcpu, __ATOMIC_SEQ_CST) == v)
+			cpus |= 1ULL << cpu;
 	}
-	return false;
+	return cpus;
 }
 
 static bool includes_current(const struct domain *d, const uint64_t *mask)
 {
 	const struct vcpu *cur = current_vcpu();
 
-	return cur && cur->domain == d && (!mask || (mask[cur->id / 64] & (1ULL << (cur->id % 64))));
+	return cur && cur->domain == d && in_mask(mask, cur->id);
 }
 
 static void flush_vcpus(struct domain *d, const uint64_t *mask)
 {
 	if (includes_current(d, mask))
 		pv_mm_flush_tlb_local();
-	if (runs_elsewhere(d, mask))
-		smp_call_function(flush_here, NULL);
+	smp_call_function_mask(cpus_running(d, mask), flush_here, NULL);
 }
 
 void pv_mm_flush_tlb_vcpus(struct domain *d, const uint64_t *mask)
@@ -75,8 +91,7 @@ void pv_mm_invlpg_vcpus(struct domain *d, const uint64_t *mask, uint64_t va)
 	/* A full flush elsewhere is a correct (if coarse) invlpg. */
 	if (includes_current(d, mask))
 		pv_mm_invlpg_local(va);
-	if (runs_elsewhere(d, mask))
-		smp_call_function(flush_here, NULL);
+	smp_call_function_mask(cpus_running(d, mask), flush_here, NULL);
 }
 
 void pv_mm_flush_tlb_domain(struct domain *d)

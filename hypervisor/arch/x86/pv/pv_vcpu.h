@@ -5,7 +5,8 @@
  * does not see (struct vcpu.arch points here): its saved registers while
  * it is off the CPU, guest kernel/user mode, the trap table and callbacks
  * it registered, its kernel stack (stack_switch), segment bases, virtual
- * control/debug registers, vm_assist and the virtual IOPL.
+ * control/debug registers and the virtual IOPL.  (vm_assist is the
+ * domain's, as on Xen: struct domain.)
  *
  * Where the registers live: while a vCPU runs on a CPU, its registers are
  * in the struct trap_frame at the top of that CPU's stack (guest_regs()),
@@ -14,7 +15,9 @@
  * switched out they are copied to pv_vcpu.regs, and back on switch in.
  *
  * Locks: only the vCPU itself (running on its CPU) and the context-switch
- * code touch this; setvcpucontext-style writers pause the vCPU first.
+ * code touch this; whoever loads or saves a whole context
+ * (pv_vcpu_context.c) first makes sure the vCPU cannot run and waits for
+ * it to leave its CPU (pv_sched_sync).
  */
 #ifndef ARCH_PV_PV_VCPU_H
 #define ARCH_PV_PV_VCPU_H
@@ -26,6 +29,7 @@
 
 #include "arch/percpu.h"
 #include "arch/traps.h"
+#include "hypervisor/common/domain.h"
 #include "hypervisor/common/timer_queue.h"
 #include "hypervisor/common/vcpu.h"
 
@@ -56,7 +60,6 @@ struct pv_vcpu {
 
 	uint64_t cr0_ts;	/* virtual CR0.TS (fpu_taskswitch) */
 	uint64_t dr[8];		/* set_debugreg */
-	unsigned long vm_assist; /* VMASST_TYPE_* bits */
 	unsigned int iopl;	/* virtual IOPL, 0..3 (PHYSDEVOP_set_iopl) */
 	uint64_t pat;		/* the guest's view of MSR_PAT (pv_emul.c) */
 
@@ -77,6 +80,7 @@ struct pv_vcpu {
 	uint64_t period_ns, periodic_next; /* periodic_next 0: not started */
 	volatile bool virq_timer_pending;
 
+	bool has_context; /* registers loaded: may be brought up (pv_vcpu_context.c) */
 	unsigned int processor; /* the CPU whose run queue holds it */
 	struct vcpu *rq_next;	/* ring of that run queue (pv_schedule.c) */
 };
@@ -84,6 +88,34 @@ struct pv_vcpu {
 static inline struct pv_vcpu *pv_vcpu(const struct vcpu *v)
 {
 	return (struct pv_vcpu *)v->arch;
+}
+
+/* Debug registers 6 and 7 at reset (their always-one bits). */
+#define PV_DR6_DEFAULT 0xffff0ff0UL
+#define PV_DR7_DEFAULT 0x400UL
+
+/* The x87/SSE state FNINIT and a reset MXCSR give: FCW 0x37f, MXCSR 0x1f80, the rest 0. */
+static inline void pv_vcpu_fpu_reset(struct pv_vcpu *pv)
+{
+	for (unsigned int i = 0; i < sizeof(pv->fpu); i++)
+		pv->fpu[i] = 0;
+	pv->fpu[0] = 0x7f;
+	pv->fpu[1] = 0x03;
+	pv->fpu[24] = 0x80;
+	pv->fpu[25] = 0x1f;
+}
+
+/* vm_assist types a 64-bit PV guest may switch (xen.h VMASST_TYPE_*). */
+#define PV_VM_ASSIST_VALID                                                                         \
+	((1UL << VMASST_TYPE_4gb_segments) | (1UL << VMASST_TYPE_4gb_segments_notify) |            \
+	 (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_pae_extended_cr3) |        \
+	 (1UL << VMASST_TYPE_architectural_iopl) | (1UL << VMASST_TYPE_runstate_update_flag) |     \
+	 (1UL << VMASST_TYPE_m2p_strict))
+
+/* True if v's domain enabled vm_assist VMASST_TYPE_<type>. */
+static inline bool pv_vm_assist(const struct vcpu *v, unsigned int type)
+{
+	return (__atomic_load_n(&v->domain->vm_assist, __ATOMIC_RELAXED) >> type) & 1;
 }
 
 /* The running guest's registers on this CPU: the frame at the top of its stack. */

@@ -22,6 +22,8 @@ uint64_t smp_trampoline_maddr(void);
 unsigned int smp_boot_cpus(void);
 /* Runs fn(arg) on every other online CPU and waits until all have returned. */
 void smp_call_function(void (*fn)(void *), void *arg);
+/* The same on the online CPUs whose bit (1 << cpu number) is set in cpus, this one excepted. */
+void smp_call_function_mask(uint64_t cpus, void (*fn)(void *), void *arg);
 /* Halts every other CPU (by NMI, so a CPU spinning with interrupts off stops too). */
 void smp_stop_other_cpus(void);
 /* NMI hook: true if the NMI was the stop request (the CPU then never returns). */
