@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GCHECK_WHY_MAX 128
+#define GCHECK_WHY_MAX 192
 
 /*
  * 1..max bytes of [A-Za-z0-9_.-], not all digits: vmctl takes a name or a
