@@ -23,16 +23,17 @@
 #include "lib/string.h"
 
 struct rule;
-typedef int (*apply_fn)(struct guest_config *gc, struct xlcfg *cfg,
-			const struct xlcfg_setting *set, const struct rule *r);
+typedef int (*apply_fn)(struct guest_config *gc, struct xlcfg *cfg, const struct xlcfg_setting *set,
+			const struct rule *r);
 
 /* How one key is read: apply() checks set->value and stores it at offset. */
 struct rule {
 	const char *key;
 	apply_fn apply;
-	size_t offset; /* of the field in struct guest_config */
+	size_t offset;	  /* of the field in struct guest_config */
 	int64_t min, max; /* numbers: the range; strings: max is the longest */
 	const char *unit; /* for range messages, or NULL */
+	int (*check)(const char *s, char why[GCHECK_WHY_MAX]); /* apply_checked() */
 };
 
 static int wrong_type(struct xlcfg *cfg, const char *key, const struct xlcfg_value *v,
@@ -40,6 +41,13 @@ static int wrong_type(struct xlcfg *cfg, const char *key, const struct xlcfg_val
 {
 	xlcfg_error(cfg, v->line, "%s: expected %s, got %s", key, expected,
 		    xlcfg_type_name(v->type));
+	return -EINVAL;
+}
+
+/* A checker's refusal (guest_config_check.h) as "FILE:LINE: key: why". */
+static int refused(struct xlcfg *cfg, const char *key, uint32_t line, const char *why)
+{
+	xlcfg_error(cfg, line, "%s: %s", key, why);
 	return -EINVAL;
 }
 
@@ -126,20 +134,24 @@ static int apply_later(struct guest_config *gc, struct xlcfg *cfg, const struct 
 	return get_string(cfg, set->key, &set->value, (size_t)r->max, &s);
 }
 
-static int apply_name(struct guest_config *gc, struct xlcfg *cfg, const struct xlcfg_setting *set,
-		      const struct rule *r)
+static int check_name(const char *s, char why[GCHECK_WHY_MAX])
+{
+	return gcheck_name(s, GUEST_NAME_MAX, why);
+}
+
+/* A string with a syntax of its own: checked by r->check, then copied. */
+static int apply_checked(struct guest_config *gc, struct xlcfg *cfg,
+			 const struct xlcfg_setting *set, const struct rule *r)
 {
 	char why[GCHECK_WHY_MAX];
 	const char *s;
-	int rc = get_string(cfg, set->key, &set->value, XLCFG_MAX_STRING, &s);
+	int rc = get_string(cfg, set->key, &set->value, (size_t)r->max, &s);
 
 	if (rc)
 		return rc;
-	if (gcheck_name(s, GUEST_NAME_MAX, why)) {
-		xlcfg_error(cfg, set->value.line, "name: %s", why);
-		return -EINVAL;
-	}
-	strlcpy(gc->name, s, sizeof(gc->name));
+	if (r->check(s, why))
+		return refused(cfg, set->key, set->value.line, why);
+	strlcpy(field(gc, r), s, (size_t)r->max + 1);
 	return 0;
 }
 
@@ -189,8 +201,8 @@ const char *guest_action_name(enum guest_action action)
 	return "?";
 }
 
-static int apply_action(struct guest_config *gc, struct xlcfg *cfg,
-			const struct xlcfg_setting *set, const struct rule *r)
+static int apply_action(struct guest_config *gc, struct xlcfg *cfg, const struct xlcfg_setting *set,
+			const struct rule *r)
 {
 	uint32_t line = set->value.line;
 	char q[48];
@@ -203,7 +215,8 @@ static int apply_action(struct guest_config *gc, struct xlcfg *cfg,
 		if (strcmp(s, actions[i].name))
 			continue;
 		if (!strncmp(s, "coredump-", 9))
-			xlcfg_warn(cfg, line, "%s: \"%s\": Keel writes no core dumps; acting as \"%s\"",
+			xlcfg_warn(cfg, line,
+				   "%s: \"%s\": Keel writes no core dumps; acting as \"%s\"",
 				   set->key, s, s + 9);
 		*(enum guest_action *)field(gc, r) = actions[i].action;
 		return 0;
@@ -220,28 +233,17 @@ static int apply_action(struct guest_config *gc, struct xlcfg *cfg,
 	return -EINVAL;
 }
 
+/* cpus=: one CPULIST for every vCPU; xl's per-vCPU list form is not taken yet. */
 static int apply_cpus(struct guest_config *gc, struct xlcfg *cfg, const struct xlcfg_setting *set,
 		      const struct rule *r)
 {
-	char why[GCHECK_WHY_MAX];
-	const char *s;
-	int rc;
-
 	if (set->value.type == XLCFG_LIST) {
 		xlcfg_error(cfg, set->value.line,
 			    "cpus: a list (one CPULIST per vCPU) is not supported yet; give one "
 			    "CPULIST string for all vCPUs");
 		return -EOPNOTSUPP;
 	}
-	rc = get_string(cfg, set->key, &set->value, GUEST_CPUS_MAX, &s);
-	if (rc)
-		return rc;
-	if (gcheck_cpulist(s, why)) {
-		xlcfg_error(cfg, set->value.line, "cpus: %s", why);
-		return -EINVAL;
-	}
-	strlcpy(gc->cpus, s, sizeof(gc->cpus));
-	return 0;
+	return apply_checked(gc, cfg, set, r);
 }
 
 /* vif= and disk=: a list of spec strings, each checked, kept as written. */
@@ -294,61 +296,70 @@ static int apply_uuid(struct guest_config *gc, struct xlcfg *cfg, const struct x
 
 	if (rc)
 		return rc;
-	if (gcheck_uuid(s, gc->uuid, why)) {
-		xlcfg_error(cfg, set->value.line, "uuid: %s", why);
-		return -EINVAL;
-	}
+	if (gcheck_uuid(s, gc->uuid, why))
+		return refused(cfg, set->key, set->value.line, why);
 	gc->has_uuid = true;
 	return 0;
 }
 
 #define GC(f) offsetof(struct guest_config, f)
-#define UINT(k, f, lo, hi, u) {k, apply_uint, GC(f), lo, hi, u}
-#define ACTION(k, f)	      {k, apply_action, GC(f), 0, 0, NULL}
 
 static const struct rule keys[] = {
-    {"name", apply_name, 0, 0, 0, NULL},
-    {"type", apply_type, 0, 0, 0, NULL},
-    {"builder", apply_type, 0, 0, 0, NULL},
-    UINT("memory", memory_mib, 1, GUEST_MAX_MEMORY, "MiB"),
-    UINT("maxmem", maxmem_mib, 1, GUEST_MAX_MEMORY, "MiB"),
-    UINT("vcpus", vcpus, 1, GUEST_MAX_VCPUS, NULL),
-    UINT("maxvcpus", maxvcpus, 1, GUEST_MAX_VCPUS, NULL),
-    {"kernel", apply_path, GC(kernel), 0, GUEST_PATH_MAX, NULL},
-    {"ramdisk", apply_path, GC(ramdisk), 0, GUEST_PATH_MAX, NULL},
-    {"cmdline", apply_later, 0, 0, GUEST_CMDLINE_MAX, NULL},
-    {"root", apply_later, 0, 0, GUEST_CMDLINE_MAX, NULL},
-    {"extra", apply_later, 0, 0, GUEST_CMDLINE_MAX, NULL},
-    {"bootloader", apply_later, 0, 0, XLCFG_MAX_STRING, NULL},
-    {"firmware", apply_later, 0, 0, XLCFG_MAX_STRING, NULL},
-    ACTION("on_poweroff", on_poweroff),
-    ACTION("on_reboot", on_reboot),
-    ACTION("on_crash", on_crash),
-    ACTION("on_watchdog", on_watchdog),
-    UINT("cpu_weight", cpu_weight, 1, GUEST_MAX_SCHED, NULL),
-    UINT("cap", cap, 0, GUEST_MAX_SCHED, "percent of a CPU"),
-    {"cpus", apply_cpus, 0, 0, 0, NULL},
-    {"vif", apply_specs, 0, 0, 0, NULL},
-    {"disk", apply_specs, 0, 0, 0, NULL},
-    UINT("max_event_channels", max_event_channels, 1, GUEST_MAX_EVTCHNS, NULL),
-    UINT("max_grant_frames", max_grant_frames, 1, GUEST_MAX_FRAMES, NULL),
-    UINT("max_maptrack_frames", max_maptrack_frames, 0, GUEST_MAX_FRAMES, NULL),
-    {"uuid", apply_uuid, 0, 0, 0, NULL},
+    {"name", apply_checked, GC(name), 0, GUEST_NAME_MAX, NULL, check_name},
+    {"type", apply_type, 0, 0, 0, NULL, NULL},
+    {"builder", apply_type, 0, 0, 0, NULL, NULL},
+    {"memory", apply_uint, GC(memory_mib), 1, GUEST_MAX_MEMORY, "MiB", NULL},
+    {"maxmem", apply_uint, GC(maxmem_mib), 1, GUEST_MAX_MEMORY, "MiB", NULL},
+    {"vcpus", apply_uint, GC(vcpus), 1, GUEST_MAX_VCPUS, NULL, NULL},
+    {"maxvcpus", apply_uint, GC(maxvcpus), 1, GUEST_MAX_VCPUS, NULL, NULL},
+    {"kernel", apply_path, GC(kernel), 0, GUEST_PATH_MAX, NULL, NULL},
+    {"ramdisk", apply_path, GC(ramdisk), 0, GUEST_PATH_MAX, NULL, NULL},
+    {"cmdline", apply_later, 0, 0, GUEST_CMDLINE_MAX, NULL, NULL},
+    {"root", apply_later, 0, 0, GUEST_CMDLINE_MAX, NULL, NULL},
+    {"extra", apply_later, 0, 0, GUEST_CMDLINE_MAX, NULL, NULL},
+    {"bootloader", apply_later, 0, 0, XLCFG_MAX_STRING, NULL, NULL},
+    {"firmware", apply_later, 0, 0, XLCFG_MAX_STRING, NULL, NULL},
+    {"on_poweroff", apply_action, GC(on_poweroff), 0, 0, NULL, NULL},
+    {"on_reboot", apply_action, GC(on_reboot), 0, 0, NULL, NULL},
+    {"on_crash", apply_action, GC(on_crash), 0, 0, NULL, NULL},
+    {"on_watchdog", apply_action, GC(on_watchdog), 0, 0, NULL, NULL},
+    {"cpu_weight", apply_uint, GC(cpu_weight), 1, GUEST_MAX_SCHED, NULL, NULL},
+    {"cap", apply_uint, GC(cap), 0, GUEST_MAX_SCHED, "percent of a CPU", NULL},
+    {"cpus", apply_cpus, GC(cpus), 0, GUEST_CPUS_MAX, NULL, gcheck_cpulist},
+    {"vif", apply_specs, 0, 0, 0, NULL, NULL},
+    {"disk", apply_specs, 0, 0, 0, NULL, NULL},
+    {"max_event_channels", apply_uint, GC(max_event_channels), 1, GUEST_MAX_EVTCHNS, NULL, NULL},
+    {"max_grant_frames", apply_uint, GC(max_grant_frames), 1, GUEST_MAX_FRAMES, NULL, NULL},
+    {"max_maptrack_frames", apply_uint, GC(max_maptrack_frames), 0, GUEST_MAX_FRAMES, NULL, NULL},
+    {"uuid", apply_uuid, 0, 0, 0, NULL, NULL},
 };
 
 /*
  * xl.cfg(5) options Keel knows of but does not implement (yet): a warning
  * that says so is more useful than "unknown key", which suggests a typo.
  */
-static const char *const unsupported[] = {
-    "pool",	   "cpus_soft",	   "vnuma",	   "on_soft_reset",    "seclabel",
-    "init_seclabel", "max_grant_version", "nomigrate", "driver_domain", "passthrough",
-    "vtpm",	   "p9",	   "pvcalls",	   "vfb",	       "vkb",
-    "channel",	   "usbctrl",	   "usbdev",	   "pci",	       "irqs",
-    "iomem",	   "ioports",	   "e820_host",	   "bootloader_args",  "localtime",
-    "rtc_timeoffset", "vdispl",	   "vsnd",	   "virtio",	       "dtdev",
-    "vcpu_hard_affinity", "tsc_mode", "claim_mode", "xend_suspend_evtchn_compat",
-};
+static const char unsupported[] =
+    "pool cpus_soft vnuma on_soft_reset seclabel init_seclabel max_grant_version nomigrate "
+    "driver_domain passthrough vtpm p9 pvcalls vfb vkb channel usbctrl usbdev pci irqs iomem "
+    "ioports e820_host bootloader_args localtime rtc_timeoffset vdispl vsnd virtio dtdev "
+    "vcpu_hard_affinity tsc_mode claim_mode xend_suspend_evtchn_compat";
+
+/* Is word one of the blank-separated words of list? */
+static bool in_word_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*list) {
+		const char *end = list;
+
+		while (*end && *end != ' ')
+			end++;
+		if ((size_t)(end - list) == n && !memcmp(list, word, n))
+			return true;
+		list = *end ? end + 1 : end;
+	}
+	return false;
+}
 
 static const struct rule *rule_for(const char *key)
 {
@@ -360,14 +371,10 @@ static const struct rule *rule_for(const char *key)
 
 static void warn_ignored(struct xlcfg *cfg, const struct xlcfg_setting *set)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(unsupported); i++) {
-		if (!strcmp(unsupported[i], set->key)) {
-			xlcfg_warn(cfg, set->line, "\"%s\" is not supported by Keel; ignored",
-				   set->key);
-			return;
-		}
-	}
-	xlcfg_warn(cfg, set->line, "unknown key \"%s\"; ignored", set->key);
+	if (in_word_list(unsupported, set->key))
+		xlcfg_warn(cfg, set->line, "\"%s\" is not supported by Keel; ignored", set->key);
+	else
+		xlcfg_warn(cfg, set->line, "unknown key \"%s\"; ignored", set->key);
 }
 
 static void set_defaults(struct guest_config *gc)
@@ -438,7 +445,8 @@ static int settle_kernel(struct guest_config *gc, struct xlcfg *cfg)
 		return -EOPNOTSUPP;
 	}
 	if (!gc->kernel[0]) {
-		xlcfg_error(cfg, 0, "kernel: missing; a PV guest needs kernel = \"/path/to/vmlinuz\"");
+		xlcfg_error(cfg, 0,
+			    "kernel: missing; a PV guest needs kernel = \"/path/to/vmlinuz\"");
 		return -EINVAL;
 	}
 	return 0;

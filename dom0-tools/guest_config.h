@@ -33,25 +33,25 @@
 
 #include "dom0-tools/xl_config_parse.h"
 
-#define GUEST_NAME_MAX	   63			   /* bytes of a domain name */
-#define GUEST_PATH_MAX	   255			   /* bytes of kernel= / ramdisk= */
-#define GUEST_CMDLINE_MAX  (MAX_GUEST_CMDLINE - 1) /* start_info's cmd_line, NUL excluded */
-#define GUEST_CPUS_MAX	   255			   /* bytes of cpus= */
-#define GUEST_SPEC_MAX	   255			   /* bytes of one vif or disk spec */
-#define GUEST_MAX_VIFS	   8
-#define GUEST_MAX_DISKS	   16
-#define GUEST_MAX_VCPUS	   128 /* Keel's per-domain vCPU limit */
-#define GUEST_MAX_MEMORY   (1024u * 1024) /* MiB: 1 TiB */
-#define GUEST_MAX_EVTCHNS  131071	  /* xl.cfg(5): the FIFO ABI's most */
-#define GUEST_MAX_FRAMES   0x7fffffff	  /* createdomain's grant limits are int32 */
-#define GUEST_MAX_SCHED	   65535	  /* credit weight and cap are 16-bit */
+#define GUEST_NAME_MAX	  63			  /* bytes of a domain name */
+#define GUEST_PATH_MAX	  255			  /* bytes of kernel= / ramdisk= */
+#define GUEST_CMDLINE_MAX (MAX_GUEST_CMDLINE - 1) /* start_info's cmd_line, NUL excluded */
+#define GUEST_CPUS_MAX	  255			  /* bytes of cpus= */
+#define GUEST_SPEC_MAX	  255			  /* bytes of one vif or disk spec */
+#define GUEST_MAX_VIFS	  8
+#define GUEST_MAX_DISKS	  16
+#define GUEST_MAX_VCPUS	  128		 /* Keel's per-domain vCPU limit */
+#define GUEST_MAX_MEMORY  (1024u * 1024) /* MiB: 1 TiB */
+#define GUEST_MAX_EVTCHNS 131071	 /* xl.cfg(5): the FIFO ABI's most */
+#define GUEST_MAX_FRAMES  0x7fffffff	 /* createdomain's grant limits are int32 */
+#define GUEST_MAX_SCHED	  65535		 /* credit weight and cap are 16-bit */
 
 /* xl's defaults (libxl's, where xl.cfg(5) names none). */
-#define GUEST_DEFAULT_MEMORY		32 /* MiB */
-#define GUEST_DEFAULT_CPU_WEIGHT	256
-#define GUEST_DEFAULT_EVTCHNS		1023
-#define GUEST_DEFAULT_GRANT_FRAMES	64   /* Xen 4.17's gnttab_max_frames */
-#define GUEST_DEFAULT_MAPTRACK_FRAMES	1024 /* Xen 4.17's gnttab_max_maptrack_frames */
+#define GUEST_DEFAULT_MEMORY	      32 /* MiB */
+#define GUEST_DEFAULT_CPU_WEIGHT      256
+#define GUEST_DEFAULT_EVTCHNS	      1023
+#define GUEST_DEFAULT_GRANT_FRAMES    64   /* Xen 4.17's gnttab_max_frames */
+#define GUEST_DEFAULT_MAPTRACK_FRAMES 1024 /* Xen 4.17's gnttab_max_maptrack_frames */
 
 /*
  * What the toolstack does when the guest powers off, reboots, crashes or
@@ -70,14 +70,14 @@ struct guest_config {
 	char name[GUEST_NAME_MAX + 1];
 	unsigned int memory_mib; /* at start */
 	unsigned int maxmem_mib; /* >= memory_mib; the balloon's ceiling */
-	unsigned int vcpus;  /* online at start */
-	unsigned int maxvcpus; /* >= vcpus */
+	unsigned int vcpus;	 /* online at start */
+	unsigned int maxvcpus;	 /* >= vcpus */
 	char kernel[GUEST_PATH_MAX + 1];
-	char ramdisk[GUEST_PATH_MAX + 1];   /* "" if none */
+	char ramdisk[GUEST_PATH_MAX + 1];    /* "" if none */
 	char cmdline[GUEST_CMDLINE_MAX + 1]; /* cmdline=, or "root=ROOT EXTRA" */
 	enum guest_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	unsigned int cpu_weight;
-	unsigned int cap; /* percent of one CPU; 0: no cap */
+	unsigned int cap;	       /* percent of one CPU; 0: no cap */
 	char cpus[GUEST_CPUS_MAX + 1]; /* xl's CPULIST, checked, kept as text; "" : no pinning */
 	unsigned int nr_vifs, nr_disks;
 	char vifs[GUEST_MAX_VIFS][GUEST_SPEC_MAX + 1];	 /* xl-network-configuration(5) */

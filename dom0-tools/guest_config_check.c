@@ -166,8 +166,8 @@ static bool is_mac(const char *s, size_t len, uint8_t *first)
 	return true;
 }
 
-static int check_vif_value(const struct item *it, const char *key, size_t klen,
-			   const char *value, size_t vlen, char why[GCHECK_WHY_MAX])
+static int check_vif_value(const struct item *it, const char *key, size_t klen, const char *value,
+			   size_t vlen, char why[GCHECK_WHY_MAX])
 {
 	uint8_t first;
 
@@ -175,7 +175,8 @@ static int check_vif_value(const struct item *it, const char *key, size_t klen,
 		return why_fail(why, "item %u: \"%.*s=\" has no value", it->index, (int)klen, key);
 	if (klen == 3 && !memcmp(key, "mac", 3)) {
 		if (!is_mac(value, vlen, &first))
-			return why_fail(why, "item %u: mac needs six hex pairs like 00:16:3e:12:34:56",
+			return why_fail(why,
+					"item %u: mac needs six hex pairs like 00:16:3e:12:34:56",
 					it->index);
 		if (first & 1)
 			return why_fail(why, "item %u: mac is a multicast address (first byte odd)",
@@ -186,9 +187,9 @@ static int check_vif_value(const struct item *it, const char *key, size_t klen,
 
 int gcheck_vif(const char *spec, char why[GCHECK_WHY_MAX])
 {
-	static const char *const keys[] = {"mac",     "bridge",	 "gatewaydev", "netdev", "type",
-					   "model",   "vifname", "script",     "ip",	 "backend",
-					   "rate",    "devid",	 "mtu",	       "vlan"};
+	static const char *const keys[] = {"mac",   "bridge",  "gatewaydev", "netdev", "type",
+					   "model", "vifname", "script",     "ip",     "backend",
+					   "rate",  "devid",   "mtu",	     "vlan"};
 	struct item it = {0};
 	const char *pos = spec;
 	char buf[40];
@@ -212,10 +213,11 @@ int gcheck_vif(const char *spec, char why[GCHECK_WHY_MAX])
 		for (size_t k = 0; k < ARRAY_SIZE(keys) && eq; k++)
 			known |= strlen(keys[k]) == klen && !memcmp(it.s, keys[k], klen);
 		if (!known)
-			return why_fail(why,
-					"item %u \"%s\": not a keyword of xl-network-configuration(5) "
-					"(KEY=VALUE, trusted or untrusted)",
-					it.index, show(buf, it.s, it.len));
+			return why_fail(
+			    why,
+			    "item %u \"%s\": not a keyword of xl-network-configuration(5) "
+			    "(KEY=VALUE, trusted or untrusted)",
+			    it.index, show(buf, it.s, it.len));
 		eq++;
 		while (eq < it.s + it.len && (*eq == ' ' || *eq == '\t'))
 			eq++;
@@ -238,7 +240,8 @@ int gcheck_uuid(const char *text, uint8_t out[16], char why[GCHECK_WHY_MAX])
 	unsigned int n = 0;
 
 	if (strlen(text) != 36)
-		return why_fail(why, "expected 36 characters like 3e1c5a2f-8b4d-4c6e-9f0a-1b2c3d4e5f60");
+		return why_fail(why,
+				"expected 36 characters like 3e1c5a2f-8b4d-4c6e-9f0a-1b2c3d4e5f60");
 	for (unsigned int i = 0; i < 36; i++) {
 		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
 

@@ -103,7 +103,7 @@ void xlcfg_warn(struct xlcfg *cfg, uint32_t line, const char *fmt, ...)
 
 /* A syntax error at line:col; returns rc so callers can `return fail(...)`. */
 static int __printf(5, 6)
-	fail_at(struct scan *s, int rc, uint32_t line, uint32_t col, const char *fmt, ...)
+    fail_at(struct scan *s, int rc, uint32_t line, uint32_t col, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -368,8 +368,9 @@ static int parse_number(struct scan *s, struct xlcfg_value *v, const char *key)
 		mag = mag * base + d;
 	}
 	if (mag > (uint64_t)INT64_MAX + neg)
-		return fail_at(s, -EINVAL, v->line, v->col, "\"%s\": number \"%s%.*s\" out of range",
-			       key, neg ? "-" : "", (int)MIN(len, 32), tok);
+		return fail_at(s, -EINVAL, v->line, v->col,
+			       "\"%s\": number \"%s%.*s\" out of range", key, neg ? "-" : "",
+			       (int)MIN(len, 32), tok);
 	v->num = !neg ? (int64_t)mag : mag > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)mag;
 	return 0;
 }
@@ -508,8 +509,8 @@ static int parse_statement(struct scan *s)
 	key[n] = '\0';
 	skip_blanks(s);
 	if (peek(s) == '+' && peek_at(s, 1) == '=')
-		return fail(s, -EINVAL, "\"%s\": '+=' is not supported: give the whole value with '='",
-			    key);
+		return fail(s, -EINVAL,
+			    "\"%s\": '+=' is not supported: give the whole value with '='", key);
 	if (peek(s) != '=')
 		return fail(s, -EINVAL, "expected '=' after key \"%s\", got %s", key,
 			    safe_char(peek(s), buf));
@@ -524,8 +525,9 @@ static int parse_statement(struct scan *s)
 	skip_blanks(s);
 	skip_comment(s);
 	if (peek(s) != END && peek(s) != '\n' && peek(s) != ';')
-		return fail(s, -EINVAL, "expected ';' or end of line after the value of \"%s\", got %s",
-			    key, safe_char(peek(s), buf));
+		return fail(s, -EINVAL,
+			    "expected ';' or end of line after the value of \"%s\", got %s", key,
+			    safe_char(peek(s), buf));
 	return 0;
 }
 

@@ -44,12 +44,12 @@
 /*
  * Limits.  Real xl files are a few dozen short lines; these leave a wide
  * margin while keeping struct xlcfg at about 40 KiB, small enough for a
- * static buffer in the dom0 kernel.
+ * static buffer in the dom0 kernel.  One string holds a whole kernel
+ * command line: Xen's MAX_GUEST_CMDLINE less its NUL.
  */
 #define XLCFG_MAX_LINE	   4096	 /* bytes in one line, newline excluded */
 #define XLCFG_MAX_KEY	   63	 /* bytes in a key */
-#define XLCFG_MAX_STRING   1023	 /* bytes in one string after escapes: a whole
-				  * kernel command line (MAX_GUEST_CMDLINE - 1) */
+#define XLCFG_MAX_STRING   1023	 /* bytes in one string, after escapes */
 #define XLCFG_MAX_SETTINGS 128	 /* KEY = VALUE statements, duplicates included */
 #define XLCFG_MAX_ITEMS	   256	 /* list items, summed over all lists */
 #define XLCFG_STRING_POOL  16384 /* bytes of all strings, one NUL each */
@@ -67,9 +67,9 @@ struct xlcfg_value {
 	enum xlcfg_type type;
 	uint32_t line, col;
 	union {
-		int64_t num;	 /* XLCFG_NUMBER */
-		uint32_t str;	 /* XLCFG_STRING: offset in the pool, see xlcfg_string() */
-		struct {	 /* XLCFG_LIST: items[first .. first + count) */
+		int64_t num;  /* XLCFG_NUMBER */
+		uint32_t str; /* XLCFG_STRING: offset in the pool, see xlcfg_string() */
+		struct {      /* XLCFG_LIST: items[first .. first + count) */
 			uint16_t first, count;
 		} list;
 	};
@@ -84,9 +84,9 @@ struct xlcfg_setting {
 
 /* What went wrong, for the caller to print; nothing here prints. */
 struct xlcfg_diag {
-	char error[XLCFG_MSG_MAX];	/* "" until something failed */
-	unsigned int nr_warnings;	/* entries of warnings[] in use */
-	unsigned int dropped_warnings;	/* warnings past XLCFG_MAX_WARNINGS */
+	char error[XLCFG_MSG_MAX];     /* "" until something failed */
+	unsigned int nr_warnings;      /* entries of warnings[] in use */
+	unsigned int dropped_warnings; /* warnings past XLCFG_MAX_WARNINGS */
 	char warnings[XLCFG_MAX_WARNINGS][XLCFG_MSG_MAX];
 };
 

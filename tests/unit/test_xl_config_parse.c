@@ -171,8 +171,7 @@ static void test_bad_strings(void **state)
 		     "t.cfg:1:10: unknown escape: backslash then 'q' (known: \\n \\t \\r \\a \\b "
 		     "\\f \\v \\\\ \\\" \\' \\xHH \\OOO)");
 	expect_error("name = \"a\\0\"\n", -EINVAL, "t.cfg:1:10: a string cannot hold a NUL byte");
-	expect_error("name = \"a\\x00\"\n", -EINVAL,
-		     "t.cfg:1:10: a string cannot hold a NUL byte");
+	expect_error("name = \"a\\x00\"\n", -EINVAL, "t.cfg:1:10: a string cannot hold a NUL byte");
 	expect_error("name = \"a\\xzz\"\n", -EINVAL, "t.cfg:1:10: \\x needs one or two hex digits");
 	expect_error("name = \"a\\400\"\n", -EINVAL, "t.cfg:1:10: octal escape above \\377");
 	expect_error("name = \"a\x1b[2Jb\"\n", -EINVAL,
@@ -285,7 +284,8 @@ static void test_bad_statements(void **state)
 		     "t.cfg:1:1: expected a key (a name such as memory), got '9'");
 	expect_error("vif.default = 1\n", -EINVAL,
 		     "t.cfg:1:4: expected '=' after key \"vif\", got '.'");
-	expect_error("= 1\n", -EINVAL, "t.cfg:1:1: expected a key (a name such as memory), got '='");
+	expect_error("= 1\n", -EINVAL,
+		     "t.cfg:1:1: expected a key (a name such as memory), got '='");
 	expect_error("\x01 = 1\n", -EINVAL,
 		     "t.cfg:1:1: expected a key (a name such as memory), got byte 0x01");
 	expect_error("caf\xc3\xa9 = 1\n", -EINVAL,
@@ -360,6 +360,19 @@ static void test_line_limit(void **state)
 	assert_string_equal(cfg.diag.error, "t.cfg:1:4097: line longer than 4096 bytes");
 }
 
+/* Writes settings s<first>.. s<first+n-1> = 'zzz...' of XLCFG_MAX_STRING bytes at p. */
+static char *long_strings(char *p, int first, int n)
+{
+	for (int i = first; i < first + n; i++) {
+		p += sprintf(p, "s%d = '", i);
+		memset(p, 'z', XLCFG_MAX_STRING);
+		p += XLCFG_MAX_STRING;
+		p += sprintf(p, "'\n");
+	}
+	*p = '\0';
+	return p;
+}
+
 static void test_size_limits(void **state)
 {
 	char *p;
@@ -398,36 +411,26 @@ static void test_size_limits(void **state)
 		p += sprintf(p, "%d,", i);
 	p += sprintf(p, "]\nb = [ 1 ]\n");
 	assert_int_equal(parse(big), -E2BIG);
-	assert_string_equal(cfg.diag.error, "t.cfg:2:7: \"b\": more than 256 list items in the file");
+	assert_string_equal(cfg.diag.error,
+			    "t.cfg:2:7: \"b\": more than 256 list items in the file");
 
 	/* The string pool: 16 strings of 1023 bytes (and their NULs) fill it exactly. */
-	p = big;
-	for (int i = 0; i < 17; i++) {
-		p += sprintf(p, "s%d = '", i);
-		memset(p, 'z', XLCFG_MAX_STRING);
-		p += XLCFG_MAX_STRING;
-		p += sprintf(p, "'\n");
-		if (i == 15) {
-			assert_int_equal(parse(big), 0);
-			assert_int_equal(cfg.pool_used, XLCFG_STRING_POOL);
-		}
-	}
+	p = long_strings(big, 0, 16);
+	assert_int_equal(parse(big), 0);
+	assert_int_equal(cfg.pool_used, XLCFG_STRING_POOL);
+	long_strings(p, 16, 1);
 	assert_int_equal(parse(big), -E2BIG);
-	assert_string_equal(cfg.diag.error, "t.cfg:17:7: the file's strings exceed 16384 bytes in all");
+	assert_string_equal(cfg.diag.error,
+			    "t.cfg:17:7: the file's strings exceed 16384 bytes in all");
 	/* Empty strings need their NUL too: the pool's last byte is never overrun. */
-	p = big;
-	for (int i = 0; i < 15; i++) {
-		p += sprintf(p, "s%d = '", i);
-		memset(p, 'z', XLCFG_MAX_STRING);
-		p += XLCFG_MAX_STRING;
-		p += sprintf(p, "'\n");
-	}
+	p = long_strings(big, 0, 15);
 	p += sprintf(p, "t = '");
 	memset(p, 'z', XLCFG_STRING_POOL - 15 * (XLCFG_MAX_STRING + 1) - 2);
 	p += XLCFG_STRING_POOL - 15 * (XLCFG_MAX_STRING + 1) - 2;
 	p += sprintf(p, "'\nu = ''\nv = ''\n");
 	assert_int_equal(parse(big), -E2BIG);
-	assert_string_equal(cfg.diag.error, "t.cfg:18:5: the file's strings exceed 16384 bytes in all");
+	assert_string_equal(cfg.diag.error,
+			    "t.cfg:18:5: the file's strings exceed 16384 bytes in all");
 	assert_int_equal(cfg.pool_used, XLCFG_STRING_POOL);
 }
 
