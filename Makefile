@@ -114,7 +114,10 @@ $(BUILD)/hypervisor.elf: $(BUILD)/hv/ksyms.o
 HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -I$(XEN_INC) -O1 -g \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-D__XEN_INTERFACE_VERSION__=0x00040700 -DKEEL_HOST_TEST $(WARNINGS) -Wno-missing-prototypes
-HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS))
+# dom0-tools/ (the toolstack's libraries) never goes into the hypervisor,
+# but it is generic code all the same: unit-tested on the host.
+DOM0_TOOLS_SRCS := $(wildcard dom0-tools/*.c)
+HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS)) $(DOM0_TOOLS_SRCS)
 HOST_SHIM    := $(wildcard tests/host/*.c)
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -142,11 +145,20 @@ $(HOST_LIB): $(HOST_OBJS)
 
 -include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h dom0-tools/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_LIB) -lcmocka
 
-unit-test: setup $(UNIT_TESTS)
+# dom0-tools/ will also link into dom0's PV kernel: compiling it with the
+# PV kernels' freestanding flags here keeps it free of libc.
+DOM0_TOOLS_PV_OBJS := $(patsubst %.c,$(BUILD)/pv-check/%.o,$(DOM0_TOOLS_SRCS))
+$(BUILD)/pv-check/%.o: %.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(PV_CFLAGS) -c $< -o $@
+
+-include $(wildcard $(BUILD)/pv-check/dom0-tools/*.d)
+
+unit-test: setup $(UNIT_TESTS) $(DOM0_TOOLS_PV_OBJS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 # ---------------------------------------------------------------------------
@@ -163,7 +175,9 @@ test: unit-test test-xen system-test
 # `make fuzz FUZZ_SECONDS=300` runs the PV kernel loader's target from a seed
 # corpus of two tiny PV kernels assembled from tests/fuzz/seed_pv.S (notes
 # and legacy __xen_guest); the corpus grows in build/fuzz/corpus across runs
-# and a crash is saved as build/fuzz/crash-*.  See tests/fuzz/README.md.
+# and a crash is saved as build/fuzz/crash-*.  Then, for as long again, the
+# xl config parser's target (corpus build/fuzz/corpus-xl, crashes
+# build/fuzz/xl-crash-*).  See tests/fuzz/README.md.
 
 FUZZ_CC      := clang
 FUZZ_SECONDS ?= 30
@@ -174,15 +188,29 @@ FUZZ_XEN_ELF_SRCS := tests/fuzz/fuzz_xen_elf.c lib/elf64.c lib/xen_elfnote.c lib
 FUZZ_SEEDS   := $(BUILD)/fuzz/seed/pv_notes.elf $(BUILD)/fuzz/seed/pv_legacy.elf
 
 .PHONY: fuzz
-fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS)
+fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_config
 	@mkdir -p $(BUILD)/fuzz/corpus
 	cp $(FUZZ_SEEDS) $(BUILD)/fuzz/corpus/
 	$(BUILD)/fuzz/fuzz_xen_elf -max_total_time=$(FUZZ_SECONDS) -max_len=32768 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
+	@mkdir -p $(BUILD)/fuzz/corpus-xl
+	cp $(FUZZ_XL_SEEDS) $(BUILD)/fuzz/corpus-xl/
+	$(BUILD)/fuzz/fuzz_xl_config -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+		-dict=tests/fuzz/xl_config.dict -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz/xl- $(BUILD)/fuzz/corpus-xl
 
 $(BUILD)/fuzz/fuzz_xen_elf: $(FUZZ_XEN_ELF_SRCS) lib/elf64.h lib/xen_elfnote.h lib/format.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XEN_ELF_SRCS)
+
+# The xl config parser (dom0-tools/): seeds are the example configs and a
+# few small files that reach the corners of the syntax.
+FUZZ_XL_CONFIG_SRCS := tests/fuzz/fuzz_xl_config.c $(DOM0_TOOLS_SRCS) lib/format.c lib/strlcpy.c
+FUZZ_XL_SEEDS := $(wildcard dom0-tools/examples/*.cfg tests/fuzz/xl_seeds/*.cfg)
+
+$(BUILD)/fuzz/fuzz_xl_config: $(FUZZ_XL_CONFIG_SRCS) $(wildcard dom0-tools/*.h) lib/format.h | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XL_CONFIG_SRCS)
 
 $(BUILD)/fuzz/seed/pv_%.elf: tests/fuzz/seed_pv.S tests/fuzz/seed_pv.lds
 	@mkdir -p $(dir $@)
