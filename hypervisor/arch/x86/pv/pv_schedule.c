@@ -2,10 +2,12 @@
  * hypervisor/arch/x86/pv/pv_schedule.c - per-CPU run queues, the context
  * switch, and the work done on every return to a guest.
  *
- * Scheduling here is deliberately minimal (round robin among the vCPUs
- * placed on a CPU, rescheduling only when the running one stops being
- * runnable or asks to yield); the scheduler interface of sched/ and the
- * credit scheduler replace the choice of the next vCPU, not the switch.
+ * Scheduling here is deliberately minimal: round robin among the vCPUs
+ * placed on a CPU, rescheduling when the running one stops being
+ * runnable, yields, another one wakes, or its time slice (PV_TIME_SLICE_NS)
+ * ends while another runnable vCPU waits on the same CPU, so a vCPU that
+ * spins cannot starve the others.  The credit scheduler replaces the
+ * choice of the next vCPU, not the switch.
  *
  * A vCPU lives on one CPU's run queue from its creation on (round robin
  * over the CPUs online, pv_domain.c) and only that CPU ever runs it, so
@@ -31,7 +33,15 @@
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypercalls/hypercalls.h"
+#include "hypervisor/timer.h"
 #include "lib/printk.h"
+#include "sched/sched.h"
+
+/* How long a vCPU runs while others wait on its CPU (Xen's credit1 default slice). */
+#define PV_TIME_SLICE_NS (30ULL * 1000 * 1000)
+
+/* Per CPU: ends the running vCPU's slice; armed only while another waits. */
+static struct timer slice_timer[MAX_CPUS];
 
 void pv_rq_add(struct vcpu *v, unsigned int cpu)
 {
@@ -128,6 +138,38 @@ static struct vcpu *pick_next(struct percpu *p)
 	}
 	spin_unlock(&p->rq_lock);
 	return v;
+}
+
+/* Does a runnable vCPU other than v wait on p's run queue? */
+static bool others_waiting(struct percpu *p, struct vcpu *v)
+{
+	bool found = false;
+
+	spin_lock(&p->rq_lock);
+	for (struct vcpu *w = pv_vcpu(v)->rq_next; w && w != v && !found; w = pv_vcpu(w)->rq_next)
+		found = vcpu_runnable(w);
+	spin_unlock(&p->rq_lock);
+	return found;
+}
+
+static void slice_expired(struct timer *t, void *data)
+{
+	(void)t, (void)data;
+	this_cpu()->need_resched = true; /* the interrupt returns through pv_exit_work */
+}
+
+/* v has just been (re)chosen to run on this CPU: start its slice, if anyone waits. */
+static void slice_start(struct percpu *p, struct vcpu *v)
+{
+	struct timer *t = &slice_timer[smp_processor_id()];
+
+	if (!others_waiting(p, v)) {
+		timer_stop(t);
+		return;
+	}
+	t->fn = slice_expired;
+	t->data = NULL;
+	timer_set(t, sched_now_ns() + PV_TIME_SLICE_NS);
 }
 
 /* Loads v's kernel page tables (kernel = true) or those of the mode it is in. */
@@ -246,7 +288,10 @@ void pv_exit_work(void)
 				context_switch(p, v, next);
 			else if (next && next->state != VCPU_RUNNING)
 				vcpu_set_running(next, true); /* blocked and woken again without leaving */
+			if (next)
+				slice_start(p, next);
 			if (!next) {
+				timer_stop(&slice_timer[smp_processor_id()]);
 				/* Idle until an interrupt: sti; hlt is atomic. */
 				__asm__ volatile("sti; hlt; cli" ::: "memory");
 				continue;
