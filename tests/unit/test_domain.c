@@ -29,6 +29,7 @@
 #include "mm/page_ref.h"
 #include "mm/page_type.h"
 #include "mm/pv_pte.h"
+#include "mm/pv_pte_write.h"
 
 #define NR_FRAMES 4096
 #define PT	  (PV_PTE_P | PV_PTE_RW | PV_PTE_US)
@@ -128,13 +129,6 @@ static const struct domain_hooks hooks = {
     .mmu_unlock = mmu_unlock,
 };
 
-/* Grants of the tests: domain 2 may map domain 1's frames. */
-static bool grant_hook(const struct page_info *pg, domid_t domid, bool writable)
-{
-	(void)writable;
-	return pg->owner == 1 && domid == 2;
-}
-
 static uint64_t buddy_free(void)
 {
 	struct buddy_stats st;
@@ -145,7 +139,7 @@ static uint64_t buddy_free(void)
 
 static int setup(void **state)
 {
-	struct page_type_config c = {.maxphysaddr = 40, .hooks = {.foreign_map_ok = grant_hook}};
+	struct page_type_config c = {.maxphysaddr = 40};
 
 	fake_ram_init(NR_FRAMES);
 	assert_int_equal(frame_table_init(table, NR_FRAMES), 0);
@@ -637,14 +631,18 @@ static void test_destroy_returns_page_tables(void **state)
 static void test_destroy_waits_for_foreign_mappings(void **state)
 {
 	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
+	/* How Keel installs a grant mapping: b's table, a's frame (hypercalls/grant_map.c). */
+	const struct pv_pte_write grant = {.table_owner = 2, .frame_owner = 1};
 	mfn_t shared, l1;
 
 	domain_set_max_pages(a, 4);
 	domain_set_max_pages(b, 4);
 	shared = alloc(a, 0);
 	l1 = alloc(b, 0);
-	set_e(l1, 7, shared, PV_PTE_P | PV_PTE_RW); /* b maps a's frame through a grant */
 	assert_int_equal(page_type_pin(pg(l1), PGT_L1, 2), 0);
+	assert_int_equal(pv_pte_write(pg(l1), 7, (mfn_x(shared) << PAGE_SHIFT) | PV_PTE_P | PV_PTE_RW,
+				      &grant, NULL),
+			 0);
 	assert_int_equal(domain_get(a), 0);
 	assert_int_equal(domain_destroy(a), -EBUSY);
 	assert_true(host_log_contains("still referenced"));
