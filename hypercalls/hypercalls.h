@@ -37,4 +37,7 @@ void sched_op_watchdog_expired(struct domain *d);
 /* event_channel.c (the interface the rest of Keel uses: evtchn.h) */
 long do_event_channel_op(struct vcpu *v, int cmd, uint64_t arg);
 
+/* grant_table.c (and grant_*.c; the interface the rest of Keel uses: gnttab.h) */
+long do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t uop, unsigned int count);
+
 #endif
