@@ -72,9 +72,9 @@ struct gnttab_mapping {
 #define GNTTAB_NO_HANDLE      UINT32_MAX
 
 struct gnttab_maptrack {
-	unsigned int nr_frames;	       /* frames of handles allocated so far */
-	unsigned int max_frames;       /* d->limits.max_maptrack_frames */
-	uint32_t free_head;	       /* first free handle, or GNTTAB_NO_HANDLE */
+	unsigned int nr_frames;		/* frames of handles allocated so far */
+	unsigned int max_frames;	/* d->limits.max_maptrack_frames */
+	uint32_t free_head;		/* first free handle, or GNTTAB_NO_HANDLE */
 	struct gnttab_mapping **frames; /* max_frames slots, allocated at the first map */
 };
 

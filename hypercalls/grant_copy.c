@@ -83,8 +83,9 @@ static int16_t claim_own_frame(struct vcpu *v, struct copy_side *s)
 
 static int16_t side_claim(struct vcpu *v, struct copy_side *s)
 {
-	int16_t st = s->gref ? gnttab_pin(s->d, s->ptr->u.ref, v->domain->domid, s->write, &s->frame)
-			     : claim_own_frame(v, s);
+	int16_t st = s->gref
+			 ? gnttab_pin(s->d, s->ptr->u.ref, v->domain->domid, s->write, &s->frame)
+			 : claim_own_frame(v, s);
 
 	s->claimed = st == GNTST_okay;
 	return st;
@@ -115,7 +116,8 @@ static bool in_frame(uint16_t offset, uint16_t len)
 static int16_t copy_one(struct vcpu *v, const struct gnttab_copy *op)
 {
 	struct copy_side src = {.ptr = &op->source, .gref = op->flags & GNTCOPY_source_gref};
-	struct copy_side dst = {.ptr = &op->dest, .gref = op->flags & GNTCOPY_dest_gref, .write = true};
+	struct copy_side dst = {
+	    .ptr = &op->dest, .gref = op->flags & GNTCOPY_dest_gref, .write = true};
 	int16_t st = side_domain(v, &src);
 
 	if (!st)

@@ -136,9 +136,8 @@ bool gnttab_maps_frame(struct domain *m, mfn_t frame)
 	bool found = false;
 
 	spin_lock(&m->maptrack_lock);
-	for (grant_handle_t h = 0; m->maptrack && !found &&
-				   h < m->maptrack->nr_frames * GNTTAB_MAPS_PER_FRAME;
-	     h++) {
+	for (grant_handle_t h = 0;
+	     m->maptrack && !found && h < m->maptrack->nr_frames * GNTTAB_MAPS_PER_FRAME; h++) {
 		const struct gnttab_mapping *e = mapping(m->maptrack, h);
 
 		found = e->granter && mfn_eq(e->frame, frame);
@@ -227,8 +226,9 @@ static int16_t unmap_locked(struct vcpu *v, struct gnttab_maptrack *mt, const st
 	host = r->host_addr && (e->flags & GNTMAP_host_map);
 	dev = r->dev_bus_addr && (e->flags & GNTMAP_device_map);
 	if (host) {
-		st = r->replace ? gnttab_pte_replace(v, r->host_addr, r->new_addr, e->flags, e->frame)
-				: gnttab_pte_remove(v, r->host_addr, e->flags, e->frame);
+		st = r->replace
+			 ? gnttab_pte_replace(v, r->host_addr, r->new_addr, e->flags, e->frame)
+			 : gnttab_pte_remove(v, r->host_addr, e->flags, e->frame);
 		if (st)
 			return st;
 		e->flags &= ~(uint32_t)GNTMAP_host_map;
@@ -273,9 +273,9 @@ int gnttab_map_op(struct vcpu *v, void *p, uint64_t guest_op)
 		 * the domain dies, like any mapping a guest broke.
 		 */
 		undo = (struct unmap_req){
-			.host_addr = op->flags & GNTMAP_host_map ? op->host_addr : 0,
-			.dev_bus_addr = op->flags & GNTMAP_device_map ? op->dev_bus_addr : 0,
-			.handle = op->handle,
+		    .host_addr = op->flags & GNTMAP_host_map ? op->host_addr : 0,
+		    .dev_bus_addr = op->flags & GNTMAP_device_map ? op->dev_bus_addr : 0,
+		    .handle = op->handle,
 		};
 		(void)unmap_one(v, &undo);
 	}
@@ -286,7 +286,7 @@ int gnttab_unmap_op(struct vcpu *v, void *p, uint64_t guest_op)
 {
 	struct gnttab_unmap_grant_ref *op = p;
 	const struct unmap_req r = {
-		.host_addr = op->host_addr, .dev_bus_addr = op->dev_bus_addr, .handle = op->handle};
+	    .host_addr = op->host_addr, .dev_bus_addr = op->dev_bus_addr, .handle = op->handle};
 
 	op->status = unmap_one(v, &r);
 	return copy_to_guest(guest_op, op, sizeof(*op)) ? -EFAULT : 0;

@@ -82,9 +82,21 @@ static uint64_t entry_at(const struct page_info *l1, unsigned int index)
 	return __atomic_load_n(&entries[index], __ATOMIC_RELAXED);
 }
 
-static bool maps_frame(uint64_t e, mfn_t frame)
+/*
+ * The slot of a grant mapping being undone: host_addr's entry must still
+ * map the grant's frame (the guest may have changed it since: Xen then
+ * fails the unmap too).  Lock held.
+ */
+static int grant_slot(struct vcpu *v, uint64_t addr, uint32_t flags, mfn_t frame,
+		      struct page_info **l1, unsigned int *index)
 {
-	return pv_pte_present(e) && mfn_eq(pv_pte_mfn(e), frame);
+	int rc = pte_slot(v, addr, flags, l1, index);
+	uint64_t e;
+
+	if (rc)
+		return rc;
+	e = entry_at(*l1, *index);
+	return pv_pte_present(e) && mfn_eq(pv_pte_mfn(e), frame) ? 0 : -EINVAL;
 }
 
 /* Flushes host_addr (or, for a PTE address, everything) from every vCPU of v's domain. */
@@ -130,16 +142,14 @@ int16_t gnttab_pte_install(struct vcpu *v, uint64_t host_addr, uint32_t flags, d
 
 int16_t gnttab_pte_remove(struct vcpu *v, uint64_t host_addr, uint32_t flags, mfn_t frame)
 {
-	const struct pv_pte_write w = {.table_owner = v->domain->domid, .frame_owner = v->domain->domid};
+	const struct pv_pte_write w = {.table_owner = v->domain->domid,
+				       .frame_owner = v->domain->domid};
 	struct page_info *l1;
 	unsigned int index;
 	int rc;
 
 	mmu_lock();
-	rc = pte_slot(v, host_addr, flags, &l1, &index);
-	/* The guest may have changed the entry since (Xen: the unmap then fails). */
-	if (!rc && !maps_frame(entry_at(l1, index), frame))
-		rc = -EINVAL;
+	rc = grant_slot(v, host_addr, flags, frame, &l1, &index);
 	if (!rc)
 		rc = pv_pte_write(l1, index, 0, &w, NULL);
 	if (!rc)
@@ -174,7 +184,8 @@ static int move_entry(struct vcpu *v, struct page_info *l1, unsigned int index, 
 	if (nl1 == l1 && nindex == index)
 		return -EINVAL; /* the grant's own entry: nothing to move */
 	e = entry_at(nl1, nindex);
-	/* The entry is valid in this domain's tables now: re-validating it elsewhere there succeeds. */
+	/* The entry is valid in this domain's tables now: re-validating it elsewhere there
+	 * succeeds. */
 	w.frame_owner = entry_frame_owner(e, self);
 	rc = pv_pte_write(l1, index, e, &w, NULL);
 	if (!rc)
@@ -195,9 +206,7 @@ int16_t gnttab_pte_replace(struct vcpu *v, uint64_t host_addr, uint64_t new_addr
 	if (flags & GNTMAP_contains_pte)
 		return GNTST_general_error;
 	mmu_lock();
-	rc = pte_slot(v, host_addr, flags, &l1, &index);
-	if (!rc && !maps_frame(entry_at(l1, index), frame))
-		rc = -EINVAL;
+	rc = grant_slot(v, host_addr, flags, frame, &l1, &index);
 	if (!rc)
 		rc = move_entry(v, l1, index, new_addr);
 	if (!rc) {

@@ -48,6 +48,8 @@
 #include "hypercalls/gnttab.h"
 #include "hypercalls/gnttab_private.h"
 
+#include <stddef.h>
+
 #include "arch/guest_access.h"
 #include "arch/spinlock.h"
 #include "hypercalls/hypercall.h"
@@ -55,6 +57,7 @@
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
+#include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/m2p.h"
 #include "mm/mmu_lock.h"
@@ -159,15 +162,59 @@ static struct domain *table_domain(struct vcpu *v, domid_t dom, int16_t *st)
 
 /* ---- operations on a table ---- */
 
-static int16_t setup_locked(struct domain *d, struct gnttab_setup_table *op, long *rc)
+/*
+ * The one-operation calls on a table (setup_table, query_size,
+ * get_status_frames, dump_table) share a shape: the structure names a
+ * domain and has a status.  A worker runs under that domain's grant lock
+ * with its table there and returns the status; it may instead set *rc,
+ * an errno that replaces the copy-out (Xen 4.17 leaves the status alone
+ * when setup_table's frame list is bad).
+ */
+typedef int16_t (*table_fn)(struct domain *d, void *op, long *rc);
+
+struct table_call {
+	size_t size;	  /* of the operation's structure */
+	size_t dom_at;	  /* offset of its domid_t dom */
+	size_t status_at; /* offset of its int16_t status */
+	table_fn fn;
+};
+
+static long table_op(struct vcpu *v, uint64_t uop, const struct table_call *c)
 {
+	uint64_t op[OP_MAX_BYTES / sizeof(uint64_t)];
+	struct domain *d;
+	domid_t dom;
+	int16_t st;
+	long rc = 0;
+
+	if (copy_from_guest(op, uop, c->size))
+		return -EFAULT;
+	memcpy(&dom, (uint8_t *)op + c->dom_at, sizeof(dom));
+	d = table_domain(v, dom, &st);
+	if (d) {
+		spin_lock(&d->grant_lock);
+		st = d->gnttab ? c->fn(d, op, &rc) : GNTST_bad_domain;
+		spin_unlock(&d->grant_lock);
+		domain_put(d);
+	}
+	if (rc)
+		return rc;
+	memcpy((uint8_t *)op + c->status_at, &st, sizeof(st));
+	return copy_to_guest(uop, op, c->size) ? -EFAULT : 0;
+}
+
+/* Grows the table to nr_frames and lists that many frames. */
+static int16_t setup_fn(struct domain *d, void *p, long *rc)
+{
+	const struct gnttab_setup_table *op = p;
 	struct gnttab *gt = d->gnttab;
-	int16_t st = gt ? grow(d, gt, op->nr_frames) : GNTST_bad_domain;
+	int16_t st = grow(d, gt, op->nr_frames);
 
 	for (uint32_t i = 0; !st && i < op->nr_frames; i++) {
 		xen_pfn_t mfn = mfn_x(gt->frames[i]);
 
-		if (copy_to_guest((uint64_t)op->frame_list.p + i * sizeof(mfn), &mfn, sizeof(mfn))) {
+		if (copy_to_guest((uint64_t)op->frame_list.p + i * sizeof(mfn), &mfn,
+				  sizeof(mfn))) {
 			*rc = -EFAULT;
 			break;
 		}
@@ -175,62 +222,44 @@ static int16_t setup_locked(struct domain *d, struct gnttab_setup_table *op, lon
 	return st;
 }
 
-static long setup_table(struct vcpu *v, uint64_t uop)
+static int16_t query_fn(struct domain *d, void *p, long *rc)
 {
-	struct gnttab_setup_table op;
-	struct domain *d;
-	long rc = 0;
+	struct gnttab_query_size *op = p;
 
-	if (copy_from_guest(&op, uop, sizeof(op)))
-		return -EFAULT;
-	d = table_domain(v, op.dom, &op.status);
-	if (d) {
-		spin_lock(&d->grant_lock);
-		op.status = setup_locked(d, &op, &rc);
-		spin_unlock(&d->grant_lock);
-		domain_put(d);
-	}
-	if (rc) /* Xen 4.17 leaves the status alone when the frame list is bad */
-		return rc;
-	return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
-}
-
-static long query_size(struct vcpu *v, uint64_t uop)
-{
-	struct gnttab_query_size op;
-	struct domain *d;
-
-	if (copy_from_guest(&op, uop, sizeof(op)))
-		return -EFAULT;
-	d = table_domain(v, op.dom, &op.status);
-	if (d) {
-		spin_lock(&d->grant_lock);
-		if (d->gnttab) {
-			op.nr_frames = d->gnttab->nr_frames;
-			op.max_nr_frames = d->gnttab->max_frames;
-		} else {
-			op.status = GNTST_bad_domain;
-		}
-		spin_unlock(&d->grant_lock);
-		domain_put(d);
-	}
-	return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+	(void)rc;
+	op->nr_frames = d->gnttab->nr_frames;
+	op->max_nr_frames = d->gnttab->max_frames;
+	return GNTST_okay;
 }
 
 /* Version 1 has no status frames: asking for any is GNTST_general_error (Xen 4.17's answer). */
-static long get_status_frames(struct vcpu *v, uint64_t uop)
+static int16_t status_frames_fn(struct domain *d, void *p, long *rc)
 {
-	struct gnttab_get_status_frames op;
-	struct domain *d;
+	const struct gnttab_get_status_frames *op = p;
 
-	if (copy_from_guest(&op, uop, sizeof(op)))
-		return -EFAULT;
-	d = table_domain(v, op.dom, &op.status);
-	if (d) {
-		op.status = op.nr_frames ? GNTST_general_error : GNTST_okay;
-		domain_put(d);
+	(void)d, (void)rc;
+	return op->nr_frames ? GNTST_general_error : GNTST_okay;
+}
+
+/* Prints the entries of d's table that are in use or granted. */
+static int16_t dump_fn(struct domain *d, void *p, long *rc)
+{
+	const struct gnttab *gt = d->gnttab;
+
+	(void)p, (void)rc;
+	printk(KLOG_INFO "grant table of domain %u: %u of %u frames\n", d->domid, gt->nr_frames,
+	       gt->max_frames);
+	for (grant_ref_t r = 0; r < gnttab_nr_entries(gt); r++) {
+		const grant_entry_v1_t *e = gnttab_shared_entry(gt, r);
+		const struct gnttab_active *a = gnttab_active_entry(gt, r);
+		uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+
+		if (!flags && !a->pin_ro && !a->pin_rw)
+			continue;
+		printk(KLOG_INFO "  ref %u: flags %#x domid %u frame %#x; in use: %u ro %u rw\n", r,
+		       flags, e->domid, e->frame, a->pin_ro, a->pin_rw);
 	}
-	return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+	return GNTST_okay;
 }
 
 /* The version in force (always 1) is written back, as Xen 4.17 does on failure too. */
@@ -296,45 +325,6 @@ static int swap_op(struct vcpu *v, void *p, uint64_t guest_op)
 	return copy_to_guest(guest_op, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
-/* Prints the entries of d's table that are in use or granted.  d->grant_lock held. */
-static void dump_locked(const struct domain *d)
-{
-	const struct gnttab *gt = d->gnttab;
-
-	printk(KLOG_INFO "grant table of domain %u: %u of %u frames\n", d->domid, gt->nr_frames,
-	       gt->max_frames);
-	for (grant_ref_t r = 0; r < gnttab_nr_entries(gt); r++) {
-		const grant_entry_v1_t *e = gnttab_shared_entry(gt, r);
-		const struct gnttab_active *a = gnttab_active_entry(gt, r);
-		uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
-
-		if (!flags && !a->pin_ro && !a->pin_rw)
-			continue;
-		printk(KLOG_INFO "  ref %u: flags %#x domid %u frame %#x; in use: %u ro %u rw\n", r,
-		       flags, e->domid, e->frame, a->pin_ro, a->pin_rw);
-	}
-}
-
-static long dump_table(struct vcpu *v, uint64_t uop)
-{
-	struct gnttab_dump_table op;
-	struct domain *d;
-
-	if (copy_from_guest(&op, uop, sizeof(op)))
-		return -EFAULT;
-	d = table_domain(v, op.dom, &op.status);
-	if (d) {
-		spin_lock(&d->grant_lock);
-		if (d->gnttab)
-			dump_locked(d);
-		else
-			op.status = GNTST_bad_domain;
-		spin_unlock(&d->grant_lock);
-		domain_put(d);
-	}
-	return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
-}
-
 /*
  * GNTTABOP_cache_flush on x86, as Xen 4.17 answers it: a range of a frame
  * of the caller's or one it has mapped from a grant, named by machine
@@ -398,6 +388,12 @@ static long batch(struct vcpu *v, unsigned int cmd, uint64_t uop, unsigned int c
 }
 
 #define BATCH(op_type, fn) batch(v, cmd, uop, count, sizeof(op_type), fn)
+/* Exactly one operation, or -EINVAL (Xen 4.17). */
+#define TABLE(type, worker)                                                                        \
+	(count == 1 ? table_op(v, uop,                                                             \
+			       &(const struct table_call){sizeof(type), offsetof(type, dom),       \
+							  offsetof(type, status), worker})         \
+		    : -EINVAL)
 
 long do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t uop, unsigned int count)
 {
@@ -417,13 +413,13 @@ long do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t uop, unsigned 
 	case GNTTABOP_cache_flush:
 		return BATCH(struct gnttab_cache_flush, cache_flush_op);
 	case GNTTABOP_setup_table:
-		return count == 1 ? setup_table(v, uop) : -EINVAL;
+		return TABLE(struct gnttab_setup_table, setup_fn);
 	case GNTTABOP_query_size:
-		return count == 1 ? query_size(v, uop) : -EINVAL;
+		return TABLE(struct gnttab_query_size, query_fn);
 	case GNTTABOP_get_status_frames:
-		return count == 1 ? get_status_frames(v, uop) : -EINVAL;
+		return TABLE(struct gnttab_get_status_frames, status_frames_fn);
 	case GNTTABOP_dump_table:
-		return count == 1 ? dump_table(v, uop) : -EINVAL;
+		return TABLE(struct gnttab_dump_table, dump_fn);
 	case GNTTABOP_set_version: /* count is ignored, as Xen 4.17 does */
 		return set_version(uop);
 	case GNTTABOP_get_version:

@@ -77,8 +77,12 @@ static inline uint16_t gflags(struct domain *d, grant_ref_t r)
 static inline int16_t map(struct vcpu *v, uint64_t host, uint32_t flags, grant_ref_t r,
 			  domid_t granter, struct gnttab_map_grant_ref *m)
 {
-	*m = (struct gnttab_map_grant_ref){.host_addr = host, .flags = flags, .ref = r,
-					   .dom = granter, .status = UNTOUCHED, .handle = 0xdead};
+	*m = (struct gnttab_map_grant_ref){.host_addr = host,
+					   .flags = flags,
+					   .ref = r,
+					   .dom = granter,
+					   .status = UNTOUCHED,
+					   .handle = 0xdead};
 	assert_int_equal(gop(v, GNTTABOP_map_grant_ref, m, 1), 0);
 	return m->status;
 }

@@ -37,9 +37,9 @@ static void test_foreign_writable_lifecycle(void **state)
 	(void)state;
 	grant(other, 5, f, DOM, GTF_permit_access);
 	/* Invariant 1: DOM never writes an entry for OTHER's frame itself, granted or not. */
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 10, MMU_NORMAL_PT_UPDATE), e_of(f, RW),
-			      DOMID_SELF),
-			 -EPERM);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), pte_ptr(t.l1, 10, MMU_NORMAL_PT_UPDATE), e_of(f, RW), DOMID_SELF),
+	    -EPERM);
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 5, OTHER, &m), GNTST_okay);
 	assert_int_equal(m.dev_bus_addr, mfn_x(f) << PAGE_SHIFT);
 	assert_int_equal(mfn_x(pv_pte_mfn(l1e(&t, 10))), mfn_x(f));
@@ -53,9 +53,9 @@ static void test_foreign_writable_lifecycle(void **state)
 	assert_int_equal(page_type_pin(pg(f), PGT_L1, OTHER), -EINVAL);
 	assert_int_equal(domain_free_frames(other, f, 0), -EBUSY);
 	/* Nor can the mapper copy the entry elsewhere. */
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 11, MMU_NORMAL_PT_UPDATE), l1e(&t, 10),
-			      DOMID_SELF),
-			 -EPERM);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), pte_ptr(t.l1, 11, MMU_NORMAL_PT_UPDATE), l1e(&t, 10), DOMID_SELF),
+	    -EPERM);
 	host_pv_mm_reset();
 	assert_int_equal(unmap(vcpu0(dom), VA(10), 0, m.handle), GNTST_okay);
 	assert_int_equal(host_pv_mm.invlpg_domain, 1);
@@ -78,7 +78,8 @@ static void test_read_only(void **state)
 	(void)state;
 	grant(other, 6, f, DOM, GTF_permit_access | GTF_readonly);
 	snap_take(&s);
-	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 6, OTHER, &m), GNTST_general_error);
+	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 6, OTHER, &m),
+			 GNTST_general_error);
 	assert_int_equal(m.handle, 0xdead);
 	snap_expect(&s);
 	assert_int_equal(gflags(other, 6), GTF_permit_access | GTF_readonly);
@@ -91,7 +92,8 @@ static void test_read_only(void **state)
 	assert_int_equal(page_type_pin(pg(f), PGT_L1, OTHER), 0);
 	grant(other, 7, f, DOM, GTF_permit_access);
 	snap_take(&s);
-	assert_int_equal(map(vcpu0(dom), VA(11), GNTMAP_host_map, 7, OTHER, &w), GNTST_general_error);
+	assert_int_equal(map(vcpu0(dom), VA(11), GNTMAP_host_map, 7, OTHER, &w),
+			 GNTST_general_error);
 	snap_expect(&s);
 	assert_int_equal(gflags(other, 7), GTF_permit_access);
 	assert_int_equal(page_type_unpin(pg(f), OTHER), 0);
@@ -137,13 +139,15 @@ static void test_hostile_grants(void **state)
 	assert_int_equal(gflags(other, 8), GTF_permit_access);
 	/* References out of range, domains that are not there, nothing to map. */
 	grant(other, 8, f, DOM, GTF_permit_access);
-	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 512, OTHER, &m), GNTST_bad_gntref);
+	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 512, OTHER, &m),
+			 GNTST_bad_gntref);
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 0xffffffff, OTHER, &m),
 			 GNTST_bad_gntref);
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 8, 77, &m), GNTST_bad_domain);
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 8, DOMID_SELF, &m),
 			 GNTST_bad_domain);
-	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 8, DOMID_XEN, &m), GNTST_bad_domain);
+	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 8, DOMID_XEN, &m),
+			 GNTST_bad_domain);
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_readonly, 8, OTHER, &m), GNTST_bad_gntref);
 	snap_expect(&s);
 	assert_int_equal(l1e(&t, 10), 0);
@@ -162,13 +166,13 @@ static void test_hostile_addresses(void **state)
 		uint32_t flags;
 	} bad[] = {
 	    {0, 0},
-	    {1ULL << 39, 0},		    /* no L3 there */
-	    {HV_RANGE_START, 0},	    /* Keel's */
-	    {0x0000800000000000ULL, 0},	    /* not canonical */
-	    {dom_l1e + 1, GNTMAP_contains_pte}, /* misaligned */
-	    {(mfn_x(t.l2) << PAGE_SHIFT) + 8, GNTMAP_contains_pte}, /* an L2 */
-	    {(mfn_x(o.l1) << PAGE_SHIFT) + 8, GNTMAP_contains_pte}, /* OTHER's L1 */
-	    {mfn_x(t.rw_data) << PAGE_SHIFT, GNTMAP_contains_pte},   /* not a table */
+	    {1ULL << 39, 0},					      /* no L3 there */
+	    {HV_RANGE_START, 0},				      /* Keel's */
+	    {0x0000800000000000ULL, 0},				      /* not canonical */
+	    {dom_l1e + 1, GNTMAP_contains_pte},			      /* misaligned */
+	    {(mfn_x(t.l2) << PAGE_SHIFT) + 8, GNTMAP_contains_pte},   /* an L2 */
+	    {(mfn_x(o.l1) << PAGE_SHIFT) + 8, GNTMAP_contains_pte},   /* OTHER's L1 */
+	    {mfn_x(t.rw_data) << PAGE_SHIFT, GNTMAP_contains_pte},    /* not a table */
 	    {(uint64_t)NR_FRAMES << PAGE_SHIFT, GNTMAP_contains_pte}, /* no frame */
 	};
 
@@ -177,15 +181,16 @@ static void test_hostile_addresses(void **state)
 	grant(other, 9, f, DOM, GTF_permit_access);
 	snap_take(&s);
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(map(vcpu0(dom), bad[i].addr, GNTMAP_host_map | bad[i].flags, 9, OTHER,
-				     &m),
-				 GNTST_general_error);
+		assert_int_equal(
+		    map(vcpu0(dom), bad[i].addr, GNTMAP_host_map | bad[i].flags, 9, OTHER, &m),
+		    GNTST_general_error);
 		assert_int_equal(gflags(other, 9), GTF_permit_access);
 	}
 	snap_expect(&s);
 	/* The good PTE address, unmapped by the same kind of address, flushing everything. */
-	assert_int_equal(map(vcpu0(dom), dom_l1e, GNTMAP_host_map | GNTMAP_contains_pte, 9, OTHER, &m),
-			 GNTST_okay);
+	assert_int_equal(
+	    map(vcpu0(dom), dom_l1e, GNTMAP_host_map | GNTMAP_contains_pte, 9, OTHER, &m),
+	    GNTST_okay);
 	assert_int_equal(mfn_x(pv_pte_mfn(l1e(&t, 10))), mfn_x(f));
 	assert_int_equal(unmap(vcpu0(dom), VA(10), 0, m.handle), GNTST_general_error);
 	host_pv_mm_reset();
@@ -241,12 +246,13 @@ static void test_mapper_zaps_entry(void **state)
 	(void)state;
 	grant(other, 3, f, DOM, GTF_permit_access);
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 3, OTHER, &m), GNTST_okay);
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 10, MMU_NORMAL_PT_UPDATE), 0, DOMID_SELF), 0);
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 10, MMU_NORMAL_PT_UPDATE), 0, DOMID_SELF),
+			 0);
 	expect_refs(f, 1, PGT_WRITABLE, 1);
 	assert_int_equal(unmap(vcpu0(dom), VA(10), 0, m.handle), GNTST_general_error);
-	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 10, MMU_NORMAL_PT_UPDATE), e_of(f, RW),
-			      DOMID_SELF),
-			 -EPERM);
+	assert_int_equal(
+	    mmu1(vcpu0(dom), pte_ptr(t.l1, 10, MMU_NORMAL_PT_UPDATE), e_of(f, RW), DOMID_SELF),
+	    -EPERM);
 	assert_int_equal(domain_free_frames(other, f, 0), -EBUSY);
 	assert_int_equal(gflags(other, 3), GTF_permit_access | GTF_reading | GTF_writing);
 	assert_int_equal(domain_destroy(dom), 0);
@@ -292,8 +298,9 @@ static void test_device_and_parts(void **state)
 	expect_refs(f, 1, PGT_NONE, 0);
 	assert_int_equal(gflags(other, 11), GTF_permit_access | GTF_reading);
 	assert_int_equal(unmap(vcpu0(dom), 0, bus, m.handle), GNTST_okay);
-	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map | GNTMAP_device_map, 11, OTHER, &m),
-			 GNTST_okay);
+	assert_int_equal(
+	    map(vcpu0(dom), VA(10), GNTMAP_host_map | GNTMAP_device_map, 11, OTHER, &m),
+	    GNTST_okay);
 	expect_refs(f, 2, PGT_WRITABLE, 2);
 	assert_int_equal(unmap(vcpu0(dom), VA(10), 0, m.handle), GNTST_okay); /* the host part */
 	assert_int_equal(l1e(&t, 10), 0);
@@ -321,7 +328,8 @@ static void test_unmap_and_replace(void **state)
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 12, OTHER, &m1), GNTST_okay);
 	assert_int_equal(map(vcpu0(dom), VA(11), GNTMAP_host_map, 13, OTHER, &m2), GNTST_okay);
 	/* The grant's own entry as the replacement: refused, nothing moves. */
-	r = (struct gnttab_unmap_and_replace){.host_addr = VA(10), .new_addr = VA(10), .handle = m1.handle};
+	r = (struct gnttab_unmap_and_replace){
+	    .host_addr = VA(10), .new_addr = VA(10), .handle = m1.handle};
 	assert_int_equal(gop(vcpu0(dom), GNTTABOP_unmap_and_replace, &r, 1), 0);
 	assert_int_equal(r.status, GNTST_general_error);
 	assert_int_equal(mfn_x(pv_pte_mfn(l1e(&t, 10))), mfn_x(f1));
@@ -339,7 +347,8 @@ static void test_unmap_and_replace(void **state)
 	expect_refs(f2, 0, PGT_NONE, 0);
 	/* Replacing with one of DOM's own pages. */
 	assert_int_equal(map(vcpu0(dom), VA(10), GNTMAP_host_map, 12, OTHER, &m1), GNTST_okay);
-	r = (struct gnttab_unmap_and_replace){.host_addr = VA(10), .new_addr = VA(4), .handle = m1.handle};
+	r = (struct gnttab_unmap_and_replace){
+	    .host_addr = VA(10), .new_addr = VA(4), .handle = m1.handle};
 	assert_int_equal(gop(vcpu0(dom), GNTTABOP_unmap_and_replace, &r, 1), 0);
 	assert_int_equal(r.status, GNTST_okay);
 	assert_int_equal(mfn_x(pv_pte_mfn(l1e(&t, 10))), mfn_x(t.ro_data));
@@ -392,7 +401,8 @@ static void test_granter_dies(void **state)
 	assert_int_equal(domain_destroy(other), -EBUSY);
 	assert_int_equal(other->state, DOMAIN_DYING);
 	/* Its grants are gone for new users... */
-	assert_int_equal(map(vcpu0(dom), VA(11), GNTMAP_host_map, 17, OTHER, &m2), GNTST_bad_domain);
+	assert_int_equal(map(vcpu0(dom), VA(11), GNTMAP_host_map, 17, OTHER, &m2),
+			 GNTST_bad_domain);
 	c.source.u.ref = 17;
 	c.source.domid = OTHER;
 	c.dest.u.gmfn = mfn_x(t.rw_data);
@@ -426,14 +436,15 @@ static void test_both_die(void **state)
 	assert_int_equal(map(vcpu0(other), VA(10), GNTMAP_host_map, 18, DOM, &m), GNTST_okay);
 	assert_int_equal(domain_get(dom), 0);
 	assert_int_equal(domain_destroy(dom), -EBUSY); /* OTHER still maps fd */
-	assert_int_equal(domain_destroy(other), 0);    /* DOM's mapping of fo went with DOM's tables */
+	assert_int_equal(domain_destroy(other), 0); /* DOM's mapping of fo went with DOM's tables */
 	other = NULL;
 	assert_int_equal(domain_relinquish_memory(dom), 0);
 	domain_put(dom);
 	dom = NULL;
 }
 
-/* A mapper's handles are limited by its max_maptrack_frames; the granter's table by max_grant_frames. */
+/* A mapper's handles are limited by its max_maptrack_frames; the granter's table by
+ * max_grant_frames. */
 static void test_limits(void **state)
 {
 	const struct domain_limits lim = {
@@ -455,7 +466,8 @@ static void test_limits(void **state)
 	assert_int_equal(s.status, GNTST_general_error);
 	grant(other, 19, f, 3, GTF_permit_access);
 	for (unsigned int i = 0; i < GNTTAB_MAPS_PER_FRAME; i++) {
-		assert_int_equal(map(vcpu0(small), 0, GNTMAP_device_map, 19, OTHER, &m), GNTST_okay);
+		assert_int_equal(map(vcpu0(small), 0, GNTMAP_device_map, 19, OTHER, &m),
+				 GNTST_okay);
 		if (i == 0)
 			first = m.handle;
 	}
@@ -463,8 +475,7 @@ static void test_limits(void **state)
 	assert_int_equal(m.handle, 0xdead);
 	assert_int_equal(unmap(vcpu0(small), 0, mfn_x(f) << PAGE_SHIFT, first), GNTST_okay);
 	assert_int_equal(map(vcpu0(small), 0, GNTMAP_device_map, 19, OTHER, &m), GNTST_okay);
-	expect_refs(f, GNTTAB_MAPS_PER_FRAME, PGT_WRITABLE,
-		    GNTTAB_MAPS_PER_FRAME);
+	expect_refs(f, GNTTAB_MAPS_PER_FRAME, PGT_WRITABLE, GNTTAB_MAPS_PER_FRAME);
 	/* It dies holding them all. */
 	assert_int_equal(domain_destroy(small), 0);
 	expect_refs(f, 0, PGT_NONE, 0);
@@ -499,14 +510,16 @@ static void test_batch_continuation(void **state)
 	assert_int_equal(b[2].status, GNTST_okay);
 	expect_refs(f, 3, PGT_WRITABLE, 3);
 	for (unsigned int i = 0; i < 3; i++)
-		assert_int_equal(unmap(vcpu0(dom), 0, mfn_x(f) << PAGE_SHIFT, b[i].handle), GNTST_okay);
+		assert_int_equal(unmap(vcpu0(dom), 0, mfn_x(f) << PAGE_SHIFT, b[i].handle),
+				 GNTST_okay);
 	expect_refs(f, 0, PGT_NONE, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_foreign_writable_lifecycle, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(test_foreign_writable_lifecycle, env_setup,
+					    env_teardown),
 	    cmocka_unit_test_setup_teardown(test_read_only, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_grants, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_addresses, env_setup, env_teardown),

@@ -38,7 +38,7 @@
 #define BAD_PTR	      ((void *)HYPERVISOR_VIRT_START)
 #define SELF_ID	      0 /* our domain id (dom0) */
 #define NO_SUCH_DOMID 0x1234
-#define NR_FRAMES     4 /* the table we set up */
+#define NR_FRAMES     4		  /* the table we set up */
 #define PTE_KERNEL    (1UL << 52) /* Xen's mark of a kernel-only L1 entry */
 #define PTE_AVAIL     (7UL << 9)
 #define UNTOUCHED     0x5555 /* status before a call: the call must overwrite it */
@@ -95,6 +95,16 @@ static uint8_t *fresh_va(void)
 	return va;
 }
 
+/* A spare page of ours granted to ourselves as entry r, and a fresh address to map it at. */
+static uint8_t *granted_page(grant_ref_t r, uint16_t flags, uint8_t **va)
+{
+	uint8_t *page = mm_alloc_page();
+
+	*va = fresh_va();
+	grant(r, virt_to_mfn(page), SELF_ID, flags);
+	return page;
+}
+
 static unsigned long va_of(const volatile void *p)
 {
 	return (unsigned long)p;
@@ -103,8 +113,12 @@ static unsigned long va_of(const volatile void *p)
 static int16_t map(uint64_t host, uint32_t flags, grant_ref_t ref, domid_t dom,
 		   struct gnttab_map_grant_ref *m)
 {
-	*m = (struct gnttab_map_grant_ref){.host_addr = host, .flags = flags, .ref = ref, .dom = dom,
-					   .status = UNTOUCHED, .handle = 0xdeadbeef,
+	*m = (struct gnttab_map_grant_ref){.host_addr = host,
+					   .flags = flags,
+					   .ref = ref,
+					   .dom = dom,
+					   .status = UNTOUCHED,
+					   .handle = 0xdeadbeef,
 					   .dev_bus_addr = 0x1234};
 	if (gop(GNTTABOP_map_grant_ref, m, 1))
 		pv_fatal("map_grant_ref failed as a whole");
@@ -293,7 +307,8 @@ TEST(table, set_version)
 TEST(table, get_status_frames)
 {
 	uint64_t list[2];
-	struct gnttab_get_status_frames s = {.nr_frames = 1, .dom = DOMID_SELF, .status = UNTOUCHED};
+	struct gnttab_get_status_frames s = {
+	    .nr_frames = 1, .dom = DOMID_SELF, .status = UNTOUCHED};
 
 	set_xen_guest_handle(s.frame_list, list);
 	EXPECT_EQ(gop(GNTTABOP_get_status_frames, &s, 1), 0);
@@ -323,11 +338,9 @@ TEST(map, writable_lifecycle)
 	uint64_t pte;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
+	page = granted_page(10, GTF_permit_access, &va);
 	pmfn = virt_to_mfn(page);
 	page[5] = 0x42;
-	grant(10, pmfn, SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(va_of(va), GNTMAP_host_map, 10, SELF_ID, &m), GNTST_okay);
 	EXPECT_NE(m.handle, 0xdeadbeef);
 	EXPECT_EQ(m.dev_bus_addr, pmfn << 12); /* Xen 4.17: reported for a host mapping too */
@@ -354,13 +367,11 @@ TEST(map, writable_lifecycle)
 /* A read-only mapping sets only GTF_reading and cannot be written through. */
 TEST(map, read_only)
 {
-	uint8_t *page, *va;
+	uint8_t *va;
 	struct gnttab_map_grant_ref m;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
-	grant(11, virt_to_mfn(page), SELF_ID, GTF_permit_access | GTF_readonly);
+	granted_page(11, GTF_permit_access | GTF_readonly, &va);
 	/* Xen 4.17: a writable mapping of a read-only grant is a general error. */
 	EXPECT_EQ(map(va_of(va), GNTMAP_host_map, 11, SELF_ID, &m), GNTST_general_error);
 	EXPECT_EQ(m.handle, 0xdeadbeef);
@@ -380,14 +391,12 @@ TEST(map, read_only)
 /* Two mappings of one grant: the marks stay until the last one that needs them goes. */
 TEST(map, twice)
 {
-	uint8_t *page, *va1, *va2;
+	uint8_t *va1, *va2;
 	struct gnttab_map_grant_ref rw, ro;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va1 = fresh_va();
+	granted_page(12, GTF_permit_access, &va1);
 	va2 = fresh_va();
-	grant(12, virt_to_mfn(page), SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(va_of(va1), GNTMAP_host_map, 12, SELF_ID, &rw), GNTST_okay);
 	ASSERT_EQ(map(va_of(va2), GNTMAP_host_map | GNTMAP_readonly, 12, SELF_ID, &ro), GNTST_okay);
 	EXPECT_NE(rw.handle, ro.handle);
@@ -415,10 +424,8 @@ TEST(map, bad_requests)
 	struct gnttab_map_grant_ref m;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
+	page = granted_page(13, GTF_permit_access, &va);
 	pmfn = virt_to_mfn(page);
-	grant(13, pmfn, SELF_ID, GTF_permit_access);
 	/* Xen 4.17: nothing to map is "bad gntref", checked before the domain. */
 	EXPECT_EQ(map(va_of(va), 0, 13, SELF_ID, &m), GNTST_bad_gntref);
 	EXPECT_EQ(m.handle, 0xdeadbeef);
@@ -477,9 +484,7 @@ TEST(map, bad_host_addresses)
 	static const uint64_t bad[] = {0, 0x1000, HYPERVISOR_VIRT_START, 0x0000800000000000UL};
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
-	grant(16, virt_to_mfn(page), SELF_ID, GTF_permit_access);
+	page = granted_page(16, GTF_permit_access, &va);
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		EXPECT_EQ(map(bad[i], GNTMAP_host_map, 16, SELF_ID, &m), GNTST_general_error);
 		EXPECT_EQ(flags_of(16), GTF_permit_access);
@@ -500,10 +505,8 @@ TEST(map, device)
 	struct gnttab_map_grant_ref m;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
+	page = granted_page(17, GTF_permit_access, &va);
 	pmfn = virt_to_mfn(page);
-	grant(17, pmfn, SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(0, GNTMAP_device_map, 17, SELF_ID, &m), GNTST_okay);
 	EXPECT_EQ(m.dev_bus_addr, pmfn << 12);
 	EXPECT_EQ(flags_of(17), GTF_permit_access | GTF_reading | GTF_writing);
@@ -534,16 +537,15 @@ TEST(map, device)
  */
 TEST(map, pte_bits)
 {
-	uint8_t *page, *va;
+	uint8_t *va;
 	struct gnttab_map_grant_ref m;
 	uint64_t pte;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
-	grant(18, virt_to_mfn(page), SELF_ID, GTF_permit_access | GTF_PCD | GTF_PWT);
-	ASSERT_EQ(map(va_of(va), GNTMAP_host_map | GNTMAP_application_map | (5u << _GNTMAP_guest_avail0),
-		      18, SELF_ID, &m),
+	granted_page(18, GTF_permit_access | GTF_PCD | GTF_PWT, &va);
+	ASSERT_EQ(map(va_of(va),
+		      GNTMAP_host_map | GNTMAP_application_map | (5u << _GNTMAP_guest_avail0), 18,
+		      SELF_ID, &m),
 		  GNTST_okay);
 	pte = mm_pte(va_of(va));
 	pv_printf("application pte %#lx\n", pte);
@@ -561,11 +563,9 @@ TEST(map, by_pte_address)
 	struct gnttab_map_grant_ref m;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
+	page = granted_page(19, GTF_permit_access, &va);
 	page[9] = 0x99;
 	pte_ma = mm_entry_maddr(va_of(va), 1);
-	grant(19, virt_to_mfn(page), SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(pte_ma, GNTMAP_host_map | GNTMAP_contains_pte, 19, SELF_ID, &m), GNTST_okay);
 	EXPECT_EQ(pte_mfn(mm_pte(va_of(va))), virt_to_mfn(page));
 	EXPECT_EQ(va[9], 0x99);
@@ -583,12 +583,12 @@ TEST(map, by_pte_address)
 	EXPECT_EQ(map(mm_entry_maddr(va_of(va), 2), GNTMAP_host_map | GNTMAP_contains_pte, 19,
 		      SELF_ID, &m),
 		  GNTST_general_error);
-	EXPECT_EQ(map(virt_to_mfn(page) << 12, GNTMAP_host_map | GNTMAP_contains_pte, 19, SELF_ID,
-		      &m),
-		  GNTST_general_error);
-	EXPECT_EQ(map(mm_released_frame() << 12, GNTMAP_host_map | GNTMAP_contains_pte, 19, SELF_ID,
-		      &m),
-		  GNTST_general_error);
+	EXPECT_EQ(
+	    map(virt_to_mfn(page) << 12, GNTMAP_host_map | GNTMAP_contains_pte, 19, SELF_ID, &m),
+	    GNTST_general_error);
+	EXPECT_EQ(
+	    map(mm_released_frame() << 12, GNTMAP_host_map | GNTMAP_contains_pte, 19, SELF_ID, &m),
+	    GNTST_general_error);
 	EXPECT_EQ(flags_of(19), GTF_permit_access);
 	EXPECT_TRUE(end_access(19));
 }
@@ -601,12 +601,10 @@ TEST(map, unmap_and_replace)
 	struct gnttab_map_grant_ref m;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
+	page = granted_page(20, GTF_permit_access, &va);
 	other = mm_alloc_page();
 	omfn = virt_to_mfn(other);
 	other[7] = 0x77;
-	grant(20, virt_to_mfn(page), SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(va_of(va), GNTMAP_host_map, 20, SELF_ID, &m), GNTST_okay);
 	EXPECT_EQ(replace(va_of(va), 0, 0xffffff), GNTST_bad_handle);
 	/* No L1 entry at new_addr: nothing changes. */
@@ -642,10 +640,8 @@ TEST(map, entry_changed_by_guest)
 	struct gnttab_map_grant_ref m;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
+	page = granted_page(21, GTF_permit_access, &va);
 	pmfn = virt_to_mfn(page);
-	grant(21, pmfn, SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(va_of(va), GNTMAP_host_map, 21, SELF_ID, &m), GNTST_okay);
 	EXPECT_EQ(mm_set_pte(va, 0), 0);
 	EXPECT_EQ(unmap(va_of(va), 0, m.handle), GNTST_general_error);
@@ -670,11 +666,9 @@ TEST(map, entry_changed_while_in_use)
 	struct gnttab_map_grant_ref m, m2;
 
 	ASSERT_TRUE(gt);
-	page = mm_alloc_page();
-	va = fresh_va();
+	page = granted_page(22, GTF_permit_access, &va);
 	va2 = fresh_va();
 	pmfn = virt_to_mfn(page);
-	grant(22, pmfn, SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(va_of(va), GNTMAP_host_map, 22, SELF_ID, &m), GNTST_okay);
 	gt[22].domid = 7;
 	gt[22].frame = (uint32_t)mm_released_frame();
@@ -685,7 +679,8 @@ TEST(map, entry_changed_while_in_use)
 	EXPECT_EQ(unmap(va_of(va), 0, m.handle), GNTST_okay);
 	EXPECT_EQ(flags_of(22), GTF_permit_access | GTF_readonly);
 	/* Unused again: the entry as it is now counts (read-only, for domain 7). */
-	EXPECT_EQ(map(va_of(va), GNTMAP_host_map | GNTMAP_readonly, 22, SELF_ID, &m), GNTST_general_error);
+	EXPECT_EQ(map(va_of(va), GNTMAP_host_map | GNTMAP_readonly, 22, SELF_ID, &m),
+		  GNTST_general_error);
 	EXPECT_TRUE(end_access(22));
 }
 
@@ -700,7 +695,8 @@ TEST(map, batches)
 	page = mm_alloc_page();
 	pmfn = virt_to_mfn(page);
 	grant(23, pmfn, SELF_ID, GTF_permit_access);
-	b[0] = (struct gnttab_map_grant_ref){.flags = 0, .ref = 23, .dom = SELF_ID, .status = UNTOUCHED};
+	b[0] = (struct gnttab_map_grant_ref){
+	    .flags = 0, .ref = 23, .dom = SELF_ID, .status = UNTOUCHED};
 	b[1] = (struct gnttab_map_grant_ref){
 	    .flags = GNTMAP_device_map, .ref = 23, .dom = SELF_ID, .status = UNTOUCHED};
 	EXPECT_EQ(gop(GNTTABOP_map_grant_ref, b, 2), 0);
@@ -845,26 +841,35 @@ TEST(copy, by_frame_refused)
 	EXPECT_EQ(copy(&c), GNTST_okay);
 }
 
+/*
+ * Two spare pages of ours, *a granted to ourselves read-only as rs and *b
+ * writable as rd, and an 8-byte copy from the one grant to the other.
+ */
+static struct gnttab_copy granted_pair(grant_ref_t rs, grant_ref_t rd, uint8_t **a, uint8_t **b)
+{
+	struct gnttab_copy c = {.flags = GNTCOPY_source_gref | GNTCOPY_dest_gref, .len = 8};
+
+	*a = mm_alloc_page();
+	*b = mm_alloc_page();
+	grant(rs, virt_to_mfn(*a), SELF_ID, GTF_permit_access | GTF_readonly);
+	grant(rd, virt_to_mfn(*b), SELF_ID, GTF_permit_access);
+	c.source.u.ref = rs;
+	c.source.domid = SELF_ID;
+	c.dest.u.ref = rd;
+	c.dest.domid = SELF_ID;
+	return c;
+}
+
 TEST(copy, by_grant)
 {
 	uint8_t *a, *b;
-	unsigned long amfn, bmfn;
-	struct gnttab_copy c = {.flags = GNTCOPY_source_gref | GNTCOPY_dest_gref};
+	struct gnttab_copy c;
 
 	ASSERT_TRUE(gt);
-	a = mm_alloc_page();
-	b = mm_alloc_page();
-	amfn = virt_to_mfn(a);
-	bmfn = virt_to_mfn(b);
+	c = granted_pair(30, 31, &a, &b);
 	for (unsigned int i = 0; i < PV_PAGE_SIZE; i++)
 		a[i] = (uint8_t)(i * 7);
-	grant(30, amfn, SELF_ID, GTF_permit_access | GTF_readonly);
-	grant(31, bmfn, SELF_ID, GTF_permit_access);
-	c.source.u.ref = 30;
-	c.source.domid = SELF_ID;
 	c.source.offset = 10;
-	c.dest.u.ref = 31;
-	c.dest.domid = SELF_ID;
 	c.dest.offset = 4000;
 	c.len = 96;
 	EXPECT_EQ(copy(&c), GNTST_okay);
@@ -881,12 +886,12 @@ TEST(copy, by_grant)
 	/* Grant to frame, and frame to grant. */
 	c.flags = GNTCOPY_source_gref;
 	c.source.offset = 0;
-	c.dest.u.gmfn = bmfn;
+	c.dest.u.gmfn = virt_to_mfn(b);
 	c.dest.offset = 0;
 	c.len = 16;
 	EXPECT_EQ(copy(&c), GNTST_okay);
 	EXPECT_EQ(b[1], 7);
-	c = frame_copy(amfn, 0, 0, 100, 16);
+	c = frame_copy(virt_to_mfn(a), 0, 0, 100, 16);
 	c.flags = GNTCOPY_dest_gref;
 	c.dest.u.ref = 31;
 	c.dest.domid = SELF_ID;
@@ -899,21 +904,12 @@ TEST(copy, by_grant)
 TEST(copy, by_grant_refused)
 {
 	uint8_t *a, *b;
-	unsigned long amfn, bmfn;
-	struct gnttab_copy c = {.flags = GNTCOPY_source_gref | GNTCOPY_dest_gref};
+	unsigned long amfn;
+	struct gnttab_copy c;
 
 	ASSERT_TRUE(gt);
-	a = mm_alloc_page();
-	b = mm_alloc_page();
+	c = granted_pair(32, 33, &a, &b);
 	amfn = virt_to_mfn(a);
-	bmfn = virt_to_mfn(b);
-	grant(32, amfn, SELF_ID, GTF_permit_access | GTF_readonly);
-	grant(33, bmfn, SELF_ID, GTF_permit_access);
-	c.source.u.ref = 32;
-	c.source.domid = SELF_ID;
-	c.dest.u.ref = 33;
-	c.dest.domid = SELF_ID;
-	c.len = 8;
 	c.source.domid = NO_SUCH_DOMID;
 	EXPECT_EQ(copy(&c), GNTST_bad_domain);
 	c.source.domid = SELF_ID;
@@ -1003,7 +999,8 @@ TEST(cache_flush, x86)
 	EXPECT_EQ(cache_flush(0xffffffffff000UL, 0, 64, GNTTAB_CACHE_CLEAN), -XEN_EINVAL);
 	grant(35, virt_to_mfn(page), SELF_ID, GTF_permit_access);
 	ASSERT_EQ(map(va_of(va), GNTMAP_host_map, 35, SELF_ID, &m), GNTST_okay);
-	EXPECT_EQ(cache_flush(35, 0, 64, GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_SOURCE_GREF), -XEN_EINVAL);
+	EXPECT_EQ(cache_flush(35, 0, 64, GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_SOURCE_GREF),
+		  -XEN_EINVAL);
 	EXPECT_EQ(unmap(va_of(va), 0, m.handle), GNTST_okay);
 	EXPECT_TRUE(end_access(35));
 	two[0].a.dev_bus_addr = mm_released_frame() << 12;
