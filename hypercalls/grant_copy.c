@@ -14,7 +14,7 @@
  * without any lock held.  Overlapping ranges of the same frame are
  * copied as memmove does (Xen's result there is unspecified).
  *
- * Statuses, in the order Xen 4.17 checks them (tests/pv/kernels/grants.c):
+ * Statuses, in the order Xen 4.17 checks them (tests/pv/kernels/grant_copy.c):
  * each side's domain (none: GNTST_bad_domain; a frame side not named
  * DOMID_SELF: GNTST_permission_denied, even one's own id), then the
  * source's claim, the destination's claim (grant_active.c's statuses;
