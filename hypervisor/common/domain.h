@@ -31,8 +31,10 @@
  * only once the struct that had it is freed.
  *
  * Locks, in order (take left before right, never the reverse):
- *   d->lock -> PV-MMU lock (domain_hooks.mmu_lock) -> domain-list lock
+ *   [grant locks: a mapper's maptrack_lock -> one granter's grant_lock]
+ *   -> d->lock -> PV-MMU lock (domain_hooks.mmu_lock) -> domain-list lock
  *   -> heap lock -> buddy lock.
+ * (Event locks are never nested with d->lock or the grant locks.)
  * d->lock protects the page list, tot/max_pages, pause counts, shutdown
  * fields and the vCPUs' generic state; the domain-list lock protects the
  * id table, every domain's refcount and state.  Functions here take the
@@ -258,7 +260,8 @@ int domain_free_frames(struct domain *d, mfn_t mfn, unsigned int order);
  * not in tot_pages and not limited by max_pages.  It cannot be freed with
  * domain_free_frames; domain_relinquish_memory frees it once nobody
  * references it.  Returns the frame, or INVALID_MFN with *err: -ENOMEM,
- * or -ESRCH once d is dying.
+ * or -ESRCH once d is dying.  Callable with grant locks held (the grant
+ * table grows under d->grant_lock).
  */
 mfn_t domain_alloc_shared_frame(struct domain *d, int *err);
 
