@@ -229,6 +229,31 @@ static long machphys_mfn_list(uint64_t arg)
 		       : 0;
 }
 
+/*
+ * XENMEM_add_to_physmap puts a frame (a grant-table frame, shared_info,
+ * ...) at a guest frame number of a domain's pseudo-physical map.  Only
+ * translated guests have such a map: a PV guest names machine frames
+ * directly (GNTTABOP_setup_table gives it the grant frames' MFNs, which it
+ * maps with update_va_mapping; start_info gives shared_info's), and Xen
+ * 4.17 answers a PV guest -EACCES once it has found the domain.  Keel runs
+ * only PV guests and answers the same, so a guest that works on one works
+ * on the other.
+ */
+static long add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_add_to_physmap x;
+	struct domain *d;
+	long rc = 0;
+
+	if (copy_from_guest(&x, arg, sizeof(x)))
+		return -EFAULT;
+	d = target_domain(v, x.domid, &rc);
+	if (!d)
+		return rc;
+	domain_put(d);
+	return -EACCES;
+}
+
 /* The firmware's map (Keel's own reservations shown as what they were), adjacent ranges merged. */
 static long machine_memory_map(struct vcpu *v, uint64_t arg)
 {
@@ -295,6 +320,8 @@ long do_memory_op(struct vcpu *v, unsigned long cmd, uint64_t arg)
 		return -ENOSYS; /* no pseudo-physical map was set for the domain (Xen: the same) */
 	case XENMEM_machine_memory_map:
 		return machine_memory_map(v, arg);
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, arg);
 	default:
 		return -ENOSYS;
 	}

@@ -6,6 +6,7 @@
 #include "hypercalls/mmu_common.h"
 
 #include "arch/guest_access.h"
+#include "arch/mm.h"
 #include "hypercalls/hypercall.h"
 #include "hypercalls/mmu.h"
 #include "hypercalls/pv_mm_arch.h"
@@ -15,6 +16,7 @@
 #include "lib/printk.h"
 #include "mm/mmu_lock.h"
 #include "mm/page_type.h"
+#include "mm/pv_pte.h"
 
 BUILD_BUG_ON(sizeof(struct mmu_update) > MMU_BATCH_ITEM_MAX);
 BUILD_BUG_ON(sizeof(struct mmuext_op) > MMU_BATCH_ITEM_MAX);
@@ -121,6 +123,31 @@ bool mmu_guest_range_ok(uint64_t va, uint64_t len)
 	if ((va >> 63) != (last >> 63)) /* spans the non-canonical hole */
 		return false;
 	return last < HV_RANGE_START || va >= HV_RANGE_END;
+}
+
+int mmu_find_l1(struct vcpu *v, uint64_t va, struct page_info **l1)
+{
+	mfn_t table = v->mm.guest_table;
+
+	ASSERT(mmu_lock_held());
+	if (!mfn_valid_raw(table))
+		return -EINVAL;
+	/* Entries of validated tables always name frames in the frame table;
+	 * the checks are for the walk's shape. */
+	for (unsigned int level = 4; level > 1; level--) {
+		const uint64_t *entries = arch_mfn_to_virt(table);
+		uint64_t e = __atomic_load_n(&entries[mmu_va_index(va, level)], __ATOMIC_RELAXED);
+
+		if (!pv_pte_present(e) || (level < 4 && (e & PV_PTE_PSE)))
+			return -EINVAL;
+		table = pv_pte_mfn(e);
+		if (!mfn_in_table(table))
+			return -EINVAL;
+	}
+	*l1 = mfn_to_page(table);
+	if (page_get_type(*l1) != PGT_L1 || !page_type_count(*l1))
+		return -EINVAL;
+	return 0;
 }
 
 void mmu_flush_if_table_dropped(struct domain *d, const struct page_info *pg)

@@ -87,6 +87,21 @@ int mmu_vcpumask_read(const struct domain *d, uint64_t guest_va, uint64_t mask[M
 /* True if [va, va + len) (len >= 1) is canonical and outside Keel's range (PML4 slots 256-271). */
 bool mmu_guest_range_ok(uint64_t va, uint64_t len);
 
+/* Index of va in its page table of `level` (1..4). */
+static inline unsigned int mmu_va_index(uint64_t va, unsigned int level)
+{
+	return (unsigned int)(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+/*
+ * The L1 table that maps va in v's kernel page tables (v->mm.guest_table),
+ * found by walking them the way the CPU would; it must be an L1 in use (a
+ * walk through a linear entry that ends in an upper table is refused, as
+ * on Xen).  Returns 0 with *l1, or -EINVAL (no kernel L4, a non-present
+ * or superpage entry on the way).  Lock held.
+ */
+int mmu_find_l1(struct vcpu *v, uint64_t va, struct page_info **l1);
+
 /*
  * The stale-TLB rule above: if pg is a page table whose type count just
  * reached 0, flushes the TLBs of d's vCPUs.  Lock held.

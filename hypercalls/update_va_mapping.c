@@ -4,10 +4,8 @@
  * maps a guest virtual address, then flush as asked (Xen's xen/xen.h,
  * contract in hypercalls/mmu.h).
  *
- * The entry is found by walking the calling vCPU's kernel L4
- * (v->mm.guest_table) down to the L1 table, the way the CPU would; the
- * table found must be an L1 in use (a walk through a linear entry that
- * ends in an upper table is refused, as on Xen).  The write is
+ * The entry is found by walking the calling vCPU's kernel L4 down to
+ * the L1 table (mmu_find_l1 in mmu_common.h).  The write is
  * pv_pte_write() with the caller as table owner and, for _otherdomain,
  * domain `domid` (privileged callers) as owner of the mapped frame.
  *
@@ -74,40 +72,6 @@ static void do_flush(struct domain *d, const struct uvm_flush *f, uint64_t va)
 	}
 }
 
-/* Index of va in its page table of `level` (1..4). */
-static unsigned int va_index(uint64_t va, unsigned int level)
-{
-	return (unsigned int)(va >> (PAGE_SHIFT + 9 * (level - 1))) & (PV_PTES_PER_TABLE - 1);
-}
-
-/*
- * Walks v's kernel L4 down to the L1 table mapping va.  Entries of
- * validated tables always name frames in the frame table; the checks
- * below are for the walk's shape (present, no superpage, ends in an L1).
- * Lock held.
- */
-static int find_l1(struct vcpu *v, uint64_t va, struct page_info **l1)
-{
-	mfn_t table = v->mm.guest_table;
-
-	if (!mfn_valid_raw(table))
-		return -EINVAL;
-	for (unsigned int level = 4; level > 1; level--) {
-		const uint64_t *entries = arch_mfn_to_virt(table);
-		uint64_t e = __atomic_load_n(&entries[va_index(va, level)], __ATOMIC_RELAXED);
-
-		if (!pv_pte_present(e) || (level < 4 && (e & PV_PTE_PSE)))
-			return -EINVAL;
-		table = pv_pte_mfn(e);
-		if (!mfn_in_table(table))
-			return -EINVAL;
-	}
-	*l1 = mfn_to_page(table);
-	if (page_get_type(*l1) != PGT_L1 || !page_type_count(*l1))
-		return -EINVAL;
-	return 0;
-}
-
 static long update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags,
 			      struct domain *pg_owner)
 {
@@ -123,9 +87,9 @@ static long update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_
 	if (rc)
 		return rc;
 	mmu_lock();
-	rc = mmu_domain_alive(d) && mmu_domain_alive(pg_owner) ? find_l1(v, va, &l1) : -ESRCH;
+	rc = mmu_domain_alive(d) && mmu_domain_alive(pg_owner) ? mmu_find_l1(v, va, &l1) : -ESRCH;
 	if (!rc)
-		rc = pv_pte_write(l1, va_index(va, 1), val, &w, NULL);
+		rc = pv_pte_write(l1, mmu_va_index(va, 1), val, &w, NULL);
 	mmu_unlock();
 	if (!rc)
 		do_flush(d, &f, va);

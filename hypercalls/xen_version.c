@@ -50,6 +50,7 @@ uint32_t xen_version_features(const struct domain *d, unsigned int submap)
 		return 0;
 	f |= 1u << XENFEAT_mmu_pt_update_preserve_ad; /* MMU_PT_UPDATE_PRESERVE_AD */
 	f |= 1u << XENFEAT_highmem_assist;		  /* MMUEXT_COPY_PAGE / MMUEXT_CLEAR_PAGE */
+	f |= 1u << XENFEAT_gnttab_map_avail_bits;	  /* GNTMAP_guest_avail bits -> PTE bits 9-11 */
 	f |= 1u << XENFEAT_memory_op_vnode_supported;	  /* XENMEMF_vnode (one node: 0) */
 	f |= 1u << XENFEAT_direct_mapped;		  /* PV: guest frame numbers are machine frames */
 	if (d->is_privileged && d->domid == 0)

@@ -7,9 +7,9 @@
  * frame with references must not be freed (free_frames refuses it).
  *
  * Who may take one: get_page() succeeds only on an allocated frame owned
- * by the asking domain (invariant 1).  Frames granted by another domain
- * are referenced through the foreign-mapping hook of page_type.h, which
- * then takes the reference in the owner's name.
+ * by the asking domain (invariant 1).  A frame granted by another domain
+ * is referenced in its owner's name by the code that checked the grant
+ * (hypercalls/grant_map.c), never on the mapper's say-so.
  *
  * Errors: -EINVAL for a frame outside the frame table, free or never
  * allocated, or owned by nobody; -EPERM for a frame owned by another

@@ -40,11 +40,6 @@
 /* What the hypervisor plugs into validation; every hook may be NULL. */
 struct page_type_hooks {
 	/*
-	 * May domid map pg, a frame of another domain, in an L1 entry (read-only,
-	 * or writable if `writable`)?  The grant table answers; NULL: never.
-	 */
-	bool (*foreign_map_ok)(const struct page_info *pg, domid_t domid, bool writable);
-	/*
 	 * Checks every descriptor of pg before it becomes PGT_SEGDESC: 0 or a
 	 * negative errno.  NULL: PGT_SEGDESC is refused with -EOPNOTSUPP.
 	 */

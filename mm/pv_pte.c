@@ -34,12 +34,9 @@ static uint64_t *table_entries(const struct page_info *table)
 /* An L1 entry: a general reference, plus PGT_WRITABLE if RW is set. */
 static int l1e_get_refs(struct page_info *target, uint64_t e, domid_t domid)
 {
-	const struct page_type_hooks *h = &page_type_get_config()->hooks;
 	bool rw = pv_pte_rw(e);
 	int rc = get_page(target, domid);
 
-	if (rc == -EPERM && h->foreign_map_ok && h->foreign_map_ok(target, domid, rw))
-		rc = get_page(target, target->owner);
 	/*
 	 * A free frame, or one of Keel's own (its heap, the M2P), is "busy"
 	 * to Xen 4.17: mapping it gives -EBUSY.

@@ -11,8 +11,9 @@
  *   - reserved bits are clear: bits 52-62, bit 63 (NX) unless the machine
  *     has NX, address bits at or above the machine's width; in L2-L4
  *     entries also PWT, PCD, PS (bit 7: a superpage, refused) and G;
- *   - the target frame is in the frame table and the domain's own (or the
- *     foreign-mapping hook of page_type.h approves it, for grants);
+ *   - the target frame is in the frame table and owned by the domain
+ *     named for it (the guest itself; a grant mapping names the granter,
+ *     see pv_pte_write.h);
  *   - L1: RW set takes PGT_WRITABLE on the target (refused with -EBUSY, as
  *     Xen 4.17 does, while the target is a page table or descriptor page:
  *     invariant 2), RW clear takes only a general reference; a free frame

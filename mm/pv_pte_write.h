@@ -9,8 +9,10 @@
  *     frame a present L1 entry maps must belong to another one (Xen's
  *     "FD").  They differ only for a privileged caller: a control domain
  *     mapping a guest's frames into its own tables (FD = the guest), or
- *     editing a guest's tables (PFD = the guest).  L2-L4 entries point at
- *     page tables, which always belong to the table's owner;
+ *     editing a guest's tables (PFD = the guest); and for a grant
+ *     mapping, which Keel itself installs after checking the grant (FD =
+ *     the granter, hypercalls/grant_map.c).  L2-L4 entries point at page
+ *     tables, which always belong to the table's owner;
  *   - MMU_PT_UPDATE_PRESERVE_AD: the new entry keeps the Accessed and
  *     Dirty bits the old one has at the moment of the swap.  The CPU may
  *     set them at any time, so this is a compare-and-swap loop, never a
@@ -20,7 +22,7 @@
  * Errors: -EINVAL if table is not a validated L1-L4 of the table owner
  * (or is not allocated), index >= 512, index is one of Keel's L4 slots,
  * or the new entry breaks a rule of pv_pte.h; -EPERM for a table or an L1
- * target of another domain (unless the grant hook approves the target);
+ * target not owned by the frame owner named;
  * -EOVERFLOW when a count would overflow.  Nothing changes on error.
  *
  * Locks: the PV-MMU lock held (mm/mmu_lock.h).  Flushing TLBs that may

@@ -15,7 +15,8 @@
  * it can map it, holding a permanent PGT_WRITABLE type reference of ours
  * (as Xen gives its shared Xen-heap pages), so the guest can never make it
  * a page table or descriptor page — Keel writes into it at any time.  Not
- * on the page list, not in tot_pages (as on Xen).
+ * on the page list, not in tot_pages (as on Xen).  The frames of
+ * shared_list (the grant table's) are shared the same way.
  *
  * Teardown never frees a frame that has references: pins are dropped
  * first (which devalidates whole trees, page_type.h), then only
@@ -214,6 +215,15 @@ static int vcpus_create(struct domain *d, unsigned int max_vcpus)
 	return 0;
 }
 
+/* Drops Keel's permanent type reference on each frame of d's shared_list.  No locks held. */
+static void shared_list_untype(struct domain *d)
+{
+	mmu_lock();
+	for (struct page_info *pg = page_list_first(&d->shared_list); pg; pg = page_list_next(pg))
+		put_page_and_type(pg);
+	mmu_unlock();
+}
+
 /* Frees what create built; d is out of the table.  Only CREATING or DEAD. */
 static void domain_free(struct domain *d)
 {
@@ -224,6 +234,15 @@ static void domain_free(struct domain *d)
 		heap_free(d->vcpus[i]);
 	}
 	heap_free(d->vcpus);
+	if (d->state == DOMAIN_CREATING) { /* a create that failed: nobody mapped these */
+		shared_list_untype(d);
+		while (!page_list_empty(&d->shared_list)) {
+			struct page_info *pg = page_list_first(&d->shared_list);
+
+			page_list_del(&d->shared_list, pg);
+			BUG_ON(free_frames(page_to_mfn(pg), 0));
+		}
+	}
 	if (mfn_valid_raw(d->shared_info_mfn)) { /* a create that failed */
 		BUG_ON(!page_list_empty(&d->page_list));
 		mmu_lock();
@@ -257,6 +276,7 @@ struct domain *domain_create_limited(domid_t domid, unsigned int flags, unsigned
 	}
 	spin_lock_init(&d->lock);
 	page_list_init(&d->page_list);
+	page_list_init(&d->shared_list);
 	d->shared_info_mfn = INVALID_MFN;
 	d->is_privileged = flags & DOMAIN_CF_PRIVILEGED;
 	d->pause_count = 1;
@@ -413,6 +433,30 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err)
 	return mfn;
 }
 
+mfn_t domain_alloc_shared_frame(struct domain *d, int *err)
+{
+	mfn_t mfn = INVALID_MFN;
+	int rc = 0;
+
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_CREATING && d->state != DOMAIN_ACTIVE)
+		rc = -ESRCH;
+	else if (!mfn_valid_raw(mfn = alloc_frames(0)))
+		rc = -ENOMEM;
+	if (!rc) {
+		struct page_info *pg = mfn_to_page(mfn);
+
+		pg->owner = d->domid;
+		mmu_lock();
+		BUG_ON(get_page_and_type(pg, PGT_WRITABLE, d->domid)); /* a fresh frame of d's */
+		mmu_unlock();
+		page_list_add_tail(&d->shared_list, pg);
+	}
+	spin_unlock(&d->lock);
+	set_err(err, rc);
+	return mfn;
+}
+
 int domain_split_block(struct domain *d, mfn_t mfn)
 {
 	struct page_info *head;
@@ -465,6 +509,15 @@ static void release_block(struct domain *d, struct page_info *head)
 	BUG_ON(free_frames(page_to_mfn(head), order));
 }
 
+/* True if pg is on d's shared_list.  d->lock held. */
+static bool on_shared_list(const struct domain *d, const struct page_info *pg)
+{
+	for (const struct page_info *p = page_list_first(&d->shared_list); p; p = page_list_next(p))
+		if (p == pg)
+			return true;
+	return false;
+}
+
 /* Why d may not free (mfn, order), or 0.  d->lock and the PV-MMU lock held. */
 static int free_refusal(const struct domain *d, mfn_t mfn, unsigned int order)
 {
@@ -473,6 +526,9 @@ static int free_refusal(const struct domain *d, mfn_t mfn, unsigned int order)
 	if (pg->owner != d->domid)
 		return pg->owner == DOMID_INVALID ? -EINVAL : -EPERM;
 	if (mfn_eq(mfn, d->shared_info_mfn) || pg->state != FRAME_ALLOC_HEAD || pg->order != order)
+		return -EINVAL;
+	/* Not on the page list: freeing it as a block would corrupt that list. */
+	if (on_shared_list(d, pg))
 		return -EINVAL;
 	return block_busy(pg) ? -EBUSY : 0;
 }
@@ -614,8 +670,28 @@ static void unpin_all(struct domain *d)
 	}
 }
 
+/* Frees every unreferenced frame of d's shared_list; returns how many are left. */
+static unsigned int free_shared_list(struct domain *d)
+{
+	unsigned int busy = 0;
+	struct page_info *pg = page_list_first(&d->shared_list);
+
+	while (pg) {
+		struct page_info *next = page_list_next(pg);
+
+		if (block_busy(pg)) {
+			busy++;
+		} else {
+			page_list_del(&d->shared_list, pg);
+			BUG_ON(free_frames(page_to_mfn(pg), 0));
+		}
+		pg = next;
+	}
+	return busy;
+}
+
 /*
- * Frees every unreferenced block of d (and then shared_info), counting in
+ * Frees every unreferenced block of d (its shared frames, then shared_info), counting in
  * *busy those still referenced.  Returns 0, or -ERESTART when should_stop
  * (may be NULL) asked to stop between two blocks.  Both locks held.
  */
@@ -623,7 +699,7 @@ static int free_unreferenced(struct domain *d, bool (*should_stop)(void), unsign
 {
 	struct page_info *h = page_list_first(&d->page_list);
 
-	*busy = 0;
+	*busy = free_shared_list(d);
 	while (h) {
 		struct page_info *next = page_list_next(h);
 
@@ -720,6 +796,7 @@ int domain_kill(struct domain *d)
 	mmu_lock();
 	put_page_and_type(mfn_to_page(d->shared_info_mfn)); /* our permanent writable type */
 	mmu_unlock();
+	shared_list_untype(d);
 	return 0;
 }
 

@@ -23,9 +23,10 @@
  *
  * Memory accounting (Xen's): tot_pages counts the frames on the page list;
  * allocations past max_pages fail; max_pages may be set below tot_pages
- * (only later allocations fail).  The shared_info frame is owned by the
- * domain (so it may map it) but, as on Xen, is not on the page list and
- * is not counted in tot_pages.
+ * (only later allocations fail).  The shared_info frame and the frames of
+ * shared_list (the grant table's) are owned by the domain (so it may map
+ * them) but, as on Xen, are not on the page list and are not counted in
+ * tot_pages.
  *
  * Invariants: a domain's frames are owned by its domid and allocated; its
  * page list holds exactly the blocks counted in tot_pages; ids are below
@@ -33,8 +34,10 @@
  * only once the struct that had it is freed.
  *
  * Locks, in order (take left before right, never the reverse):
- *   d->lock -> PV-MMU lock (domain_hooks.mmu_lock) -> domain-list lock
+ *   [grant locks: a mapper's maptrack_lock -> one granter's grant_lock]
+ *   -> d->lock -> PV-MMU lock (domain_hooks.mmu_lock) -> domain-list lock
  *   -> heap lock -> buddy lock.
+ * (Event locks are never nested with d->lock or the grant locks.)
  * d->lock protects the page list, tot/max_pages, pause counts, shutdown
  * fields and the vCPUs' generic state; the domain-list lock protects the
  * id table, every domain's refcount and state.  Functions here take the
@@ -106,6 +109,7 @@ struct domain {
 	struct page_list page_list; /* head frame of each block */
 	mfn_t shared_info_mfn;	    /* INVALID_MFN once freed */
 	struct shared_info *shared_info;
+	struct page_list shared_list; /* domain_alloc_shared_frame()'s frames (d->lock) */
 
 	/* HYPERVISOR_vm_assist: VMASST_TYPE_* bits, for all vCPUs (changed atomically). */
 	unsigned long vm_assist;
@@ -133,6 +137,19 @@ struct domain {
 	 */
 	struct evtchn_domain *evtchn;
 	spinlock_t event_lock;
+
+	/*
+	 * Grant tables (hypercalls/gnttab.h): d's table as a granter, under
+	 * grant_lock, and its handles to other domains' grants as a mapper
+	 * (the maptrack), under maptrack_lock.  NULL before gnttab_domain_init
+	 * and after gnttab_domain_destroy; the locks sit here for the same
+	 * reason as event_lock.  Order: maptrack_lock -> grant_lock -> d->lock
+	 * (lock order in hypercalls/grant_table.c).
+	 */
+	struct gnttab *gnttab;
+	spinlock_t grant_lock;
+	struct gnttab_maptrack *maptrack;
+	spinlock_t maptrack_lock;
 
 	/* Private to domain.c (domain-list lock). */
 	uint32_t refcnt;
@@ -250,11 +267,25 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err);
 /*
  * Gives back a block from domain_alloc_frames (same mfn and order).
  * Returns 0; -EINVAL (not an allocated block of d's with that order,
- * the shared_info frame, a bad order or frame); -EPERM (another
- * domain's frame); -EBUSY (a frame of the block still has references or
- * a type: unmap and unpin it first).  Nothing changes on error.
+ * the shared_info frame or a shared frame, a bad order or frame);
+ * -EPERM (another domain's frame); -EBUSY (a frame of the block still has
+ * references or a type: unmap and unpin it first).  Nothing changes on
+ * error.
  */
 int domain_free_frames(struct domain *d, mfn_t mfn, unsigned int order);
+
+/*
+ * A zeroed frame Keel shares with d, as it shares shared_info (Xen's
+ * "xenheap" pages given to a guest; the grant table's frames): owned by d
+ * so d may map it, typed PGT_WRITABLE by Keel for as long as d lives so d
+ * can never make it a page table or descriptor page, on d's shared_list,
+ * not in tot_pages and not limited by max_pages.  It cannot be freed with
+ * domain_free_frames; domain_relinquish_memory frees it once nobody
+ * references it.  Returns the frame, or INVALID_MFN with *err: -ENOMEM,
+ * or -ESRCH once d is dying.  Callable with grant locks held (the grant
+ * table grows under d->grant_lock).
+ */
+mfn_t domain_alloc_shared_frame(struct domain *d, int *err);
 
 /*
  * Splits d's block at mfn (from domain_alloc_frames, any order) into
@@ -323,9 +354,9 @@ int domain_kill(struct domain *d);
  * Returns every frame of a DYING domain to the buddy allocator (which
  * scrubs it before reuse): pinned tables are unpinned, which devalidates
  * them and drops the references their entries held; then every block
- * without references is freed, and the shared_info frame.  Returns 0 once
- * everything is freed (d becomes DEAD, the id table's reference is
- * dropped); -EBUSY if frames are still referenced from outside the
+ * without references is freed, and the shared_info and shared frames.
+ * Returns 0 once everything is freed (d becomes DEAD, the id table's
+ * reference is dropped); -EBUSY if frames are still referenced from outside the
  * domain (another domain's mapping): call again after they go (the
  * caller must hold its own reference meanwhile); -EINVAL if d is not
  * DYING.  Not preemptible yet: the time is proportional to tot_pages.

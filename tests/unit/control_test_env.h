@@ -55,12 +55,6 @@ static int env_domain_init(struct domain *d)
 	return evtchn_domain_init(d, d->limits.max_evtchn_port);
 }
 
-static bool env_foreign_ok(const struct page_info *pg, domid_t domid, bool writable)
-{
-	(void)writable;
-	return pg->owner != domid && domid == 1;
-}
-
 static inline uint64_t buddy_free(void)
 {
 	struct buddy_stats st;
@@ -76,8 +70,7 @@ static inline int env_setup(void **state)
 	    .domain_init = env_domain_init,
 	    .domain_teardown = evtchn_domain_destroy,
 	};
-	struct page_type_config c = {.maxphysaddr = 40,
-				     .hooks = {.foreign_map_ok = env_foreign_ok}};
+	struct page_type_config c = {.maxphysaddr = 40};
 	int err;
 
 	(void)state;

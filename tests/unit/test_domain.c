@@ -29,6 +29,7 @@
 #include "mm/page_ref.h"
 #include "mm/page_type.h"
 #include "mm/pv_pte.h"
+#include "mm/pv_pte_write.h"
 
 #define NR_FRAMES 4096
 #define PT	  (PV_PTE_P | PV_PTE_RW | PV_PTE_US)
@@ -42,6 +43,7 @@ static struct {
 	unsigned int arch_init, arch_release, arch_free, fail_arch_at;
 	unsigned int dom_init, dom_teardown;
 	int fail_dom_init;	    /* domain_init returns this */
+	bool share_in_init;	    /* domain_init takes a shared frame first */
 	bool teardown_saw_dying; /* domain_teardown ran on a DYING domain with its vCPUs */
 	int mmu_depth;
 	struct domain *last_shutdown;
@@ -97,8 +99,9 @@ static void mmu_unlock(void)
 
 static int dom_init(struct domain *d)
 {
-	(void)d;
 	seen.dom_init++;
+	if (seen.share_in_init)
+		assert_true(mfn_valid_raw(domain_alloc_shared_frame(d, NULL)));
 	return seen.fail_dom_init;
 }
 
@@ -128,13 +131,6 @@ static const struct domain_hooks hooks = {
     .mmu_unlock = mmu_unlock,
 };
 
-/* Grants of the tests: domain 2 may map domain 1's frames. */
-static bool grant_hook(const struct page_info *pg, domid_t domid, bool writable)
-{
-	(void)writable;
-	return pg->owner == 1 && domid == 2;
-}
-
 static uint64_t buddy_free(void)
 {
 	struct buddy_stats st;
@@ -145,7 +141,7 @@ static uint64_t buddy_free(void)
 
 static int setup(void **state)
 {
-	struct page_type_config c = {.maxphysaddr = 40, .hooks = {.foreign_map_ok = grant_hook}};
+	struct page_type_config c = {.maxphysaddr = 40};
 
 	fake_ram_init(NR_FRAMES);
 	assert_int_equal(frame_table_init(table, NR_FRAMES), 0);
@@ -509,6 +505,47 @@ static void test_free_refused(void **state)
 }
 
 /* A block split into single frames gives them back one by one (decrease_reservation). */
+/*
+ * Frames Keel shares with a domain (its grant table's): the domain's to
+ * map, never a table, outside tot_pages and max_pages, not for it to
+ * give back, and freed with the domain once nobody holds them.
+ */
+static void test_shared_frames(void **state)
+{
+	struct domain *d = new_dom(DOMID_AUTO, 1);
+	const uint64_t *p;
+	int err = 1;
+	mfn_t m = domain_alloc_shared_frame(d, &err); /* max_pages is 0: not counted against it */
+
+	assert_int_equal(err, 0);
+	assert_int_equal(pg(m)->owner, d->domid);
+	assert_int_equal(pg(m)->count, 1);
+	assert_int_equal(page_get_type(pg(m)), PGT_WRITABLE);
+	assert_int_equal(page_type_count(pg(m)), 1);
+	assert_int_equal(d->tot_pages, 0);
+	p = arch_mfn_to_virt(m);
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		assert_int_equal(p[i], 0);
+	assert_int_equal(page_type_pin(pg(m), PGT_L1, d->domid), -EINVAL);
+	assert_int_equal(domain_free_frames(d, m, 0), -EINVAL);
+	/* Someone else's reference keeps it (and the domain) after destroy. */
+	assert_int_equal(get_page(pg(m), d->domid), 0);
+	assert_int_equal(domain_get(d), 0);
+	assert_int_equal(domain_destroy(d), -EBUSY);
+	assert_false(mfn_valid_raw(domain_alloc_shared_frame(d, &err)));
+	assert_int_equal(err, -ESRCH);
+	put_page(pg(m));
+	assert_int_equal(domain_relinquish_memory(d), 0);
+	domain_put(d);
+	/* A create that fails after its init hook took one leaves nothing either. */
+	seen.share_in_init = true;
+	seen.fail_dom_init = -ENOMEM;
+	create_fails(5, 0, 1, -ENOMEM);
+	seen.share_in_init = false;
+	seen.fail_dom_init = 0;
+	expect_no_leak();
+}
+
 static void test_split_block(void **state)
 {
 	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
@@ -637,14 +674,18 @@ static void test_destroy_returns_page_tables(void **state)
 static void test_destroy_waits_for_foreign_mappings(void **state)
 {
 	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
+	/* How Keel installs a grant mapping: b's table, a's frame (hypercalls/grant_map.c). */
+	const struct pv_pte_write grant = {.table_owner = 2, .frame_owner = 1};
 	mfn_t shared, l1;
 
 	domain_set_max_pages(a, 4);
 	domain_set_max_pages(b, 4);
 	shared = alloc(a, 0);
 	l1 = alloc(b, 0);
-	set_e(l1, 7, shared, PV_PTE_P | PV_PTE_RW); /* b maps a's frame through a grant */
 	assert_int_equal(page_type_pin(pg(l1), PGT_L1, 2), 0);
+	assert_int_equal(pv_pte_write(pg(l1), 7, (mfn_x(shared) << PAGE_SHIFT) | PV_PTE_P | PV_PTE_RW,
+				      &grant, NULL),
+			 0);
 	assert_int_equal(domain_get(a), 0);
 	assert_int_equal(domain_destroy(a), -EBUSY);
 	assert_true(host_log_contains("still referenced"));
@@ -666,6 +707,8 @@ static void test_destroy_waits_for_foreign_mappings(void **state)
 static void test_lookup_any_finds_dying_domains(void **state)
 {
 	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
+	/* b maps one of a's frames as a grant mapping would (test above). */
+	const struct pv_pte_write grant = {.table_owner = 2, .frame_owner = 1};
 	mfn_t shared, l1;
 	int err = 0;
 
@@ -673,8 +716,10 @@ static void test_lookup_any_finds_dying_domains(void **state)
 	domain_set_max_pages(b, 4);
 	shared = alloc(a, 0);
 	l1 = alloc(b, 0);
-	set_e(l1, 7, shared, PV_PTE_P | PV_PTE_RW);
 	assert_int_equal(page_type_pin(pg(l1), PGT_L1, 2), 0);
+	assert_int_equal(pv_pte_write(pg(l1), 7, (mfn_x(shared) << PAGE_SHIFT) | PV_PTE_P | PV_PTE_RW,
+				      &grant, NULL),
+			 0);
 	assert_int_equal(domain_destroy(a), -EBUSY); /* no reference of ours: the table's keeps a */
 	lookup_fails(1);
 	assert_ptr_equal(domain_lookup_any(1, &err), a); /* a reference we keep to the end */
@@ -988,6 +1033,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_out_of_memory, setup),
 	    cmocka_unit_test_setup(test_shared_info, setup),
 	    cmocka_unit_test_setup(test_free_refused, setup),
+	    cmocka_unit_test_setup(test_shared_frames, setup),
 	    cmocka_unit_test_setup(test_split_block, setup),
 	    cmocka_unit_test_setup(test_declared_shutdown_code, setup),
 	    cmocka_unit_test_setup(test_init_and_teardown_hooks, setup),

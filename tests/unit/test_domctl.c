@@ -18,6 +18,7 @@
 #include <xen/xen.h>
 
 #include "hypercalls/vcpu_context.h"
+#include "mm/page_ref.h"
 #include "mm/pv_pte.h"
 
 #define NO_SUCH 0x1234
@@ -425,24 +426,17 @@ static void test_destroy(void **state)
 	assert_int_equal(simple(v1, XEN_DOMCTL_destroydomain, 0), -EPERM);
 }
 
-static void set_entry(mfn_t table, unsigned int i, mfn_t target, uint64_t flags)
-{
-	((uint64_t *)arch_mfn_to_virt(table))[i] = (mfn_x(target) << PAGE_SHIFT) | flags;
-}
-
 static void test_destroy_waits_for_other_domains_mappings(void **state)
 {
 	struct domain *d = create(0, 1);
 	struct xen_domctl_getdomaininfo i;
-	mfn_t shared, l1;
+	mfn_t shared;
 
 	(void)state;
 	domain_set_max_pages(d, 4);
-	domain_set_max_pages(d1, 4);
 	shared = domain_alloc_frames(d, 0, NULL);
-	l1 = domain_alloc_frames(d1, 0, NULL);
-	set_entry(l1, 3, shared, PV_PTE_P | PV_PTE_RW); /* d1 maps one of d's frames */
-	assert_int_equal(page_type_pin(mfn_to_page(l1), PGT_L1, 1), 0);
+	/* What a grant mapping of another domain holds: a reference in the owner's name. */
+	assert_int_equal(get_page(mfn_to_page(shared), d->domid), 0);
 	assert_int_equal(simple(v0, XEN_DOMCTL_destroydomain, d->domid), -EBUSY);
 	/* Still listed, dying, holding the one frame; only destroy reaches it. */
 	i = info_of(d->domid);
@@ -450,7 +444,7 @@ static void test_destroy_waits_for_other_domains_mappings(void **state)
 	assert_int_equal(i.tot_pages, 1);
 	assert_int_equal(simple(v0, XEN_DOMCTL_pausedomain, d->domid), -ESRCH);
 	assert_int_equal(simple(v0, XEN_DOMCTL_destroydomain, d->domid), -EBUSY);
-	assert_int_equal(page_type_unpin(mfn_to_page(l1), 1), 0);
+	put_page(mfn_to_page(shared)); /* the mapping goes */
 	assert_int_equal(simple(v0, XEN_DOMCTL_destroydomain, d->domid), 0);
 	assert_int_equal(simple(v0, XEN_DOMCTL_destroydomain, d->domid), -ESRCH);
 }

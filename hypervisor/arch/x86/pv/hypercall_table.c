@@ -64,6 +64,7 @@ ADAPT(sched_op, do_sched_op(v, (int)a1, a2))
 ADAPT(callback_op, do_callback_op(v, (int)a1, a2))
 ADAPT(physdev_op, do_physdev_op(v, (int)a1, a2))
 ADAPT(event_channel_op, do_event_channel_op(v, (int)a1, a2))
+ADAPT(grant_table_op, do_grant_table_op(v, (unsigned int)a1, a2, (unsigned int)a3))
 ADAPT(set_timer_op, do_set_timer_op(v, a1))
 ADAPT(vcpu_op, do_vcpu_op(v, (int)a1, (unsigned int)a2, a3))
 ADAPT(sysctl, do_sysctl(v, a1))
@@ -133,6 +134,7 @@ static const hypercall_fn hypercall_table[64] = {
 	[__HYPERVISOR_callback_op] = hc_callback_op,
 	[__HYPERVISOR_physdev_op] = hc_physdev_op,
 	[__HYPERVISOR_event_channel_op] = hc_event_channel_op,
+	[__HYPERVISOR_grant_table_op] = hc_grant_table_op,
 	[__HYPERVISOR_set_timer_op] = hc_set_timer_op,
 	[__HYPERVISOR_vcpu_op] = hc_vcpu_op,
 	[__HYPERVISOR_sysctl] = hc_sysctl,

@@ -18,6 +18,7 @@
 #include "arch/time.h"
 #include "hypervisor/common/domain.h"
 #include "hypercalls/evtchn.h"
+#include "hypercalls/gnttab.h"
 #include "hypervisor/shutdown.h"
 #include "lib/errno.h"
 #include "lib/printk.h"
@@ -79,11 +80,19 @@ static void pv_vcpu_arch_free(struct vcpu *v)
 	v->arch = NULL;
 }
 
-/* Event channels: the control domain gets as many ports as the 2-level ABI allows (as Xen's dom0). */
+/*
+ * Event channels (the control domain gets as many ports as the 2-level
+ * ABI allows, as Xen's dom0) and grant tables, within d's limits.
+ */
 static int pv_domain_init(struct domain *d)
 {
+	int rc;
+
 	pv_time_domain_init(d);
-	return evtchn_domain_init(d, d->limits.max_evtchn_port);
+	rc = evtchn_domain_init(d, d->limits.max_evtchn_port);
+	if (!rc && (rc = gnttab_domain_init(d)))
+		evtchn_domain_destroy(d);
+	return rc;
 }
 
 /* VIRQ_DOM_EXC to the control domain: another domain shut down, crashed or went away. */
@@ -95,6 +104,7 @@ static void tell_control_domain(const struct domain *d)
 
 static void pv_domain_teardown(struct domain *d)
 {
+	gnttab_domain_destroy(d);
 	evtchn_domain_destroy(d);
 	tell_control_domain(d);
 }
