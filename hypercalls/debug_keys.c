@@ -20,6 +20,7 @@
 #include <xen/xen.h>
 
 #include "hypercalls/evtchn.h"
+#include "hypercalls/gnttab.h"
 #include "hypervisor/common/domain.h"
 #include "lib/printk.h"
 #include "mm/buddy.h"
@@ -36,22 +37,31 @@ static void show_help(void)
 {
 	printk(" 'h' this list\n");
 	printk(" 'm' memory: buddy allocator and heap counters\n");
-	printk(" 'q' domains: state, pages, vCPUs, event channels; totals\n");
+	printk(" 'q' domains: state, pages, vCPUs, event channels, grant mappings; totals\n");
 }
 
-/* One domain's lines; adds its open event channels and pages to the totals. */
-static void show_domain(struct domain *d, unsigned int *ports_total, uint64_t *pages_total)
+/* What the totals line adds up over every domain. */
+struct totals {
+	unsigned int domains, ports, grant_maps;
+	uint64_t pages;
+};
+
+/* One domain's lines; adds its open event channels, grant mappings and pages to t. */
+static void show_domain(struct domain *d, struct totals *t)
 {
 	unsigned int ports = evtchn_ports_in_use(d);
+	unsigned int maps = gnttab_mappings_held(d);
 
 	spin_lock(&d->lock);
-	*ports_total += ports;
-	*pages_total += d->tot_pages;
+	t->domains++;
+	t->ports += ports;
+	t->grant_maps += maps;
+	t->pages += d->tot_pages;
 	printk(" domain %u: %s%s, pause count %u, tot_pages %lu, max_pages %lu, "
-	       "%u vCPUs, %u event channels\n",
+	       "%u vCPUs, %u event channels, %u grant mappings held\n",
 	       d->domid, d->state == DOMAIN_ACTIVE ? "active" : "dying",
 	       d->is_shutting_down ? " (shut down)" : "", d->pause_count,
-	       (unsigned long)d->tot_pages, (unsigned long)d->max_pages, d->max_vcpus, ports);
+	       (unsigned long)d->tot_pages, (unsigned long)d->max_pages, d->max_vcpus, ports, maps);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		printk("   vCPU %u: %s, pause count %u\n", i, vcpu_state_names[d->vcpus[i]->state],
 		       d->vcpus[i]->pause_count);
@@ -60,22 +70,21 @@ static void show_domain(struct domain *d, unsigned int *ports_total, uint64_t *p
 
 static void show_domains(void)
 {
-	unsigned int domains = 0, ports = 0;
-	uint64_t pages = 0;
+	struct totals t = { 0 };
 	domid_t next = 0;
 	struct domain *d;
 
 	while ((d = domain_next(next))) {
-		show_domain(d, &ports, &pages);
-		domains++;
+		show_domain(d, &t);
 		next = (domid_t)(d->domid + 1);
 		domain_put(d);
 		if (!next)
 			break;
 	}
-	printk(" totals: %u domains, %lu domain pages, %u event channels, "
+	printk(" totals: %u domains, %lu domain pages, %u event channels, %u grant mappings, "
 	       "%u hypervisor timers queued\n",
-	       domains, (unsigned long)pages, ports, arch_control_timers_queued());
+	       t.domains, (unsigned long)t.pages, t.ports, t.grant_maps,
+	       arch_control_timers_queued());
 }
 
 static void show_memory(void)

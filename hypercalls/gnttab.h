@@ -39,4 +39,11 @@ int gnttab_domain_init(struct domain *d);
  */
 void gnttab_domain_destroy(struct domain *d);
 
+/*
+ * Grant mappings (maptrack handles in use) domain m holds on other
+ * domains' (or its own) grants: for the debug-key counters.  Takes m's
+ * maptrack lock.
+ */
+unsigned int gnttab_mappings_held(struct domain *m);
+
 #endif /* HYPERCALLS_GNTTAB_H */

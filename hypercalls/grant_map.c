@@ -29,6 +29,7 @@
  * at a time (order in grant_table.c).  Domain references are dropped
  * after every lock is released.
  */
+#include "hypercalls/gnttab.h"
 #include "hypercalls/gnttab_private.h"
 
 #include "arch/guest_access.h"
@@ -144,6 +145,18 @@ bool gnttab_maps_frame(struct domain *m, mfn_t frame)
 	}
 	spin_unlock(&m->maptrack_lock);
 	return found;
+}
+
+unsigned int gnttab_mappings_held(struct domain *m)
+{
+	unsigned int n = 0;
+
+	spin_lock(&m->maptrack_lock);
+	for (grant_handle_t h = 0;
+	     m->maptrack && h < m->maptrack->nr_frames * GNTTAB_MAPS_PER_FRAME; h++)
+		n += mapping(m->maptrack, h)->granter != NULL;
+	spin_unlock(&m->maptrack_lock);
+	return n;
 }
 
 /* ---- map ---- */

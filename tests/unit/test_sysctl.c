@@ -330,7 +330,7 @@ static void test_debug_keys(void **state)
 	assert_true(host_log_contains(" domain 1: active, pause count 1, tot_pages 0"));
 	assert_true(host_log_contains("1 event channels"));
 	assert_true(host_log_contains("totals: 2 domains, 0 domain pages, 1 event channels, "
-				      "5 hypervisor timers queued"));
+				      "0 grant mappings, 5 hypervisor timers queued"));
 	/* 'm': the allocator's counters. */
 	host_log_reset();
 	assert_int_equal(keys("mx", 2), 0);

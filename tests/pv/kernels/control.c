@@ -39,6 +39,7 @@
 #include "lib/string.h"
 #include "tests/pv/harness.h"
 #include "tests/pv/hypercall.h"
+#include "tests/pv/keel_counters.h"
 #include "tests/pv/mm.h"
 
 #define BAD_PTR ((void *)HYPERVISOR_VIRT_START)
@@ -989,45 +990,14 @@ TEST(readconsole, virq_con_ring)
 	EXPECT_EQ(hyp_event_channel_op(EVTCHNOP_close, &cl), 0);
 }
 
-/* The numbers after "totals: " in the last 'q' report of the ring (Keel's report). */
-static bool q_totals(unsigned long out[4])
-{
-	uint32_t index = 0, count = 0, start;
-	const char *t = NULL;
-
-	if (readconsole(ring, sizeof(ring), false, true, &index, &count))
-		return false;
-	while (count == sizeof(ring)) /* empty the ring: only the report stays */
-		if (readconsole(ring, sizeof(ring), true, true, &index, &count))
-			return false;
-	start = index;
-	if (debug_keys("q", 1) || readconsole(ring, sizeof(ring) - 1, true, false, &start, &count))
-		return false;
-	ring[count] = '\0';
-	for (uint32_t i = 0; i + 8 <= count && !t; i++)
-		if (!memcmp(ring + i, "totals: ", 8))
-			t = ring + i + 8;
-	for (unsigned int n = 0; n < 4; n++) {
-		if (!t)
-			return false;
-		while (*t && (*t < '0' || *t > '9'))
-			t++;
-		if (!*t)
-			return false;
-		for (out[n] = 0; *t >= '0' && *t <= '9'; t++)
-			out[n] = out[n] * 10 + (unsigned long)(*t - '0');
-	}
-	return true;
-}
-
 /*
  * Keel: the 'q' debug key reports its counters (domains, domain pages,
- * event channels, hypervisor timers queued) in the console ring; after a
+ * event channels, grant mappings, hypervisor timers queued) in the console ring; after a
  * destroy every one is back where it was.  Xen's 'q' report is its own.
  */
 TEST(debug_keys, counters_after_destroy)
 {
-	unsigned long before[4], with[4], after[4];
+	unsigned long before[KEEL_NR_TOTALS], with[KEEL_NR_TOTALS], after[KEEL_NR_TOTALS];
 	struct evtchn_alloc_unbound au = {.remote_dom = 0};
 	long id;
 
@@ -1035,24 +1005,23 @@ TEST(debug_keys, counters_after_destroy)
 		pv_printf("Xen 4.17: 'q' prints Xen's own report; nothing to compare\n");
 		return;
 	}
-	ASSERT_TRUE(q_totals(before));
+	ASSERT_TRUE(keel_counters_read(before));
 	id = create(2);
 	ASSERT_TRUE(id > 0);
 	EXPECT_EQ(set_max_mem((domid_t)id, POPULATE * 4), 0);
 	EXPECT_EQ(populate((domid_t)id, POPULATE), POPULATE);
 	au.dom = (domid_t)id; /* a port in the new domain, for us */
 	EXPECT_EQ(hyp_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
-	ASSERT_TRUE(q_totals(with));
-	EXPECT_EQ(with[0], before[0] + 1);
-	EXPECT_EQ(with[1], before[1] + POPULATE);
-	EXPECT_EQ(with[2], before[2] + 1);
+	ASSERT_TRUE(keel_counters_read(with));
+	EXPECT_EQ(with[KEEL_DOMAINS], before[KEEL_DOMAINS] + 1);
+	EXPECT_EQ(with[KEEL_DOMAIN_PAGES], before[KEEL_DOMAIN_PAGES] + POPULATE);
+	EXPECT_EQ(with[KEEL_EVENT_CHANNELS], before[KEEL_EVENT_CHANNELS] + 1);
 	EXPECT_EQ(destroy((domid_t)id), 0);
-	ASSERT_TRUE(q_totals(after));
-	pv_printf("totals before %lu/%lu/%lu/%lu, with the domain %lu/%lu/%lu/%lu, after "
-		  "%lu/%lu/%lu/%lu\n",
-		  before[0], before[1], before[2], before[3], with[0], with[1], with[2], with[3],
-		  after[0], after[1], after[2], after[3]);
-	for (unsigned int i = 0; i < 4; i++)
+	ASSERT_TRUE(keel_counters_read(after));
+	keel_counters_print("before", before);
+	keel_counters_print("with the domain", with);
+	keel_counters_print("after", after);
+	for (unsigned int i = 0; i < KEEL_NR_TOTALS; i++)
 		EXPECT_EQ(after[i], before[i]);
 }
 

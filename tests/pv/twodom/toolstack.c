@@ -21,6 +21,7 @@
 #include "lib/string.h"
 #include "tests/pv/events.h"
 #include "tests/pv/harness.h"
+#include "tests/pv/keel_counters.h"
 #include "tests/pv/mm.h"
 #include "tests/pv/twodom/ctl.h"
 #include "tests/pv/twodom/domu_build.h"
@@ -38,6 +39,8 @@ static evtchn_port_t lport, dom_exc_port;
 static struct twodom_mailbox *mb;
 static uint64_t mb_own_pte;
 static grant_entry_v1_t *gt;
+static unsigned long counters_before[KEEL_NR_TOTALS]; /* Keel only */
+static unsigned long counters_during[KEEL_NR_TOTALS];
 
 static bool all_bytes(const volatile uint8_t *p, size_t n, uint8_t v)
 {
@@ -120,6 +123,8 @@ TEST(toolstack, free_pages_before)
 
 	free_before = host_free_pages();
 	EXPECT_TRUE(free_before > PEER_PAGES);
+	if (keel_counters_available())
+		EXPECT_TRUE(keel_counters_read(counters_before));
 	ASSERT_TRUE(pv_start_info->mod_len > 0); /* the peer kernel, module 2 */
 }
 
@@ -222,6 +227,8 @@ TEST(toolstack, use_the_peers_grants)
 	EXPECT_TRUE(all_bytes(rw, PV_PAGE_SIZE, PEER_PATTERN));
 	EXPECT_TRUE(all_bytes(ro, PV_PAGE_SIZE, PEER_RO_PATTERN));
 	memset((void *)rw, TOOLSTACK_PATTERN, PV_PAGE_SIZE);
+	if (keel_counters_available())
+		EXPECT_TRUE(keel_counters_read(counters_during));
 
 	/* Hostile: the read-only grant mapped writable, a ref out of range. */
 	EXPECT_NE(map_grant((void *)spare, mb->ro_gref, false, &hbad), GNTST_okay);
@@ -291,6 +298,9 @@ TEST(toolstack, destroy_releases_everything)
 	/* Our end of the interdomain channel is left unbound, as Xen leaves it. */
 	EXPECT_EQ(ev_status(DOMID_SELF, lport, &st), 0);
 	EXPECT_EQ(st.status, EVTCHNSTAT_unbound);
+	/* Ours to close, as the ports we bound for VIRQ_DOM_EXC. */
+	EXPECT_EQ(ev_close(lport), 0);
+	EXPECT_EQ(ev_close(dom_exc_port), 0);
 	/* Freed memory may come back a little later (Xen frees the domain's own structures after RCU). */
 	for (int i = 0; i < 100; i++) {
 		free_now = host_free_pages();
@@ -299,4 +309,31 @@ TEST(toolstack, destroy_releases_everything)
 		hyp_sched_op(SCHEDOP_yield, NULL);
 	}
 	EXPECT_EQ(free_now, free_before);
+
+	/*
+	 * Keel's own counters: while the peer ran there was one more domain,
+	 * its pages, its ports and the channel's end here, and our two grant
+	 * mappings; now every one is back where it was.  (Xen's 'q' report is
+	 * its own: nothing to read there.)
+	 */
+	if (keel_counters_available()) {
+		unsigned long after[KEEL_NR_TOTALS];
+
+		ASSERT_TRUE(keel_counters_read(after));
+		keel_counters_print("before the peer", counters_before);
+		keel_counters_print("while it ran", counters_during);
+		keel_counters_print("after its destroy", after);
+		EXPECT_EQ(counters_during[KEEL_DOMAINS], counters_before[KEEL_DOMAINS] + 1);
+		EXPECT_EQ(counters_during[KEEL_DOMAIN_PAGES],
+			  counters_before[KEEL_DOMAIN_PAGES] + PEER_PAGES);
+		EXPECT_TRUE(counters_during[KEEL_EVENT_CHANNELS] >
+			    counters_before[KEEL_EVENT_CHANNELS]);
+		EXPECT_EQ(counters_during[KEEL_GRANT_MAPPINGS],
+			  counters_before[KEEL_GRANT_MAPPINGS] + 2);
+		EXPECT_EQ(after[KEEL_DOMAINS], counters_before[KEEL_DOMAINS]);
+		EXPECT_EQ(after[KEEL_DOMAIN_PAGES], counters_before[KEEL_DOMAIN_PAGES]);
+		EXPECT_EQ(after[KEEL_EVENT_CHANNELS], counters_before[KEEL_EVENT_CHANNELS]);
+		EXPECT_EQ(after[KEEL_GRANT_MAPPINGS], counters_before[KEEL_GRANT_MAPPINGS]);
+		EXPECT_EQ(after[KEEL_TIMERS_QUEUED], counters_before[KEEL_TIMERS_QUEUED]);
+	}
 }

@@ -137,8 +137,11 @@ void pv_timers_deferred_work(void)
 		if (!found)
 			return;
 		pv_time_deferred(found); /* a bound VIRQ_TIMER wakes it through its event channel */
-		if (wake)
+		if (wake) {
+			/* A SCHEDOP_poll ends with this wake-up: its timeout must not stay queued. */
+			timer_stop(&pv_vcpu(found)->wakeup_timer);
 			vcpu_wake(found);
+		}
 	}
 }
 
