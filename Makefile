@@ -287,11 +287,14 @@ $(BUILD)/pv/twodom/%.o: tests/pv/twodom/%.c | $(XEN_INC)/xen
 	$(CC) $(filter-out -D__XEN_INTERFACE_VERSION__=%,$(PV_CFLAGS)) -D__XEN_TOOLS__ -c $< -o $@
 pv-kernels: $(TWODOM)
 
-$(BUILD)/pv/twodom/toolstack.elf: $(addprefix $(BUILD)/pv/twodom/,toolstack.o domu_build.o grants.o) \
+$(BUILD)/pv/twodom/toolstack.elf: $(addprefix $(BUILD)/pv/twodom/,toolstack.o toolstack_pair.o \
+		domu_build.o grants.o mailbox.o) \
 		$(TWODOM_BUILDER) $(PV_COMMON) tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $(filter %.o,$^)
 
-$(BUILD)/pv/twodom/peer.elf: $(addprefix $(BUILD)/pv/twodom/,peer.o grants.o) $(PV_COMMON) \
+# Link order is test order: the start of day first, "done" last.
+$(BUILD)/pv/twodom/peer.elf: $(addprefix $(BUILD)/pv/twodom/,peer.o peer_dom0.o peer_pair.o peer_end.o \
+		grants.o mailbox.o) $(PV_COMMON) \
 		tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $(filter %.o,$^)
 

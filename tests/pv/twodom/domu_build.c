@@ -170,6 +170,23 @@ long domu_build(struct domu *u, const void *elf, uint64_t len, const char *cmdli
 		.console_evtchn = u->console_port,
 	};
 	rc = domain_build(&mem, &bp, &u->entry, &err);
+	/*
+	 * Events masked at start of day is the toolstack's job on Xen (it
+	 * leaves a new domain's vcpu_info as zeroes): without this, an event
+	 * we send before the kernel registers its callbacks would be bounced
+	 * to a handler that does not exist yet and crash it.  Keel masks
+	 * them at create already; doing it here too is harmless.
+	 */
+	if (!rc && !w.rc) {
+		struct shared_info *si = NULL;
+
+		if (!map_foreign(w.va, u->domid, di.shared_info_frame))
+			si = w.va;
+		else
+			w.rc = -EFAULT;
+		for (unsigned int i = 0; si && i < XEN_LEGACY_MAX_VCPUS; i++)
+			si->vcpu_info[i].evtchn_upcall_mask = 1;
+	}
 	/* Drop the window's hold on the last frame: a page table cannot be pinned while writable. */
 	mm_set_pte(w.va, w.own);
 	if (w.rc)

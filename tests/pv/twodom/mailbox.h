@@ -14,7 +14,11 @@
 #ifndef TESTS_PV_TWODOM_MAILBOX_H
 #define TESTS_PV_TWODOM_MAILBOX_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <xen/event_channel.h>
 
 #define TWODOM_MAGIC 0x4b45454cU /* "KEEL" */
 #define TWODOM_PINGS 16		 /* event round trips in the ping-pong */
@@ -27,6 +31,7 @@ enum twodom_stage {
 	STAGE_GRANTED,	  /* rw_gref and ro_gref published */
 	STAGE_CHECKED,	  /* saw the toolstack's writes through the grant */
 	STAGE_COPIED,	  /* copied the toolstack's page by grant */
+	STAGE_PAIR_GRANTED, /* pair-a: shared_gref and copy_gref published */
 	STAGE_DONE,	  /* about to shut down */
 };
 
@@ -35,12 +40,20 @@ enum twodom_request {
 	REQ_NONE = 0,
 	REQ_CHECK_GRANTS, /* done with the peer's grants: check them */
 	REQ_COPY,	  /* ts_gref is published: copy it */
+	REQ_PAIR_GO = 10, /* pair-b: partner_* are all set: bind, map, copy, ping */
 };
 
 /* Byte patterns: who wrote a page. */
 #define PEER_PATTERN	  0x5a
 #define TOOLSTACK_PATTERN 0xc3
 #define PEER_RO_PATTERN	  0x77
+#define PAIR_PATTERN	  0x3c
+
+/* The page pair-a grants pair-b (writable): their own ping-pong. */
+struct twodom_pair_page {
+	volatile uint32_t ping; /* pair-b writes */
+	volatile uint32_t pong; /* pair-a writes */
+};
 
 struct twodom_mailbox {
 	volatile uint32_t magic;
@@ -58,6 +71,19 @@ struct twodom_mailbox {
 	volatile uint32_t copy_ok;	/* peer: copied bytes match */
 	volatile int32_t bad_copy_status; /* peer: copy *into* the read-only ts_gref */
 	volatile int32_t bad_ref_status;  /* peer: copy from a ref out of range */
+
+	/* The pair (pair-a, pair-b): dom0 introduces them to each other. */
+	volatile uint32_t partner_domid;	/* toolstack: the other domU */
+	volatile uint32_t partner_port;		/* toolstack: pair-a's port for pair-b (in pair-a) */
+	volatile uint32_t shared_gref;		/* pair-a: the pair page; toolstack copies it to pair-b */
+	volatile uint32_t copy_gref;		/* pair-a: a read-only page to copy; likewise */
+	volatile uint32_t pair_pongs;		/* pair-b: round trips done with pair-a */
 };
+
+/* Waits (events on port p, up to 20 s) until *field >= want. */
+bool mailbox_wait(volatile uint32_t *field, uint32_t want, evtchn_port_t p);
+
+/* True if the n bytes at p are all v. */
+bool all_bytes(const volatile uint8_t *p, size_t n, uint8_t v);
 
 #endif /* TESTS_PV_TWODOM_MAILBOX_H */

@@ -1,13 +1,14 @@
 /*
  * tests/pv/twodom/peer.c - the domU of the two-domain test, started by
- * the toolstack kernel (toolstack.c) through domctl.  It answers pings on
- * its store event channel, grants two pages to dom0 (one writable, one
- * read-only), checks what dom0 did with them, copies a page dom0 granted
- * it, and tries what it must not be allowed to.  It reports through the
- * mailbox (mailbox.h) and its shutdown reason: poweroff if every test
- * passed, crash otherwise (the harness's rule), which dom0 reads with
- * getdomaininfo.  Its console lines show on Keel ("(d1) ..."); Xen
- * release builds drop a domU's console_io.
+ * the toolstack kernel (toolstack.c) through domctl: its start of day and
+ * what every role checks.  Its command line says which part it plays:
+ *   "peer"   dom0's partner (peer_dom0.c): pings, grants both ways;
+ *   "pair-a" / "pair-b" one of two domUs that talk to each other
+ *            (peer_pair.c), introduced by dom0 through their mailboxes.
+ * It reports through the mailbox (mailbox.h) and its shutdown reason:
+ * poweroff if every test passed, crash otherwise (the harness's rule),
+ * which dom0 reads with getdomaininfo.  Its console lines show on Keel
+ * ("(d1) ..."); Xen release builds drop a domU's console_io.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,38 +26,23 @@
 #include "tests/pv/twodom/ctl.h"
 #include "tests/pv/twodom/grants.h"
 #include "tests/pv/twodom/mailbox.h"
+#include "tests/pv/twodom/peer.h"
 
-#define SEC	     1000000000ULL
-#define RW_REF	     10
-#define RO_REF	     11
-#define BAD_REF	     5000 /* past the table dom0 set up (one frame: 512 entries) */
 
-static struct twodom_mailbox *mb;
-static evtchn_port_t port;
-static grant_entry_v1_t *gt;
-static uint8_t *rw_page, *ro_page;
+struct twodom_mailbox *mb;
+evtchn_port_t port;
+enum peer_role role;
 
-static void announce(enum twodom_stage s)
+void announce(enum twodom_stage s)
 {
 	mb->failed_line = pv_first_failed_line;
 	mb->stage = s;
 	ev_send(port);
 }
 
-/* Waits for the toolstack to write at least want into *field. */
-static bool wait_for(volatile uint32_t *field, uint32_t want)
+bool wait_for(volatile uint32_t *field, uint32_t want)
 {
-	for (int i = 0; i < 20 && *field < want; i++)
-		ev_wait(port, SEC);
-	return *field >= want;
-}
-
-static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != v)
-			return false;
-	return true;
+	return mailbox_wait(field, want, port);
 }
 
 TEST(peer, start_of_day)
@@ -72,6 +58,9 @@ TEST(peer, start_of_day)
 	if (!mb)
 		pv_fatal("the store page is not in the bootstrap mapping");
 	port = si->store_evtchn;
+	role = !strcmp((const char *)si->cmd_line, "pair-a")   ? ROLE_PAIR_A
+	       : !strcmp((const char *)si->cmd_line, "pair-b") ? ROLE_PAIR_B
+							       : ROLE_DOM0_PARTNER;
 	mb->magic = TWODOM_MAGIC;
 	announce(STAGE_READY);
 }
@@ -104,89 +93,3 @@ TEST(peer, no_control_interface)
 	EXPECT_EQ(hyp_mmu_update(&mu, 1, NULL, 0), -EPERM);
 }
 
-TEST(peer, ping_pong)
-{
-	for (unsigned int i = 0; i < TWODOM_PINGS; i++) {
-		ASSERT_TRUE(wait_for(&mb->pings, i + 1));
-		mb->pongs = i + 1;
-		EXPECT_EQ(ev_send(port), 0);
-	}
-	mb->stage = STAGE_PONGED;
-}
-
-TEST(peer, grant_pages_to_dom0)
-{
-	long rc;
-
-	gt = grant_table_map(&rc);
-	ASSERT_EQ(rc, 0);
-	rw_page = mm_alloc_page();
-	ro_page = mm_alloc_page();
-	memset(rw_page, PEER_PATTERN, PV_PAGE_SIZE);
-	memset(ro_page, PEER_RO_PATTERN, PV_PAGE_SIZE);
-	grant_offer(gt, RW_REF, 0, rw_page, false);
-	grant_offer(gt, RO_REF, 0, ro_page, true);
-	mb->rw_gref = RW_REF;
-	mb->ro_gref = RO_REF;
-	announce(STAGE_GRANTED);
-
-	/* dom0 maps both, writes through the writable one, unmaps, tells us. */
-	ASSERT_TRUE(wait_for(&mb->request, REQ_CHECK_GRANTS));
-	mb->seen_write = all_bytes(rw_page, PV_PAGE_SIZE, TOOLSTACK_PATTERN);
-	mb->flags_clear = !(gt[RW_REF].flags & (GTF_reading | GTF_writing)) &&
-			  !(gt[RO_REF].flags & (GTF_reading | GTF_writing));
-	EXPECT_TRUE(mb->seen_write);
-	EXPECT_TRUE(mb->flags_clear);
-	EXPECT_TRUE(all_bytes(ro_page, PV_PAGE_SIZE, PEER_RO_PATTERN));
-	EXPECT_TRUE(grant_end(gt, RW_REF));
-	EXPECT_TRUE(grant_end(gt, RO_REF));
-	announce(STAGE_CHECKED);
-}
-
-TEST(peer, copy_from_dom0)
-{
-	uint8_t *dst = mm_alloc_page();
-	struct gnttab_copy c;
-
-	ASSERT_TRUE(wait_for(&mb->request, REQ_COPY)); /* dom0 published ts_gref */
-
-	c = (struct gnttab_copy){
-		.source = { .u.ref = mb->ts_gref, .domid = 0, .offset = 0 },
-		.dest = { .u.gmfn = virt_to_mfn(dst), .domid = DOMID_SELF, .offset = 0 },
-		.len = PV_PAGE_SIZE,
-		.flags = GNTCOPY_source_gref,
-	};
-	EXPECT_EQ(hyp_grant_table_op(GNTTABOP_copy, &c, 1), 0);
-	mb->copy_status = c.status;
-	mb->copy_ok = all_bytes(dst, PV_PAGE_SIZE, TOOLSTACK_PATTERN);
-	EXPECT_EQ(c.status, GNTST_okay);
-	EXPECT_TRUE(mb->copy_ok);
-
-	/* Writing into a page granted read-only. */
-	c = (struct gnttab_copy){
-		.source = { .u.gmfn = virt_to_mfn(dst), .domid = DOMID_SELF, .offset = 0 },
-		.dest = { .u.ref = mb->ts_gref, .domid = 0, .offset = 0 },
-		.len = 16,
-		.flags = GNTCOPY_dest_gref,
-	};
-	EXPECT_EQ(hyp_grant_table_op(GNTTABOP_copy, &c, 1), 0);
-	mb->bad_copy_status = c.status;
-	EXPECT_NE(c.status, GNTST_okay);
-
-	/* A ref past dom0's table. */
-	c = (struct gnttab_copy){
-		.source = { .u.ref = BAD_REF, .domid = 0, .offset = 0 },
-		.dest = { .u.gmfn = virt_to_mfn(dst), .domid = DOMID_SELF, .offset = 0 },
-		.len = 16,
-		.flags = GNTCOPY_source_gref,
-	};
-	EXPECT_EQ(hyp_grant_table_op(GNTTABOP_copy, &c, 1), 0);
-	mb->bad_ref_status = c.status;
-	EXPECT_EQ(c.status, GNTST_bad_gntref);
-	announce(STAGE_COPIED);
-}
-
-TEST(peer, done)
-{
-	announce(STAGE_DONE);
-}

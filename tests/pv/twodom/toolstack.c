@@ -42,20 +42,10 @@ static grant_entry_v1_t *gt;
 static unsigned long counters_before[KEEL_NR_TOTALS]; /* Keel only */
 static unsigned long counters_during[KEEL_NR_TOTALS];
 
-static bool all_bytes(const volatile uint8_t *p, size_t n, uint8_t v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
 /* Waits for the peer to write at least want into *field (it sends an event after each write). */
 static bool wait_for(volatile uint32_t *field, uint32_t want)
 {
-	for (int i = 0; i < 20 && *field < want; i++)
-		ev_wait(lport, SEC);
-	return *field >= want;
+	return mailbox_wait(field, want, lport);
 }
 
 static bool wait_stage(enum twodom_stage s)
