@@ -280,7 +280,7 @@ test-xen: setup pv-kernels $(BUILD)/pv/layout_probe
 # builder.  Run on Xen by `make test-xen`, on Keel by the system tests.
 TWODOM_BUILDER := $(addprefix $(BUILD)/pv/lib/,elf64.o xen_elfnote.o domain_layout.o \
 	domain_build.o hypercall_page.o strlcpy.o)
-TWODOM := $(BUILD)/pv/twodom/toolstack.elf $(BUILD)/pv/twodom/peer.elf
+TWODOM := $(BUILD)/pv/twodom/toolstack.elf $(BUILD)/pv/twodom/peer.elf $(BUILD)/pv/twodom/runner.elf
 # domctl.h and sysctl.h are the toolstack's headers: visible only with __XEN_TOOLS__.
 $(BUILD)/pv/twodom/%.o: tests/pv/twodom/%.c | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
@@ -289,6 +289,10 @@ pv-kernels: $(TWODOM)
 
 $(BUILD)/pv/twodom/toolstack.elf: $(addprefix $(BUILD)/pv/twodom/,toolstack.o toolstack_pair.o \
 		domu_build.o grants.o mailbox.o) \
+		$(TWODOM_BUILDER) $(PV_COMMON) tests/pv/pv.lds
+	$(LD) $(PV_LDFLAGS) -o $@ $(filter %.o,$^)
+
+$(BUILD)/pv/twodom/runner.elf: $(addprefix $(BUILD)/pv/twodom/,runner.o domu_build.o) \
 		$(TWODOM_BUILDER) $(PV_COMMON) tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $(filter %.o,$^)
 

@@ -24,6 +24,9 @@ needs=(
 	# The reference for `make test-xen`: files in /boot only (its postinst
 	# runs update-grub only where /boot/grub exists; no bootloader here).
 	"xen-hypervisor-4.17-amd64:/boot/xen-4.17-amd64.gz"
+	# A PV kernel built by others (GRUB 2.06's PV image), run as a domU on
+	# Xen and on Keel by tests/system/test_third_party.py.
+	"grub-xen-host:/usr/lib/grub-xen/grub-x86_64-xen.bin"
 )
 
 missing=()

@@ -26,7 +26,7 @@
 
 #include "lib/domain_build.h"
 
-#define DOMU_MAX_PAGES 2048 /* 8 MiB: the builder's 4 MiB region and room to spare */
+#define DOMU_MAX_PAGES 8192 /* 32 MiB: room for a third-party kernel such as GRUB */
 
 struct domu {
 	domid_t domid;
