@@ -261,3 +261,14 @@ long host_free_pages(void)
 
 	return rc ? rc : (long)op.u.physinfo.free_pages;
 }
+
+long host_free_pages_back_to(long want)
+{
+	long now = host_free_pages();
+
+	for (int i = 0; i < 100 && now != want; i++) {
+		hyp_sched_op(SCHEDOP_yield, NULL);
+		now = host_free_pages();
+	}
+	return now;
+}

@@ -53,6 +53,13 @@ long domu_destroy(domid_t domid);
 /* Free machine pages (XEN_SYSCTL_physinfo.free_pages), or a negative errno. */
 long host_free_pages(void);
 
+/*
+ * Free pages once they are back to `want`, or after 100 yields what they
+ * are then: a destroyed domain's memory may come back a little later
+ * (Xen frees the domain's own structures after an RCU grace period).
+ */
+long host_free_pages_back_to(long want);
+
 /* Maps the machine frame mfn of domid at the page va (a page of ours); 0 or -errno. */
 long map_foreign(void *va, domid_t domid, uint64_t mfn);
 

@@ -173,7 +173,7 @@ TEST(runner, run_module_as_domu)
 {
 	const char *why = "";
 	struct xen_domctl_getdomaininfo di;
-	long free_before = host_free_pages(), free_now = 0, rc;
+	long free_before = host_free_pages(), rc;
 	const char *cmdline = (const char *)pv_start_info->cmd_line;
 	uint64_t end;
 
@@ -224,11 +224,5 @@ TEST(runner, run_module_as_domu)
 	ASSERT_EQ(mm_set_pte((void *)cons, 0), 0);
 	ASSERT_EQ(mm_set_pte((void *)store, 0), 0);
 	EXPECT_EQ(domu_destroy(u.domid), 0);
-	for (int i = 0; i < 100; i++) {
-		free_now = host_free_pages();
-		if (free_now == free_before)
-			break;
-		hyp_sched_op(SCHEDOP_yield, NULL);
-	}
-	EXPECT_EQ(free_now, free_before);
+	EXPECT_EQ(host_free_pages_back_to(free_before), free_before);
 }

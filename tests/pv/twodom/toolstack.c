@@ -278,7 +278,6 @@ TEST(toolstack, destroy_releases_everything)
 {
 	struct xen_domctl_getdomaininfo di;
 	struct evtchn_status st;
-	long free_now = 0;
 
 	/* Our mapping of its store page would keep that frame alive. */
 	ASSERT_EQ(mm_set_pte(mb, mb_own_pte), 0);
@@ -291,14 +290,7 @@ TEST(toolstack, destroy_releases_everything)
 	/* Ours to close, as the ports we bound for VIRQ_DOM_EXC. */
 	EXPECT_EQ(ev_close(lport), 0);
 	EXPECT_EQ(ev_close(dom_exc_port), 0);
-	/* Freed memory may come back a little later (Xen frees the domain's own structures after RCU). */
-	for (int i = 0; i < 100; i++) {
-		free_now = host_free_pages();
-		if (free_now == free_before)
-			break;
-		hyp_sched_op(SCHEDOP_yield, NULL);
-	}
-	EXPECT_EQ(free_now, free_before);
+	EXPECT_EQ(host_free_pages_back_to(free_before), free_before);
 
 	/*
 	 * Keel's own counters: while the peer ran there was one more domain,

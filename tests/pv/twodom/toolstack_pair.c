@@ -113,7 +113,6 @@ TEST(pair, talk_to_each_other)
 TEST(pair, destroy_both)
 {
 	struct pair_member *m[2] = { &a, &b };
-	long free_now = 0;
 
 	for (int k = 0; k < 2; k++) {
 		struct xen_domctl_getdomaininfo di;
@@ -133,13 +132,7 @@ TEST(pair, destroy_both)
 		EXPECT_EQ(domu_destroy(m[k]->u.domid), 0);
 		EXPECT_EQ(ev_close(m[k]->lport), 0);
 	}
-	for (int i = 0; i < 100; i++) {
-		free_now = host_free_pages();
-		if (free_now == pair_free_before)
-			break;
-		hyp_sched_op(SCHEDOP_yield, NULL);
-	}
-	EXPECT_EQ(free_now, pair_free_before);
+	EXPECT_EQ(host_free_pages_back_to(pair_free_before), pair_free_before);
 	if (keel_counters_available()) {
 		unsigned long after[KEEL_NR_TOTALS];
 
