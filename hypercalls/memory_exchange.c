@@ -95,7 +95,8 @@ static long steal_chunk(const struct exchange *ex, uint64_t chunk, struct page_l
 static long alloc_chunk(const struct exchange *ex, struct page_list *fresh)
 {
 	for (uint64_t j = 0; j < (1ULL << ex->out_chunk); j++) {
-		mfn_t mfn = ex->no_memory ? INVALID_MFN : alloc_frames_below(ex->out_order, ex->limit);
+		mfn_t mfn =
+		    ex->no_memory ? INVALID_MFN : alloc_frames_below(ex->out_order, ex->limit);
 
 		if (!mfn_valid_raw(mfn))
 			return -ENOMEM;
@@ -210,8 +211,8 @@ static long report_progress(uint64_t arg, const struct xen_memory_exchange *x)
 {
 	return copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
 			     &x->nr_exchanged, sizeof(x->nr_exchanged))
-		       ? -EFAULT
-		       : 0;
+		   ? -EFAULT
+		   : 0;
 }
 
 /*

@@ -144,16 +144,17 @@ static long machphys_mfn_list(uint64_t arg)
 	if (copy_from_guest(&l, arg, sizeof(l)))
 		return -EFAULT;
 	for (n = 0; n < l.max_extents && n < chunks; n++) {
-		xen_pfn_t mfn = mfn_x(arch_virt_to_mfn((const uint8_t *)table + ((uint64_t)n << 21)));
+		xen_pfn_t mfn =
+		    mfn_x(arch_virt_to_mfn((const uint8_t *)table + ((uint64_t)n << 21)));
 
 		if (copy_to_guest((uint64_t)l.extent_start.p + n * sizeof(mfn), &mfn, sizeof(mfn)))
 			return -EFAULT;
 	}
 	l.nr_extents = n;
-	return copy_to_guest(arg + offsetof(struct xen_machphys_mfn_list, nr_extents), &l.nr_extents,
-			     sizeof(l.nr_extents))
-		       ? -EFAULT
-		       : 0;
+	return copy_to_guest(arg + offsetof(struct xen_machphys_mfn_list, nr_extents),
+			     &l.nr_extents, sizeof(l.nr_extents))
+		   ? -EFAULT
+		   : 0;
 }
 
 /*
@@ -186,7 +187,7 @@ static long machine_memory_map(struct vcpu *v, uint64_t arg)
 {
 	const struct memmap *map = hypercall_machine_memmap();
 	struct xen_memory_map mm;
-	struct e820entry e = { 0, 0, 0 };
+	struct e820entry e = {0, 0, 0};
 	unsigned int n = 0;
 
 	if (!v->domain->is_privileged)
@@ -194,8 +195,9 @@ static long machine_memory_map(struct vcpu *v, uint64_t arg)
 	if (copy_from_guest(&mm, arg, sizeof(mm)))
 		return -EFAULT;
 	for (unsigned int i = 0; i <= map->nr; i++) {
-		struct memmap_range r = i < map->nr ? map->range[i] : (struct memmap_range){ 0 };
-		/* Keel's MEMMAP_IN_USE ranges (its image, the modules) were RAM; firmware-only types stay. */
+		struct memmap_range r = i < map->nr ? map->range[i] : (struct memmap_range){0};
+		/* Keel's MEMMAP_IN_USE ranges (its image, the modules) were RAM; firmware-only
+		 * types stay. */
 		uint32_t type = r.type == MEMMAP_IN_USE ? E820_RAM : r.type;
 
 		if (i < map->nr && n < mm.nr_entries && e.size && e.type == type &&
@@ -210,7 +212,7 @@ static long machine_memory_map(struct vcpu *v, uint64_t arg)
 				return -EFAULT;
 			n++;
 		}
-		e = (struct e820entry){ r.base, r.len, type };
+		e = (struct e820entry){r.base, r.len, type};
 	}
 	mm.nr_entries = n;
 	return copy_to_guest(arg, &mm.nr_entries, sizeof(mm.nr_entries)) ? -EFAULT : 0;

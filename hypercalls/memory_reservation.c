@@ -47,12 +47,12 @@
 /* A reservation request once decoded and checked. */
 struct memop_args {
 	struct domain *d;
-	bool self;	      /* d is the caller's own domain */
-	uint64_t list;	      /* extent_start (0: none) */
-	unsigned long nr;     /* nr_extents */
-	unsigned int order;   /* extent_order */
-	mfn_t limit;	      /* XENMEMF_address_bits as a frame limit */
-	bool no_memory;	      /* an exact node request for a node without memory */
+	bool self;	    /* d is the caller's own domain */
+	uint64_t list;	    /* extent_start (0: none) */
+	unsigned long nr;   /* nr_extents */
+	unsigned int order; /* extent_order */
+	mfn_t limit;	    /* XENMEMF_address_bits as a frame limit */
+	bool no_memory;	    /* an exact node request for a node without memory */
 	bool populate_on_demand;
 };
 
@@ -162,15 +162,16 @@ static bool decode(struct vcpu *v, unsigned int op, const struct xen_memory_rese
 	a->limit = memop_address_limit(bits);
 	a->no_memory = false;
 	/* Only populate_physmap reads the flag; for the others it is just another bit. */
-	a->populate_on_demand = op == XENMEM_populate_physmap &&
-				(r->mem_flags & XENMEMF_populate_on_demand);
+	a->populate_on_demand =
+	    op == XENMEM_populate_physmap && (r->mem_flags & XENMEMF_populate_on_demand);
 	if (bits && bits <= PAGE_SHIFT)
 		return false;
 	/* A virtual node means a domain's vNUMA layout; Keel's domains have none: no node. */
 	if (!(r->mem_flags & XENMEMF_vnode) &&
 	    !memop_node_ok(v->domain, r->mem_flags, &a->no_memory))
 		return false;
-	if ((a->list || op != XENMEM_increase_reservation) && !memop_list_ok(a->list, start, a->nr - 1))
+	if ((a->list || op != XENMEM_increase_reservation) &&
+	    !memop_list_ok(a->list, start, a->nr - 1))
 		return false;
 	return a->order <= memop_max_order(v->domain);
 }

@@ -97,7 +97,7 @@ static long current_pages(domid_t domid)
 	return hyp_memory_op(XENMEM_current_reservation, &d);
 }
 
-/* Maps @mfn read-only on the scratch page: 0 if it is a frame of ours (then *zero says if it reads 0). */
+/* Maps @mfn read-only on the scratch page: 0 if it is ours (then *zero: whether it reads 0). */
 static long peek(unsigned long mfn, bool *zero)
 {
 	long rc = mm_set_pte(scratch, mfn << 12 | PTE_P | PTE_A);
@@ -311,8 +311,8 @@ TEST(decrease, extent_partly_not_ours)
 TEST(hostile, pointers_are_zero_extents)
 {
 	long cur = current_pages(DOMID_SELF);
-	static const unsigned int ops[] = {XENMEM_increase_reservation,
-					   XENMEM_decrease_reservation, XENMEM_populate_physmap};
+	static const unsigned int ops[] = {XENMEM_increase_reservation, XENMEM_decrease_reservation,
+					   XENMEM_populate_physmap};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(ops); i++) {
 		EXPECT_EQ(hyp_memory_op(ops[i], BAD_PTR), 0);
@@ -588,11 +588,11 @@ TEST(exchange, domain_ids)
 TEST(exchange, frames_that_cannot_go)
 {
 	const unsigned long frames[] = {
-	    xen_frame(),		       /* the hypervisor's */
-	    ~0UL >> 12,			       /* no such frame */
-	    scratch_mfn,		       /* mapped */
+	    xen_frame(),		      /* the hypervisor's */
+	    ~0UL >> 12,			      /* no such frame */
+	    scratch_mfn,		      /* mapped */
 	    pv_start_info->shared_info >> 12, /* shared_info */
-	    mm_l4_mfn(),		       /* our page table (pinned, in use) */
+	    mm_l4_mfn(),		      /* our page table (pinned, in use) */
 	};
 	long cur = current_pages(DOMID_SELF);
 	struct xen_memory_exchange x;
@@ -804,7 +804,6 @@ TEST(foreign, max_pages_and_exchange)
 	EXPECT_EQ(current_pages((domid_t)id), 12);
 	EXPECT_EQ(destroy_domain((domid_t)id), 0);
 }
-
 
 /* populate-on-demand into another PV domain: Xen 4.17 counts the extents done and gives nothing. */
 TEST(foreign, populate_on_demand)
