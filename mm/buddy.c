@@ -148,18 +148,34 @@ int buddy_add_free_range(mfn_t first, uint64_t count)
 	return 0;
 }
 
-/* Takes a free block of at least `order` off the lists, split down to `order`. */
-static struct page_info *take_block(unsigned int order)
+/* The first free block of exactly order k that starts below limit (an mfn), or NULL. */
+static struct page_info *first_below(unsigned int k, uint64_t limit)
 {
-	unsigned int k = order;
-	struct page_info *pg;
+	for (struct page_info *pg = page_list_first(&buddy.free[k]); pg; pg = page_list_next(pg))
+		if (mfn_x(page_to_mfn(pg)) < limit)
+			return pg;
+	return NULL;
+}
+
+/*
+ * Takes a free block of at least `order` off the lists, split down to
+ * `order`, whose frames all lie below frame `limit`: the split keeps the
+ * lower half, so the block's start decides.  Without a
+ * real limit the first block of each list fits, so this is O(orders).
+ */
+static struct page_info *take_block(unsigned int order, uint64_t limit)
+{
+	struct page_info *pg = NULL;
+	unsigned int k;
 	uint64_t mfn;
 
-	while (k <= BUDDY_MAX_ORDER && page_list_empty(&buddy.free[k]))
-		k++;
-	if (k > BUDDY_MAX_ORDER)
+	if (limit < (1ULL << order))
 		return NULL;
-	pg = page_list_first(&buddy.free[k]);
+	for (k = order; k <= BUDDY_MAX_ORDER && !pg; k++)
+		pg = first_below(k, limit - (1ULL << order) + 1);
+	if (!pg)
+		return NULL;
+	k--;
 	list_remove(k, pg);
 	mfn = mfn_x(page_to_mfn(pg));
 	while (k > order) {
@@ -189,6 +205,11 @@ static uint64_t mark_allocated(struct page_info *head, unsigned int order)
 
 mfn_t alloc_frames(unsigned int order)
 {
+	return alloc_frames_below(order, INVALID_MFN);
+}
+
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit)
+{
 	struct page_info *head;
 	unsigned long flags;
 	uint64_t dirty;
@@ -196,7 +217,7 @@ mfn_t alloc_frames(unsigned int order)
 	if (order > BUDDY_MAX_ORDER)
 		return INVALID_MFN;
 	flags = spin_lock_irqsave(&buddy.lock);
-	head = take_block(order);
+	head = take_block(order, mfn_x(limit));
 	if (!head) {
 		spin_unlock_irqrestore(&buddy.lock, flags);
 		return INVALID_MFN;

@@ -48,6 +48,14 @@ int buddy_add_free_range(mfn_t first, uint64_t count);
 mfn_t alloc_frames(unsigned int order);
 
 /*
+ * alloc_frames() of a block whose frames all lie below frame `limit`
+ * (INVALID_MFN: no limit), for callers
+ * whose users can only address so far (XENMEMF_address_bits).  Walks the
+ * free lists when a limit applies.  INVALID_MFN when no such block is free.
+ */
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit);
+
+/*
  * Frees a block from alloc_frames() with the same order.  Returns 0;
  * -EINVAL (and a KLOG_ERR message naming the frame) for a frame out of
  * range, unaligned, never given to the allocator, already free, not the

@@ -406,6 +406,11 @@ struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
 
 mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err)
 {
+	return domain_alloc_frames_below(d, order, INVALID_MFN, err);
+}
+
+mfn_t domain_alloc_frames_below(struct domain *d, unsigned int order, mfn_t limit, int *err)
+{
 	mfn_t mfn = INVALID_MFN;
 	uint64_t n;
 	int rc = 0;
@@ -420,7 +425,7 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err)
 		rc = -ESRCH;
 	else if (d->tot_pages > d->max_pages || n > d->max_pages - d->tot_pages)
 		rc = -ENOMEM;
-	else if (!mfn_valid_raw(mfn = alloc_frames(order)))
+	else if (!mfn_valid_raw(mfn = alloc_frames_below(order, limit)))
 		rc = -ENOMEM;
 	if (!rc) {
 		for (uint64_t i = 0; i < n; i++)
@@ -545,6 +550,50 @@ int domain_free_frames(struct domain *d, mfn_t mfn, unsigned int order)
 	if (!rc)
 		release_block(d, mfn_to_page(mfn));
 	mmu_unlock();
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+int domain_steal_frame(struct domain *d, mfn_t mfn)
+{
+	int rc;
+
+	if (!mfn_in_table(mfn))
+		return -EINVAL;
+	spin_lock(&d->lock);
+	mmu_lock();
+	rc = d->state != DOMAIN_ACTIVE ? -ESRCH : free_refusal(d, mfn, 0) ? -EINVAL : 0;
+	if (!rc) {
+		struct page_info *pg = mfn_to_page(mfn);
+
+		page_list_del(&d->page_list, pg);
+		d->tot_pages--;
+		pg->owner = DOMID_XEN;
+	}
+	mmu_unlock();
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+int domain_assign_frames(struct domain *d, mfn_t mfn, unsigned int order)
+{
+	struct page_info *head;
+	int rc = 0;
+
+	if (!mfn_in_table(mfn))
+		return -EINVAL;
+	head = mfn_to_page(mfn);
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_ACTIVE)
+		rc = -ESRCH;
+	else if (head->owner != DOMID_XEN || head->state != FRAME_ALLOC_HEAD || head->order != order)
+		rc = -EINVAL;
+	if (!rc) {
+		for (uint64_t i = 0; i < (1ULL << order); i++)
+			head[i].owner = d->domid;
+		page_list_add_tail(&d->page_list, head);
+		d->tot_pages += 1ULL << order;
+	}
 	spin_unlock(&d->lock);
 	return rc;
 }

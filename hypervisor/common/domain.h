@@ -265,6 +265,33 @@ void domain_put(struct domain *d);
 mfn_t domain_alloc_frames(struct domain *d, unsigned int order, int *err);
 
 /*
+ * domain_alloc_frames() of a block whose frames all lie below frame
+ * `limit` (INVALID_MFN: anywhere), for XENMEMF_address_bits.
+ */
+mfn_t domain_alloc_frames_below(struct domain *d, unsigned int order, mfn_t limit, int *err);
+
+/*
+ * Takes one frame away from d, still allocated, for XENMEM_exchange
+ * (Xen's steal_page): a single-frame block on d's page list with no
+ * reference and no type count (not shared_info, not a shared frame).  It
+ * leaves the page list and tot_pages and is owned by DOMID_XEN, so nobody
+ * can take a reference to it; the caller then frees it (free_frames(mfn,
+ * 0)) or gives it back (domain_assign_frames(d, mfn, 0)).  Returns 0;
+ * -EINVAL (not such a frame of d's, or in use); -ESRCH (d is dying).
+ */
+int domain_steal_frame(struct domain *d, mfn_t mfn);
+
+/*
+ * Gives d a block of 2^order frames that Keel holds (alloc_frames, or a
+ * frame from domain_steal_frame): owned by d, on its page list, counted in
+ * tot_pages.  max_pages is not checked: an exchange gives back as many
+ * frames as it took.  Returns 0; -EINVAL (not the head of a block of that
+ * order owned by DOMID_XEN); -ESRCH (d is dying: the block stays the
+ * caller's).
+ */
+int domain_assign_frames(struct domain *d, mfn_t mfn, unsigned int order);
+
+/*
  * Gives back a block from domain_alloc_frames (same mfn and order).
  * Returns 0; -EINVAL (not an allocated block of d's with that order,
  * the shared_info frame or a shared frame, a bad order or frame);

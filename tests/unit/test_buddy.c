@@ -375,6 +375,32 @@ static void test_dump(void **state)
 	assert_int_equal(host_log_count(KLOG_ERR), 0);
 }
 
+/* XENMEMF_address_bits: a block wholly below a limit, split from a larger one if need be. */
+static void test_alloc_below_a_limit(void **state)
+{
+	mfn_t low, high, m;
+
+	(void)state;
+	assert_int_equal(buddy_add_free_range(_mfn(8), 8), 0);	   /* 8-15 */
+	assert_int_equal(buddy_add_free_range(_mfn(1024), 1024), 0); /* 1024-2047 */
+	/* Below frame 16: only the low range; a block of 8 fits, 16 does not. */
+	assert_int_equal(mfn_x(alloc_frames_below(4, _mfn(16))), INVALID_MFN_RAW);
+	low = alloc_frames_below(1, _mfn(16));
+	assert_true(mfn_x(low) >= 8 && mfn_x(low) + 2 <= 16);
+	assert_int_equal(mfn_x(alloc_frames_below(0, _mfn(8))), INVALID_MFN_RAW);
+	assert_int_equal(mfn_x(alloc_frames_below(0, _mfn(0))), INVALID_MFN_RAW);
+	/* The limit is exclusive of the frame it names: frames 1024-1025 end at 1026. */
+	m = alloc_frames_below(1, _mfn(1026));
+	assert_true(mfn_x(m) + 2 <= 1026);
+	/* No limit: anything. */
+	high = alloc_frames_below(9, INVALID_MFN);
+	assert_true(mfn_x(high) >= 1024);
+	assert_int_equal(free_frames(low, 1), 0);
+	assert_int_equal(free_frames(m, 1), 0);
+	assert_int_equal(free_frames(high, 9), 0);
+	assert_int_equal(stats().free_frames, 8 + 1024);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +415,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_bad_frees_are_refused, setup),
 	    cmocka_unit_test_setup(test_free_of_referenced_or_heap_frame, setup),
 	    cmocka_unit_test_setup(test_max_order_cap, setup),
+	    cmocka_unit_test_setup(test_alloc_below_a_limit, setup),
 	    cmocka_unit_test_setup(test_dump, setup),
 	};
 
