@@ -13,8 +13,10 @@ same way, on Xen 4.17.
 import itertools
 import os
 import re
+import signal
+import subprocess
 
-from keel_qemu import EXIT_SUCCESS, REPO_ROOT
+from keel_qemu import EXIT_SUCCESS, REPO_ROOT, default_timeout
 from serial_typist import ANSWER_INPUT_WANTED
 
 KERNEL = os.path.join(REPO_ROOT, "build", "pv", "console_input.elf")
@@ -79,3 +81,20 @@ def test_debug_keys_without_a_guest(keel):
     r.expect_line(r"^\(KEEL\) serial input to Keel: debug keys")
     r.expect_line(r"^\(KEEL\) 'h' pressed -> showing the debug keys$")
     r.expect_no("FATAL TRAP", "PANIC")
+
+
+def test_make_run_reads_piped_stdin():
+    """`printf ... | make run` types on the serial port (issue 5's scripted dom0 shell)."""
+    argv = ["make", "--no-print-directory", "run", "SMP=1", "MEM=256",
+            "MODULES=%s early" % os.path.relpath(KERNEL, REPO_ROOT), "CMDLINE=" + CMDLINE]
+    proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        out, _ = proc.communicate(EARLY_TYPED, timeout=default_timeout())
+    finally:
+        if proc.poll() is None:     # timed out: QEMU is make's child, in the same group
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert "(d0) read 28 of 28 bytes typed before boot\n" in text, text[-3000:]
+    assert "(d0) Test result: SUCCESS\n" in text, text[-3000:]

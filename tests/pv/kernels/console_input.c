@@ -254,21 +254,45 @@ TEST(virq_console, binds_on_vcpu0)
 	EXPECT_EQ(bind_virq(VIRQ_CONSOLE, 0), -XEN_EEXIST);
 }
 
-/* Every byte value but CTRL-a (the switch character, next test), in rounds. */
+/* True on Keel (XENVER_extraversion names it), for its deliberate differences. */
+static bool on_keel(void)
+{
+	xen_extraversion_t v;
+
+	if (hyp_xen_version(XENVER_extraversion, v))
+		return false;
+	for (size_t i = 0; i + 4 <= sizeof(v) && v[i]; i++)
+		if (!memcmp(v + i, "keel", 4))
+			return true;
+	return false;
+}
+
+/*
+ * Every byte value but CTRL-a (the switch character, next test), in
+ * rounds.  Xen 4.17 hands dom0 only the low 7 bits of each byte (its UART
+ * layer keeps the top bit to choose between two receivers of one port), so
+ * 0x80-0xff arrive as 0x00-0x7f.  Keel deliberately passes all 8 bits
+ * (UTF-8 typed on the console reaches dom0 intact; docs/pv-model.md).
+ */
 TEST(console_input, every_byte_value)
 {
-	char bytes[ROUND_MAX];
+	char typed[ROUND_MAX], expect[ROUND_MAX];
+	bool eight_bits = on_keel();
 	unsigned int v = 0;
 
 	if (typing_skipped())
 		return;
+	pv_printf("expecting %s bytes\n", eight_bits ? "8-bit (Keel)" : "7-bit (Xen)");
 	while (v < 256) {
 		size_t n = 0;
 
-		for (; v < 256 && n < ROUND_MAX; v++)
-			if (v != 0x01)
-				bytes[n++] = (char)v;
-		round_trip(bytes, n, bytes, n);
+		for (; v < 256 && n < ROUND_MAX; v++) {
+			if (v == 0x01)
+				continue;
+			typed[n] = (char)v;
+			expect[n++] = (char)(eight_bits ? v : v & 0x7f);
+		}
+		round_trip(typed, n, expect, n);
 	}
 }
 
