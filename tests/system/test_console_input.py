@@ -70,6 +70,7 @@ def test_typed_before_boot_and_debug_keys(keel):
     assert to_dom0[0] < to_keel[0] < to_dom0[1], r.describe()   # boot line, there, back
     assert to_keel[0] < report[0], r.describe()
     r.expect_line(r"^\(KEEL\)  domain 0: active")
+    r.expect_line(r"^\(KEEL\)  console input: \d+ bytes waiting for dom0, 0 dropped ")
 
 
 def test_debug_keys_without_a_guest(keel):
