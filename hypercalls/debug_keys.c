@@ -5,9 +5,10 @@
  *
  * The reports are Keel's own counters, the evidence that destroying a
  * domain gives everything back: 'q' lists every domain (state, pages,
- * vCPUs, open event channels) with totals and the hypervisor timers
- * queued, and the console input dom0 has not read (or lost), 'm' the buddy allocator and the heap.  Xen's letters where
- * Xen has the same report ('h', 'q', 'm'); the text is Keel's.
+ * vCPUs, open event channels) with totals, the hypervisor timers queued
+ * and the console input dom0 has not read (or lost), 'm' the buddy
+ * allocator and the heap.  Xen's letters where Xen has the same report
+ * ('h', 'q', 'm'); the text is Keel's.
  *
  * Reports are printed whatever loglvl= says (no level prefix): someone
  * asked for them.
@@ -38,7 +39,8 @@ static void show_help(void)
 {
 	printk(" 'h' this list\n");
 	printk(" 'm' memory: buddy allocator and heap counters\n");
-	printk(" 'q' domains: state, pages, vCPUs, event channels, grant mappings; totals; console input\n");
+	printk(" 'q' domains: state, pages, vCPUs, event channels, grant mappings; totals; "
+	       "console input\n");
 }
 
 /* What the totals line adds up over every domain. */

@@ -78,6 +78,6 @@ void serial_input_deferred_work(void)
 			control_debug_key(key);
 			local_irq_disable();
 		}
-		/* Bytes for dom0 typed during the report: their news must not wait for the next exit. */
+		/* Bytes for dom0 typed during a report: their VIRQ must not wait. */
 	}
 }

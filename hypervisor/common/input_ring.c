@@ -28,7 +28,7 @@ bool input_ring_put(struct input_ring *r, char c)
 
 	if (kept) {
 		r->buf[r->prod++ & (INPUT_RING_SIZE - 1)] = c;
-		r->news = true;
+		__atomic_store_n(&r->news, true, __ATOMIC_RELEASE);
 	} else {
 		r->dropped++;
 	}
@@ -87,15 +87,11 @@ uint64_t input_ring_dropped(struct input_ring *r)
 
 bool input_ring_take_news(struct input_ring *r)
 {
-	unsigned long flags;
-	bool news;
-
-	/* The common case, on every return to a guest: no lock. */
-	if (!__atomic_load_n(&r->news, __ATOMIC_RELAXED))
-		return false;
-	flags = spin_lock_irqsave(&r->lock);
-	news = r->news;
-	r->news = false;
-	spin_unlock_irqrestore(&r->lock, flags);
-	return news;
+	/*
+	 * No lock: the flag only says "look again", the bytes are read under
+	 * the lock.  A byte put after the exchange sets it anew for next time.
+	 * The load first keeps the common case (every exit to a guest) a read.
+	 */
+	return __atomic_load_n(&r->news, __ATOMIC_RELAXED) &&
+	       __atomic_exchange_n(&r->news, false, __ATOMIC_ACQ_REL);
 }

@@ -15,7 +15,8 @@
  *
  * Locks: one spinlock per ring, a leaf taken with interrupts off, so
  * input_ring_put may be called from the UART's interrupt handler.
- * Nothing else is called while it is held.  Readers that copy into guest
+ * Nothing else is called while it is held.  The news flag is set under
+ * it and taken without it (an atomic exchange).  Readers that copy into guest
  * memory peek, copy, then consume, and must serialise among themselves
  * (a peek and its consume are two critical sections).
  */

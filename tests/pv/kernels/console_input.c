@@ -299,7 +299,7 @@ TEST(console_input, every_byte_value)
 /* One or two CTRL-a followed by another byte are ordinary input, delivered in order. */
 TEST(console_input, lone_ctrl_a)
 {
-	static const char typed[] = CTRL_A "x" CTRL_A CTRL_A "y" "after\n";
+	static const char typed[] = CTRL_A "x" CTRL_A CTRL_A "yafter\n";
 
 	if (typing_skipped())
 		return;
