@@ -25,7 +25,7 @@
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 
-/* Bytes copied from the guest per step; also the preemption granularity. */
+/* Bytes copied from or to the guest per step; also the preemption granularity of writes. */
 #define CONSOLE_CHUNK 128
 
 static void flush_line(struct domain *d)
