@@ -223,8 +223,14 @@ $(BUILD)/fuzz/seed/pv_%.elf: tests/fuzz/seed_pv.S tests/fuzz/seed_pv.lds
 
 QEMU_MODULES = $(if $(MODULES),-initrd "$(MODULES)")
 
+# A terminal gets -nographic (serial and QEMU's monitor multiplexed, Ctrl-A X
+# quits).  Piped input (`printf 'cmd\n' | make run`) gets the serial port
+# alone on stdin and stdout: the multiplexer would drop what arrives before
+# the machine is up and would take a typed Ctrl-A for itself.
 run: setup hypervisor
-	$(QEMU) $(ACCEL) -machine q35 -smp $(SMP) -m $(MEM) -nographic -no-reboot \
+	@if [ -t 0 ]; then console="-nographic"; \
+	else console="-display none -monitor none -serial stdio"; fi; \
+	set -x; $(QEMU) $(ACCEL) -machine q35 -smp $(SMP) -m $(MEM) $$console -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-kernel $(BUILD)/hypervisor.elf -append "$(CMDLINE)" $(QEMU_MODULES) $(QEMU_EXTRA)
 
@@ -240,6 +246,9 @@ clean:
 # must end in a domain crash instead of a verdict (run-on-xen.sh
 # --expect-crash).  A kernel's PV-TEST-SMP/PV-TEST-CMDLINE markers (CPUs,
 # hypervisor options) are read by run-on-xen.sh itself and shown below.
+# Kernels that need someone typing (console_input with `input`) get a
+# second run with run-on-xen.sh --type, which answers their INPUT-WANTED
+# lines on the serial port.
 # See tests/pv/README.md.
 
 PV_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC) -I. -I$(XEN_INC) \
@@ -274,6 +283,10 @@ test-xen: setup pv-kernels $(BUILD)/pv/layout_probe
 		echo "== two domains (twodom/toolstack.elf + peer.elf) on Xen 4.17"; \
 		KEEL_LOG_DIR=$$d scripts/run-on-xen.sh --timeout $(XEN_TIMEOUT) \
 			--module $(BUILD)/pv/twodom/peer.elf $(BUILD)/pv/twodom/toolstack.elf
+	@d=$(BUILD)/pv/xen-logs/console_input-typed; rm -rf $$d; mkdir -p $$d; \
+		echo "== console_input.elf on Xen 4.17, typed at (run-on-xen.sh --type)"; \
+		KEEL_LOG_DIR=$$d PYTHON=$(PYTHON) scripts/run-on-xen.sh --timeout $(XEN_TIMEOUT) \
+			--type $(BUILD)/pv/console_input.elf input
 
 # The two-domain test (tests/pv/twodom/): dom0 (toolstack.elf) builds and
 # runs a domU (peer.elf, its module 2) through domctl, with lib/'s domain

@@ -7,7 +7,9 @@
  * never interleave mid-line.  Xen release builds refuse console writes
  * from unprivileged domains; Keel lets every domain write (as Xen's debug
  * builds do), which is what students running domUs want to see.
- * Reading (control domain only) takes what was typed on Keel's console.
+ * Reading (control domain only) takes what was typed on Keel's serial
+ * console while input is switched to dom0 (hypervisor/common/
+ * console_input.h); a domU gets -EPERM, as from Xen's default XSM policy.
  */
 #include "hypercalls/hypercalls.h"
 
@@ -17,11 +19,13 @@
 #include <xen/xen.h>
 
 #include "arch/guest_access.h"
+#include "arch/spinlock.h"
 #include "hypercalls/hypercall.h"
+#include "hypervisor/common/console_input.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 
-/* Bytes copied from the guest per step; also the preemption granularity. */
+/* Bytes copied from or to the guest per step; also the preemption granularity of writes. */
 #define CONSOLE_CHUNK 128
 
 static void flush_line(struct domain *d)
@@ -74,29 +78,45 @@ static long console_write(struct vcpu *v, unsigned int count, uint64_t buffer)
 }
 
 /*
- * Gives the control domain what was typed on Keel's console, up to count
- * bytes; returns how many.  Nothing typed: 0, and the buffer is not
- * touched (as Xen).
+ * Serialises readers: a read peeks, copies to the guest, then consumes, and
+ * two vCPUs of the control domain must not both hand out the same bytes.
+ * Taken before the ring's own lock; no other lock is held with it.
+ */
+static spinlock_t console_read_lock = SPINLOCK_INIT;
+
+/*
+ * Gives the control domain what was typed on Keel's console (the ring
+ * console_input.c fills from the UART's interrupt), up to count bytes;
+ * returns how many.  Never waits: the guest waits for VIRQ_CONSOLE.
+ * Nothing typed: 0, and the buffer is not touched.  A buffer the guest
+ * cannot write gives -EFAULT and leaves the bytes it would have had in the
+ * ring (earlier chunks of the same call are taken, as in Xen).
  */
 static long console_read(unsigned int count, uint64_t buffer)
 {
 	char chunk[CONSOLE_CHUNK];
 	long done = 0;
 
+	/* Xen 4.17: a count that cannot be told apart from an errno is refused. */
+	if (count > INT32_MAX)
+		return -E2BIG;
+	spin_lock(&console_read_lock);
 	while (count) {
 		size_t want = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
-		size_t got = hypercall_console_read(chunk, want);
+		size_t got = input_ring_peek(&console_input_dom0, chunk, want);
 
 		if (!got)
 			break;
-		if (copy_to_guest(buffer, chunk, got))
-			return -EFAULT;
+		if (copy_to_guest(buffer, chunk, got)) {
+			done = -EFAULT;
+			break;
+		}
+		input_ring_consume(&console_input_dom0, got);
 		buffer += got;
 		count -= (unsigned int)got;
 		done += (long)got;
-		if (got < want)
-			break;
 	}
+	spin_unlock(&console_read_lock);
 	return done;
 }
 

@@ -5,9 +5,10 @@
  *
  * The reports are Keel's own counters, the evidence that destroying a
  * domain gives everything back: 'q' lists every domain (state, pages,
- * vCPUs, open event channels) with totals and the hypervisor timers
- * queued, 'm' the buddy allocator and the heap.  Xen's letters where
- * Xen has the same report ('h', 'q', 'm'); the text is Keel's.
+ * vCPUs, open event channels) with totals, the hypervisor timers queued
+ * and the console input dom0 has not read (or lost), 'm' the buddy
+ * allocator and the heap.  Xen's letters where Xen has the same report
+ * ('h', 'q', 'm'); the text is Keel's.
  *
  * Reports are printed whatever loglvl= says (no level prefix): someone
  * asked for them.
@@ -21,6 +22,7 @@
 
 #include "hypercalls/evtchn.h"
 #include "hypercalls/gnttab.h"
+#include "hypervisor/common/console_input.h"
 #include "hypervisor/common/domain.h"
 #include "lib/printk.h"
 #include "mm/buddy.h"
@@ -37,7 +39,8 @@ static void show_help(void)
 {
 	printk(" 'h' this list\n");
 	printk(" 'm' memory: buddy allocator and heap counters\n");
-	printk(" 'q' domains: state, pages, vCPUs, event channels, grant mappings; totals\n");
+	printk(" 'q' domains: state, pages, vCPUs, event channels, grant mappings; totals; "
+	       "console input\n");
 }
 
 /* What the totals line adds up over every domain. */
@@ -85,6 +88,10 @@ static void show_domains(void)
 	       "%u hypervisor timers queued\n",
 	       t.domains, (unsigned long)t.pages, t.ports, t.grant_maps,
 	       arch_control_timers_queued());
+	/* Typing that seems to go nowhere: is dom0 reading its console input? */
+	printk(" console input: %u bytes waiting for dom0, %lu dropped (dom0 did not read)\n",
+	       input_ring_count(&console_input_dom0),
+	       (unsigned long)input_ring_dropped(&console_input_dom0));
 }
 
 static void show_memory(void)

@@ -49,12 +49,6 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
 void hypercall_console_line(domid_t domid, const char *line, size_t len);
 
 /*
- * Takes up to n characters typed on Keel's console (none waiting: 0).
- * Arch: the UART's receive buffer; host shim: a string a test sets.
- */
-size_t hypercall_console_read(char *buf, size_t n);
-
-/*
  * Keel's build id (the image's GNU build-id note): *len bytes at the
  * returned address, or NULL when the image has none.
  */

@@ -149,17 +149,3 @@ void console_ring_notify(void)
 	if (console_ring_take_news(&keel_conring))
 		evtchn_send_control_virq(VIRQ_CON_RING);
 }
-
-size_t hypercall_console_read(char *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		int c = serial_getc();
-
-		if (c < 0)
-			break;
-		buf[got++] = (char)c;
-	}
-	return got;
-}

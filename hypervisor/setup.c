@@ -31,6 +31,7 @@
 #include "hypervisor/mm_setup.h"
 #include "hypervisor/options.h"
 #include "hypervisor/selftest.h"
+#include "hypervisor/serial_input.h"
 #include "hypervisor/shutdown.h"
 #include "hypervisor/timer.h"
 #include "lib/string.h"
@@ -135,6 +136,7 @@ static void platform_init(const struct boot_info *bi)
 	bsp_percpu.apic_id = apic_read_id();
 	apic_timer_calibrate();
 	ioapic_init();
+	serial_input_init();
 	timer_init_local();
 	boot_mark("APIC, I/O APIC, timers");
 }
@@ -180,8 +182,12 @@ void start_keel(const struct boot_info *bi)
 		selftest_run(opt_selftest);
 	if (!bi->nr_modules) {
 		printk("no initial domain given (boot module 1): idling\n");
-		for (;;)
-			halt();
+		for (;;) {
+			/* No guest exit path runs: debug keys typed on the console are handled here. */
+			local_irq_disable();
+			serial_input_deferred_work();
+			__asm__ volatile("sti; hlt" ::: "memory"); /* atomic: no key slips in between */
+		}
 	}
 	if (dom0_build(bi))
 		panic("could not set up the initial domain from module 1");

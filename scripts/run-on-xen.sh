@@ -3,10 +3,14 @@
 # under QEMU, the reference Keel is compared with.
 #
 #   scripts/run-on-xen.sh [--timeout SECS] [--expect-crash] [--smp N] [--xen-cmdline "..."]
-#                         [--module FILE] KERNEL.elf [ARGS...]
+#                         [--module FILE] [--type] KERNEL.elf [ARGS...]
 #
 # --module FILE gives dom0 a second boot module (its initrd), e.g. the domU
 # kernel the two-domain test builds.
+# --type answers the kernel's "INPUT-WANTED: <hex>" lines by typing those
+# bytes on the serial port (tests/system/serial_typist.py; the port is then
+# a pair of named pipes, BASE.in and BASE.out in the log directory, and the
+# typist writes serial.log): tests/pv/kernels/console_input.c with `input`.
 # Needs /boot/xen-4.17-amd64.gz (package xen-hypervisor-4.17-amd64; installing
 # it is the caller's job: scripts/setup.sh).  QEMU's -kernel wants a Multiboot
 # ELF32, so the gzip is unpacked once into build/xen/.  QEMU runs TCG with
@@ -38,6 +42,7 @@ expect_crash=
 extra_module=
 smp=
 extra_cmdline=
+type_input=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout=$2; shift 2 ;;
@@ -45,11 +50,12 @@ while [ $# -gt 0 ]; do
 	--module) extra_module=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--xen-cmdline) extra_cmdline=$2; shift 2 ;;
+	--type) type_input=1; shift ;;
 	*) break ;;
 	esac
 done
 if [ $# -lt 1 ]; then
-	echo "usage: $0 [--timeout SECS] [--expect-crash] [--smp N] [--xen-cmdline OPTS] [--module FILE] KERNEL.elf [ARGS...]" >&2
+	echo "usage: $0 [--timeout SECS] [--expect-crash] [--smp N] [--xen-cmdline OPTS] [--module FILE] [--type] KERNEL.elf [ARGS...]" >&2
 	exit 2
 fi
 kernel=$1
@@ -84,8 +90,18 @@ log=$logdir/serial.log
 : >"$log"
 xen_cmdline="console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=64M noreboot $extra_cmdline ${XEN_CMDLINE_EXTRA:-}"
 module="$kernel${*:+ $*}${extra_module:+,$extra_module}"
+serial=(-serial "file:$log")
+typist=
+if [ -n "$type_input" ]; then
+	case "$logdir" in *,*) echo "run-on-xen: error: QEMU cannot take a comma in $logdir" >&2; exit 2 ;; esac
+	rm -f "$logdir/serial.in" "$logdir/serial.out"
+	mkfifo "$logdir/serial.in" "$logdir/serial.out"
+	serial=(-chardev "pipe,id=serial0,path=$logdir/serial" -serial chardev:serial0)
+	${PYTHON:-python3} "$root/tests/system/serial_typist.py" "$logdir/serial" "$log" &
+	typist=$!
+fi
 cmd=(qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp "$smp"
-	-display none -monitor none -serial "file:$log" -no-reboot
+	-display none -monitor none "${serial[@]}" -no-reboot
 	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module")
 printf '%q ' "${cmd[@]}" >"$logdir/cmd.txt"
 echo >>"$logdir/cmd.txt"
@@ -93,7 +109,16 @@ echo >>"$logdir/cmd.txt"
 start=$(date +%s.%N)
 "${cmd[@]}" 2>"$logdir/qemu.log" &
 qemu=$!
-cleanup() { kill "$qemu" 2>/dev/null || true; wait "$qemu" 2>/dev/null || true; }
+# QEMU first; the typist (on SIGTERM) then copies what QEMU left in the pipe.
+cleanup() {
+	kill "$qemu" 2>/dev/null || true
+	wait "$qemu" 2>/dev/null || true
+	if [ -n "$typist" ]; then
+		kill "$typist" 2>/dev/null || true
+		wait "$typist" 2>/dev/null || true
+		typist=
+	fi
+}
 trap cleanup EXIT
 
 # Polls the console until the verdict (plus up to 5 s for Xen's report of

@@ -67,17 +67,6 @@ void sched_watchdog_arm(struct domain *d, uint64_t deadline_ns)
 	host_watchdog_deadline = deadline_ns;
 }
 
-const char *host_console_input = "";
-
-size_t hypercall_console_read(char *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n && *host_console_input)
-		buf[got++] = *host_console_input++;
-	return got;
-}
-
 const void *hypercall_build_id(unsigned int *len)
 {
 	static const unsigned char id[20] = { 0x4b, 0x65, 0x65, 0x6c };

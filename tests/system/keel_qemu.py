@@ -35,6 +35,8 @@ import tempfile
 import threading
 import time
 
+import serial_typist
+
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HYPERVISOR_ELF = os.environ.get(
     "KEEL_HYPERVISOR", os.path.join(REPO_ROOT, "build", "hypervisor.elf"))
@@ -216,6 +218,10 @@ class KeelResult:
     stderr     QEMU's own stderr/stdout
     argv       the QEMU command line (list)
     log_dir    where serial.log, qemu.log and cmd.txt are kept
+    typed      the bytes typed on the serial port, one entry per step
+               (run_keel's serial_input)
+    stopped_at_until  QEMU was stopped because the console matched run_keel's
+               `until` (its exit_code is then that of a killed process)
     """
 
     def __init__(self, argv, cmdline, exit_code, console, timed_out, duration,
@@ -231,6 +237,8 @@ class KeelResult:
         self.stderr = stderr
         self.log_dir = log_dir
         self.accel = accel
+        self.typed = []
+        self.stopped_at_until = False
         self.ready_lines = [l for l in self.lines if l.startswith("(KEEL) ready:")]
         self.ready = None
         for line in self.lines:
@@ -345,7 +353,7 @@ def _module_arg(modules):
 
 
 def build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
-               serial_path, run_dir, extra_args, debug_exit=True):
+               serial_path, run_dir, extra_args, debug_exit=True, serial_pipes=None):
     argv = [QEMU] + list(accel_args()) + [
         "-machine", machine,
         "-smp", str(smp),
@@ -354,8 +362,11 @@ def build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
         "-monitor", "none",
         "-nodefaults",
         "-no-reboot",
-        "-serial", "file:" + serial_path,
     ]
+    if serial_pipes:        # typed input: the typist keeps serial.log from the pipe
+        argv += serial_typist.pipe_chardev_args(serial_pipes)
+    else:
+        argv += ["-serial", "file:" + serial_path]
     if debug_exit:
         argv += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if efi_image is not None:
@@ -386,7 +397,8 @@ def build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
 
 
 def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=None,
-             timeout=None, extra_args=(), kernel=None, label=None, debug_exit=True):
+             timeout=None, extra_args=(), kernel=None, label=None, debug_exit=True,
+             serial_input=None, until=None):
     """Boot Keel once and return a KeelResult.
 
     cmdline     Keel's command line (-append); must be None for efi_image=
@@ -401,6 +413,15 @@ def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=Non
     label       names the log directory (default: the command line)
     debug_exit  give the machine the isa-debug-exit device (False: Keel must
                 end QEMU the way real hardware is powered off, through ACPI)
+    serial_input  bytes to type on the serial port: a list of steps
+                (pattern, data), each typed once the console matches the
+                regex `pattern` (None: at once), `data` bytes or a function
+                of the match (tests/system/serial_typist.py;
+                serial_typist.ANSWER_INPUT_WANTED answers a PV test kernel's
+                "INPUT-WANTED: <hex>").  What was typed is result.typed.
+    until       a regex: once the console matches it, QEMU is stopped and
+                result.stopped_at_until is True (for a machine that never
+                ends by itself, e.g. Keel idling without a guest)
     """
     if timeout is None:
         timeout = default_timeout()
@@ -409,26 +430,34 @@ def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=Non
                            "-%s-smp%d-m%d" % (machine, smp, mem))
     serial_path = os.path.join(run_dir, "serial.log")
     qemu_log = os.path.join(run_dir, "qemu.log")
+    pipes = os.path.join(run_dir, "serial") if serial_input is not None else None
     argv = build_argv(cmdline, smp, mem, machine, modules, efi_image, kernel,
-                      serial_path, run_dir, extra_args, debug_exit)
+                      serial_path, run_dir, extra_args, debug_exit, pipes)
     with open(os.path.join(run_dir, "cmd.txt"), "w") as f:
         f.write(" ".join(shlex.quote(a) for a in argv) + "\n")
 
+    # The pipes exist and are open before QEMU starts: no output can be missed.
+    typist = serial_typist.SerialTypist(pipes, serial_path, serial_input) if pipes else None
     start = time.monotonic()
     with open(qemu_log, "wb") as log:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, cwd=run_dir,
                                 start_new_session=True)
         _live.add(proc)
+        if typist:
+            typist.start()
         try:
-            timed_out, qemu_error = _wait(proc, qemu_log, start + timeout)
-            if timed_out or qemu_error:
+            timed_out, qemu_error, stopped = _wait(proc, qemu_log, start + timeout,
+                                                   serial_path, until)
+            if timed_out or qemu_error or stopped:
                 _kill_group(proc)
             exit_code = proc.returncode
         finally:
             if proc.returncode is None:      # interrupted (Ctrl-C, error)
                 _kill_group(proc)
             _live.discard(proc)
+            if typist:
+                typist.stop()
     duration = time.monotonic() - start
 
     vars_copy = os.path.join(run_dir, "OVMF_VARS.fd")
@@ -440,6 +469,10 @@ def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=Non
         qemu_error = next((m for m in QEMU_FATAL if m in stderr), None)
     result = KeelResult(argv, cmdline, exit_code, console, timed_out, duration,
                         stderr, run_dir, accel_name().upper(), qemu_error)
+    result.typed = list(typist.typed) if typist else []
+    result.stopped_at_until = stopped
+    if typist and typist.error:
+        result.stderr += "\nserial typist: %s\n" % typist.error
     with open(os.path.join(run_dir, "status.txt"), "w") as f:
         f.write("exit %s (%s)%s%s duration %.2f s\n" % (
             exit_code, exit_name(exit_code), " TIMED OUT" if timed_out else "",
@@ -453,20 +486,23 @@ def run_keel(cmdline, smp=1, mem=128, machine="q35", modules=None, efi_image=Non
 QEMU_FATAL = ("KVM internal error", "KVM: entry failed")
 
 
-def _wait(proc, qemu_log, deadline):
-    """Wait for QEMU; returns (timed_out, fatal QEMU message or None)."""
+def _wait(proc, qemu_log, deadline, serial_path, until):
+    """Wait for QEMU; returns (timed_out, fatal QEMU message or None, until matched)."""
+    until_rx = re.compile(until, re.M) if until else None
     while True:
         try:
             proc.wait(timeout=0.25)
-            return False, None
+            return False, None, False
         except subprocess.TimeoutExpired:
             pass
         text = _read_text(qemu_log)
         for marker in QEMU_FATAL:
             if marker in text:
-                return False, marker
+                return False, marker, False
+        if until_rx and until_rx.search(_read_text(serial_path).replace("\r\n", "\n")):
+            return False, None, True
         if time.monotonic() >= deadline:
-            return True, None
+            return True, None, False
 
 
 def _read_text(path):

@@ -1,9 +1,12 @@
 /*
- * hypervisor/arch/x86/serial.c - polled 16550 UART.
+ * hypervisor/arch/x86/serial.c - the 16550 UART behind Keel's console.
  *
  * Owns the console UART's I/O port.  Output is polled, never interrupt
  * driven, so it works from the first C instruction and from inside a fatal
  * trap handler.  Callers serialise (hypervisor/console.c holds its lock).
+ * Input raises the UART's receive interrupt once serial_rx_interrupt_enable()
+ * turned it on (hypervisor/serial_input.c routes and handles it); its
+ * handler is then the only caller of serial_getc().
  */
 #include "arch/serial.h"
 
@@ -15,24 +18,35 @@ enum {
 	UART_DLL = 0, /* divisor low (DLAB=1) */
 	UART_IER = 1,
 	UART_DLM = 1, /* divisor high (DLAB=1) */
-	UART_FCR = 2,
 	UART_LCR = 3,
 	UART_MCR = 4,
 	UART_LSR = 5,
 };
 
+#define IER_RX_DATA 0x01
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
+#define MCR_DTR_RTS 0x03
+#define MCR_OUT2 0x08 /* on PCs, gates the UART's interrupt line to the interrupt controller */
 #define UART_CLOCK_HZ 115200
 
 static uint16_t serial_port;
 
+/*
+ * The FIFO control register is left as the firmware set it: turning the
+ * FIFOs on or off empties the receive side, and a byte typed (or piped
+ * into QEMU) during boot would be lost in a race no driver can close
+ * (the UART may take the next byte between the last read and the write).
+ * With the FIFOs off the UART holds one byte and a sender that honours
+ * that (QEMU) waits; real hardware then needs the receive interrupt
+ * served within a character time (87 us at 115200 baud) not to overrun.
+ */
 void serial_init(uint16_t port, uint32_t baud)
 {
 	serial_port = port;
-	outb(port + UART_IER, 0); /* polled: no UART interrupts */
+	outb(port + UART_IER, 0); /* no UART interrupts until serial_rx_interrupt_enable() */
 	if (baud) {
 		uint16_t div = (uint16_t)(UART_CLOCK_HZ / baud);
 
@@ -41,8 +55,7 @@ void serial_init(uint16_t port, uint32_t baud)
 		outb(port + UART_DLM, div >> 8);
 	}
 	outb(port + UART_LCR, LCR_8N1);
-	outb(port + UART_FCR, 0x07); /* enable and clear FIFOs */
-	outb(port + UART_MCR, 0x03); /* DTR, RTS */
+	outb(port + UART_MCR, MCR_DTR_RTS);
 }
 
 static void serial_put_raw(char c)
@@ -70,4 +83,24 @@ int serial_getc(void)
 	if (!serial_port || !(inb(serial_port + UART_LSR) & LSR_DATA_READY))
 		return -1;
 	return inb(serial_port + UART_RBR);
+}
+
+int serial_isa_irq(void)
+{
+	switch (serial_port) {
+	case COM1_PORT:
+		return 4;
+	case COM2_PORT:
+		return 3;
+	default:
+		return -1;
+	}
+}
+
+void serial_rx_interrupt_enable(void)
+{
+	if (!serial_port)
+		return;
+	outb(serial_port + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(serial_port + UART_IER, IER_RX_DATA);
 }

@@ -22,6 +22,7 @@
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/console.h"
+#include "hypervisor/serial_input.h"
 #include "hypervisor/timer.h"
 #include "sched/sched.h"
 
@@ -113,6 +114,7 @@ void pv_timers_deferred_work(void)
 		domain_put(d);
 		local_irq_disable();
 	}
+	serial_input_deferred_work(); /* VIRQ_CONSOLE and debug keys: typed in an interrupt */
 	console_ring_notify(); /* VIRQ_CON_RING: printk may run where events cannot be sent */
 	/* The common case, on every return to a guest: nothing to do, no lock taken. */
 	if (!p->wakeups_pending)

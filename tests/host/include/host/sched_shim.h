@@ -21,9 +21,6 @@ extern struct memmap host_machine_memmap;
 /* sched_now_ns() returns host_now_ns; the last wake-up / watchdog deadlines armed. */
 extern uint64_t host_now_ns, host_wakeup_deadline, host_watchdog_deadline;
 
-/* What hypercall_console_read() hands out next (a test points it at a string). */
-extern const char *host_console_input;
-
 /* The last guest singleshot deadline / periodic period set (0: stopped). */
 extern uint64_t host_guest_timer, host_guest_period;
 /* sched_guest_timer_fire() calls (a deadline already past). */

@@ -35,7 +35,15 @@ void apic_timer_arm(uint64_t tsc_deadline);
 void apic_timer_calibrate(void);
 extern bool apic_timer_deadline_mode;
 
-/* Masks every pin of every I/O APIC (no device interrupts are routed yet). */
+/* Masks every pin of every I/O APIC: only what Keel routes to itself is unmasked. */
 void ioapic_init(void);
+/*
+ * Routes ISA IRQ isa_irq to `vector` on the CPU with local APIC id apic_id
+ * (fixed delivery, physical destination) and unmasks it: the GSI, polarity
+ * and trigger mode of the MADT's interrupt source override when it has
+ * one, else GSI = IRQ, edge-triggered, active high.  After ioapic_init,
+ * on the boot CPU.  Returns the GSI, or -ENOENT when no I/O APIC has it.
+ */
+int ioapic_route_isa_irq(unsigned int isa_irq, uint8_t vector, uint32_t apic_id);
 
 #endif

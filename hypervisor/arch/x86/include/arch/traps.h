@@ -41,6 +41,7 @@ enum {
 #define VECTOR_IPI_CALL 0xf1
 #define VECTOR_IPI_STOP 0xf2
 #define VECTOR_IPI_KICK 0xf3 /* "look at your run queue": the handler does nothing */
+#define VECTOR_SERIAL 0xe0   /* the console UART's receive interrupt (I/O APIC) */
 #define VECTOR_FIRST_IRQ 0x20
 
 /* Handler for an interrupt vector (>= 32); runs with interrupts off. */
