@@ -265,7 +265,7 @@ static sched_cpumask_t credit_wake(struct sched *s, struct sched_vcpu *sv, uint6
 	sv->credit.boosted = s->params.boost && sv->credit.balance > 0;
 	if (credit_must_park(sv)) {
 		park(s, sv);
-		return 0;
+		return sched_cpu_bit(sv->cpu); /* an idle CPU there must keep the accounting going */
 	}
 	return credit_enqueue(s, sv, now);
 }
@@ -317,6 +317,24 @@ static sched_cpumask_t credit_move(struct sched *s, struct sched_vcpu *sv, unsig
 	}
 }
 
+static sched_cpumask_t credit_affinity_changed(struct sched *s, struct sched_vcpu *sv, uint64_t now)
+{
+	bool allowed_here = sv->affinity & sched_cpu_bit(sv->cpu);
+
+	switch (sv->where) {
+	case SCHED_RUNNING:
+		return allowed_here ? 0 : sched_cpu_bit(sv->cpu); /* its pick queues it elsewhere */
+	case SCHED_QUEUED:
+		/* Where it waits may have become wrong, or a newly allowed CPU may be idle. */
+		credit_runq_remove(sv);
+		return credit_enqueue(s, sv, now);
+	default:
+		if (!allowed_here)
+			sched_set_cpu(s, sv, (unsigned int)__builtin_ctzll(sv->affinity));
+		return 0;
+	}
+}
+
 static sched_cpumask_t credit_dom_changed(struct sched *s, struct sched_dom *sd, uint64_t now)
 {
 	sched_cpumask_t mask = 0;
@@ -360,8 +378,12 @@ static void requeue_prev(struct sched *s, struct sched_vcpu *prev, unsigned int 
 		*tickled |= credit_enqueue(s, prev, now);
 }
 
-/* The best waiting vCPU (of cpu's affinity) on the other CPUs that is better than floor. */
-static struct sched_vcpu *steal(struct sched *s, unsigned int cpu, enum credit_prio floor)
+/*
+ * The best waiting vCPU (of cpu's affinity) on the other CPUs that is
+ * better than floor, but not `except` (one this CPU just sent elsewhere).
+ */
+static struct sched_vcpu *steal(struct sched *s, unsigned int cpu, enum credit_prio floor,
+				const struct sched_vcpu *except)
 {
 	struct sched_vcpu *best = NULL;
 	unsigned int start = s->credit.steal_start++ % s->nr_cpus;
@@ -372,7 +394,7 @@ static struct sched_vcpu *steal(struct sched *s, unsigned int cpu, enum credit_p
 
 		if (peer == cpu || !sched_cpu_online(s, peer))
 			continue;
-		sv = runq_best(s, peer, floor, cpu, NULL);
+		sv = runq_best(s, peer, floor, cpu, except);
 		if (sv) {
 			best = sv;
 			floor = sv->credit.prio;
@@ -407,10 +429,29 @@ static void start(struct sched *s, struct sched_vcpu *next, unsigned int cpu, ui
 		cc->next_tick_ns = now + s->params.tick_ns;
 }
 
+/*
+ * When cpu, running cur (debited up to now), must look again: its next
+ * tick, the end of its slice, or the moment its credit runs out and it
+ * drops from UNDER to OVER.  Waiting for the tick instead would let a
+ * vCPU with a sliver of credit keep priority over the others for up to a
+ * whole tick, which ruins proportions when many vCPUs hover around zero.
+ */
+static uint64_t next_timer(struct sched *s, unsigned int cpu, const struct sched_vcpu *cur)
+{
+	const struct credit_cpu *cc = ccpu(s, cpu);
+	uint64_t t = min_u64(cc->next_tick_ns, cc->slice_end_ns);
+
+	if (cur->credit.balance > 0)
+		t = min_u64(t, cur->credit.last_debit_ns + (uint64_t)cur->credit.balance);
+	return t;
+}
+
 /* The timer an idle CPU needs: parked vCPUs are let out only by an accounting. */
 static uint64_t idle_timer(const struct sched *s)
 {
-	return s->credit.nr_parked ? s->credit.next_account_ns : 0;
+	if (!s->credit.nr_parked)
+		return 0;
+	return s->credit.next_account_ns ? s->credit.next_account_ns : 1; /* 1: at once */
 }
 
 /* The local choice: the best queued, but a vCPU that yielded lets any other go first. */
@@ -439,7 +480,7 @@ static struct sched_choice credit_pick(struct sched *s, unsigned int cpu, uint64
 		if (keep_prev(s, prev, cpu, now)) {
 			ch.next = prev;
 			ch.timer_ns = min_u64(prev->credit.started_ns + s->params.ratelimit_ns,
-					      min_u64(cc->next_tick_ns, cc->slice_end_ns));
+					      next_timer(s, cpu, prev));
 			return ch;
 		}
 		if (prev->credit.yielded)
@@ -450,7 +491,7 @@ static struct sched_choice credit_pick(struct sched *s, unsigned int cpu, uint64
 	next = local_best(s, cpu, yielder);
 	floor = next ? next->credit.prio : CREDIT_NR_PRIO;
 	if (floor >= CREDIT_PRIO_OVER) {
-		struct sched_vcpu *stolen = steal(s, cpu, floor);
+		struct sched_vcpu *stolen = steal(s, cpu, floor, prev);
 
 		if (stolen)
 			next = stolen;
@@ -463,7 +504,7 @@ static struct sched_choice credit_pick(struct sched *s, unsigned int cpu, uint64
 	}
 	start(s, next, cpu, now);
 	ch.next = next;
-	ch.timer_ns = min_u64(cc->next_tick_ns, cc->slice_end_ns);
+	ch.timer_ns = next_timer(s, cpu, next);
 	return ch;
 }
 
@@ -509,7 +550,7 @@ static sched_cpumask_t credit_tick(struct sched *s, unsigned int cpu, uint64_t n
 		mask |= sched_cpu_bit(cpu);
 	else if (now >= cc->slice_end_ns)
 		cc->slice_end_ns = now + slice_of(s, cur); /* nobody to hand over to: a new slice */
-	*timer = min_u64(cc->next_tick_ns, cc->slice_end_ns);
+	*timer = next_timer(s, cpu, cur);
 	return mask;
 }
 
@@ -524,6 +565,7 @@ const struct sched_ops credit_ops = {
 	.sleep = credit_sleep,
 	.yield = credit_yield,
 	.move = credit_move,
+	.affinity_changed = credit_affinity_changed,
 	.pick_next = credit_pick,
 	.tick = credit_tick,
 };

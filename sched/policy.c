@@ -143,15 +143,7 @@ int sched_vcpu_set_affinity(struct sched *s, struct sched_vcpu *sv, sched_cpumas
 	if (!mask)
 		return -EINVAL;
 	sv->affinity = mask;
-	if (!(mask & sched_cpu_bit(sv->cpu))) {
-		/* The first allowed CPU after its own: the policy rebalances from there. */
-		unsigned int c = sv->cpu;
-
-		do
-			c = (c + 1) % s->nr_cpus;
-		while (!(mask & sched_cpu_bit(c)));
-		*tickle |= s->ops->move(s, sv, c, now);
-	}
+	*tickle |= s->ops->affinity_changed(s, sv, now);
 	return 0;
 }
 

@@ -152,6 +152,7 @@ struct sched_ops {
 	sched_cpumask_t (*sleep)(struct sched *s, struct sched_vcpu *sv, uint64_t now);
 	sched_cpumask_t (*yield)(struct sched *s, struct sched_vcpu *sv);
 	sched_cpumask_t (*move)(struct sched *s, struct sched_vcpu *sv, unsigned int cpu, uint64_t now);
+	sched_cpumask_t (*affinity_changed)(struct sched *s, struct sched_vcpu *sv, uint64_t now);
 	struct sched_choice (*pick_next)(struct sched *s, unsigned int cpu, uint64_t now);
 	sched_cpumask_t (*tick)(struct sched *s, unsigned int cpu, uint64_t now, uint64_t *timer);
 };
@@ -212,7 +213,8 @@ sched_cpumask_t sched_vcpu_yield(struct sched *s, struct sched_vcpu *sv);
 
 /*
  * Sets sv's hard affinity to mask (CPUs outside the online ones are
- * ignored); moves it if its CPU is no longer allowed.  Returns 0 and ORs
+ * ignored): the policy moves it if its CPU is no longer allowed, and lets
+ * newly allowed CPUs take it.  Returns 0 and ORs
  * into *tickle the CPUs that must pick again, or -EINVAL if mask names no
  * online CPU (nothing changes).
  */

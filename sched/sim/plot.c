@@ -118,13 +118,15 @@ static void line(struct canvas *cv, int x0, int y0, int x1, int y1, struct rgb c
 	for (int n = 0;; n++) {
 		if (!dashed || (n / 6) % 2 == 0)
 			rect(cv, x0 - width / 2, y0 - width / 2, x0 + (width - 1) / 2, y0 + (width - 1) / 2, c);
+		int e2 = 2 * err; /* both steps decide on the error before either moves */
+
 		if (x0 == x1 && y0 == y1)
 			break;
-		if (2 * err >= dy) {
+		if (e2 >= dy) {
 			err += dy;
 			x0 += sx;
 		}
-		if (2 * err <= dx) {
+		if (e2 <= dx) {
 			err += dx;
 			y0 += sy;
 		}

@@ -47,6 +47,24 @@ static struct sim_vcpu *vcpu_of(struct sched_vcpu *sv)
 	return sv ? sched_list_entry(sv, struct sim_vcpu, sv) : NULL;
 }
 
+static void trace_switch(const struct sim *sim, unsigned int cpu, const struct sim_vcpu *from,
+			 const struct sim_vcpu *to)
+{
+	const struct sim_vcpu *v[2] = { from, to };
+
+	if (sim->now < sim->trace_from || sim->now >= sim->trace_to)
+		return;
+	printf("%12.3f ms cpu%u:", sim->now / 1e6, cpu);
+	for (int i = 0; i < 2; i++) {
+		if (v[i])
+			printf(" %s.%u (credit %+.3f ms)", v[i]->dom->spec.name,
+			       (unsigned int)(v[i] - v[i]->dom->vcpus), v[i]->sv.credit.balance / 1e6);
+		else
+			printf(" idle");
+		printf("%s", i ? "\n" : " ->");
+	}
+}
+
 /* Makes every CPU in mask pick again, and the ones they name in turn. */
 static void settle(struct sim *sim, sched_cpumask_t mask)
 {
@@ -69,6 +87,7 @@ static void settle(struct sim *sim, sched_cpumask_t mask)
 		next = vcpu_of(ch.next);
 		if (next == pc->cur)
 			continue;
+		trace_switch(sim, cpu, pc->cur, next);
 		if (pc->cur)
 			pc->cur->running_on = -1;
 		pc->cur = next;
@@ -159,18 +178,22 @@ static void dom_create(struct sim *sim, struct sim_dom *d)
 
 static void dom_pause(struct sim *sim, struct sim_dom *d, bool pause)
 {
+	sched_cpumask_t mask = 0;
+
 	if (d->paused == pause)
 		return;
 	d->paused = pause;
+	/* All vCPUs first, then the picks: a machine pauses a domain as a whole. */
 	for (unsigned int i = 0; i < d->spec.vcpus; i++) {
 		struct sim_vcpu *v = &d->vcpus[i];
 
 		v->woke_at = 0; /* a pause is not wake-up latency */
 		if (pause)
-			settle(sim, sched_vcpu_sleep(&sim->s, &v->sv, sim->now));
+			mask |= sched_vcpu_sleep(&sim->s, &v->sv, sim->now);
 		else if (!v->blocked)
-			settle(sim, sched_vcpu_wake(&sim->s, &v->sv, sim->now));
+			mask |= sched_vcpu_wake(&sim->s, &v->sv, sim->now);
 	}
+	settle(sim, mask);
 }
 
 static void dom_remove(struct sim *sim, struct sim_dom *d)

@@ -81,6 +81,7 @@ struct sim {
 	struct sched_params params;
 	unsigned int nr_cpus;
 	uint64_t duration_ns, sample_ns, seed;
+	uint64_t trace_from, trace_to; /* print every switch in [from, to) to stdout */
 	struct sim_dom doms[SIM_MAX_DOMS];
 	unsigned int nr_doms; /* ever declared, including those added later */
 	struct sim_event events[SIM_MAX_EVENTS];

@@ -264,6 +264,14 @@ static int parse_setting(struct sim *sim, struct line *l)
 		return parse_time(l, v, &sim->params.period_ns);
 	if (!strcmp(k, "boost"))
 		return parse_on_off(l, v, &sim->params.boost);
+	if (!strcmp(k, "trace")) {
+		char *dash = strchr(v, '-');
+
+		if (!dash)
+			return fail(l, "trace FROM-TO, e.g. trace 1s-1.2s");
+		*dash = '\0';
+		return parse_time(l, v, &sim->trace_from) || parse_time(l, dash + 1, &sim->trace_to);
+	}
 	if (!strcmp(k, "seed")) {
 		if (parse_uint(l, v, 0, UINT_MAX, &n))
 			return -1;
