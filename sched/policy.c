@@ -56,6 +56,14 @@ void sched_init(struct sched *s, const struct sched_ops *ops, const struct sched
 	ops->init(s);
 }
 
+void sched_cpu_offline(struct sched *s, unsigned int cpu)
+{
+	BUG_ON(cpu >= s->nr_cpus || !sched_list_empty(&s->doms));
+	s->online &= ~sched_cpu_bit(cpu);
+	s->cpu[cpu].online = false;
+	BUG_ON(!s->online);
+}
+
 void sched_dom_add(struct sched *s, struct sched_dom *sd, void *owner)
 {
 	*sd = (struct sched_dom){ .owner = owner, .weight = SCHED_DEFAULT_WEIGHT };

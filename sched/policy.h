@@ -174,6 +174,9 @@ int sched_params_check(const struct sched_params *p);
 void sched_init(struct sched *s, const struct sched_ops *ops, const struct sched_params *p,
 		unsigned int nr_cpus);
 
+/* Takes cpu out of the CPUs that run vCPUs (one that failed to start); before any vCPU is added. */
+void sched_cpu_offline(struct sched *s, unsigned int cpu);
+
 /* Adds domain sd (weight 256, no cap, no vCPUs). */
 void sched_dom_add(struct sched *s, struct sched_dom *sd, void *owner);
 
