@@ -36,6 +36,11 @@ void pv_sched_notify(struct vcpu *v);
  * loaded.  Not for the vCPU running on this CPU.
  */
 void pv_sched_sync(struct vcpu *v);
+/*
+ * CPUs whose scheduler timer is queued now: infrastructure, left out of
+ * the control interface's count of timers (which is about domains).
+ */
+unsigned int pv_sched_timers_queued(void);
 /* Installs the kick IPI's handler (boot CPU, before the others start). */
 void pv_sched_init(void);
 /* Leaves for the guest world on this CPU; never returns (pv_entry.asm). */

@@ -280,8 +280,23 @@ void pv_sched_wake(struct vcpu *v)
 
 static void policy_timer_fired(struct timer *t, void *data)
 {
-	(void)t, (void)data;
+	(void)data;
 	policy_timer_due[smp_processor_id()] = true; /* the interrupt returns through pv_exit_work */
+	/*
+	 * Queued again at once, in case the exit path is late (a long
+	 * hypercall), which re-arms it exactly: so a CPU's policy timer is
+	 * queued for as long as the policy wants one (pv_sched_timers_queued).
+	 */
+	timer_set(t, now_ns() + sched.params.tick_ns);
+}
+
+unsigned int pv_sched_timers_queued(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		n += timer_is_queued(&policy_timer[c]);
+	return n;
 }
 
 /* The policy wants to hear from this CPU at time t (0: it does not). */
