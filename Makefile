@@ -312,8 +312,10 @@ bench: setup hypervisor $(BUILD)/bench/pv_bench.elf $(BUILD)/bench/host_syscall 
 
 # The scheduler simulator (sched/sim/README.md): the credit scheduler's own
 # source, optimised and without sanitizers, replaying workload files.
-# `make sched-bench` prints the issue's share, cap and latency figures from it
-# (scripts/sched-bench.sh; JSON and plots in build/sched-bench/).
+# `make sched-bench` prints the issue's share, cap and latency figures from it,
+# next to caps and latencies measured in QEMU on Keel and on Xen 4.17 with
+# tests/bench/sched_bench.c (scripts/sched-bench.sh; JSON and plots in
+# build/sched-bench/; SCHED_BENCH_REAL=0 skips the QEMU runs).
 SCHEDSIM_SRCS := $(wildcard sched/*.c sched/sim/*.c)
 .PHONY: schedsim sched-bench
 schedsim: $(BUILD)/schedsim
@@ -321,15 +323,18 @@ $(BUILD)/schedsim: $(SCHEDSIM_SRCS) $(wildcard sched/*.h sched/sim/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g -I. $(WARNINGS) -Wno-missing-prototypes -o $@ $(SCHEDSIM_SRCS) -lm
 
-sched-bench: $(BUILD)/schedsim
+sched-bench: $(BUILD)/schedsim hypervisor $(BUILD)/bench/sched_bench.elf
 	scripts/sched-bench.sh
 
 $(BUILD)/bench/pv_bench.elf: $(BUILD)/bench/pv_bench.o $(PV_COMMON) tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
 
-$(BUILD)/bench/pv_bench.o: tests/bench/pv_bench.c | $(XEN_INC)/xen
+$(BUILD)/bench/%.o: tests/bench/%.c | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(PV_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/sched_bench.elf: $(BUILD)/bench/sched_bench.o $(PV_COMMON) tests/pv/pv.lds
+	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
 
 $(BUILD)/bench/host_syscall: tests/bench/host_syscall.c
 	@mkdir -p $(dir $@)

@@ -413,14 +413,17 @@ static uint64_t slice_of(const struct sched *s, const struct sched_vcpu *next)
 	return s->params.tslice_ns;
 }
 
-static void start(struct sched *s, struct sched_vcpu *next, unsigned int cpu, uint64_t now)
+/* next runs on cpu from now; it was already running there if `stays` (its rate limit runs on). */
+static void start(struct sched *s, struct sched_vcpu *next, unsigned int cpu, uint64_t now,
+		  bool stays)
 {
 	struct credit_cpu *cc = ccpu(s, cpu);
 
 	credit_runq_remove(next);
 	sched_set_cpu(s, next, cpu);
 	next->where = SCHED_RUNNING;
-	next->credit.started_ns = now;
+	if (!stays)
+		next->credit.started_ns = now;
 	next->credit.last_debit_ns = now;
 	next->credit.ran = true;
 	s->cpu[cpu].curr = next;
@@ -502,7 +505,7 @@ static struct sched_choice credit_pick(struct sched *s, unsigned int cpu, uint64
 		ch.timer_ns = idle_timer(s);
 		return ch;
 	}
-	start(s, next, cpu, now);
+	start(s, next, cpu, now, next == prev);
 	ch.next = next;
 	ch.timer_ns = next_timer(s, cpu, next);
 	return ch;

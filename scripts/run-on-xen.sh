@@ -29,6 +29,7 @@
 # --smp and --xen-cmdline give the same by hand (and win over the source).
 # Environment: XEN_IMAGE=PATH (another xen.gz or unpacked ELF32),
 # XEN_CMDLINE_EXTRA="..." (appended to Xen's command line),
+# XEN_QEMU_EXTRA="..." (more QEMU options, e.g. -icount for benchmarks),
 # KEEL_LOG_DIR=DIR (keep serial.log and cmd.txt there).
 set -euo pipefail
 
@@ -86,7 +87,7 @@ xen_cmdline="console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=64M n
 module="$kernel${*:+ $*}${extra_module:+,$extra_module}"
 cmd=(qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp "$smp"
 	-display none -monitor none -serial "file:$log" -no-reboot
-	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module")
+	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module" ${XEN_QEMU_EXTRA:-})
 printf '%q ' "${cmd[@]}" >"$logdir/cmd.txt"
 echo >>"$logdir/cmd.txt"
 
