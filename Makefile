@@ -254,7 +254,7 @@ PV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T tests/pv/pv.lds
 PV_KERNELS := $(patsubst tests/pv/kernels/%.c,$(BUILD)/pv/%.elf,$(wildcard tests/pv/kernels/*.c))
 PV_COMMON  := $(BUILD)/pv/head.o $(BUILD)/pv/harness.o $(BUILD)/pv/mm.o $(BUILD)/pv/traps.o \
-	$(BUILD)/pv/vcpu.o $(BUILD)/pv/vcpu_entry.o $(BUILD)/pv/events.o $(BUILD)/pv/gnttab.o $(BUILD)/pv/keel_counters.o \
+	$(BUILD)/pv/vcpu.o $(BUILD)/pv/vcpu_entry.o $(BUILD)/pv/events.o $(BUILD)/pv/gnttab.o $(BUILD)/pv/keel_counters.o $(BUILD)/pv/sched_ctl.o \
 	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/lib/format.o $(BUILD)/pv/lib/string.o \
 	$(BUILD)/pv/lib/pvclock.o
 XEN_TIMEOUT ?= 120

@@ -130,20 +130,27 @@ static int domain_option(struct line *l, struct sim_dom_spec *d, char *word)
 		return fail(l, "expected key=value, not '%s'", word);
 	*eq = '\0';
 	v = eq + 1;
-	if (!strcmp(word, "weight"))
-		return parse_uint(l, v, 1, 65535, &d->weight);
-	if (!strcmp(word, "cap"))
-		return parse_uint(l, v, 0, 100 * SIM_MAX_VCPUS, &d->cap);
-	if (!strcmp(word, "vcpus"))
-		return parse_uint(l, v, 1, SIM_MAX_VCPUS, &d->vcpus);
+	const struct {
+		const char *key;
+		unsigned int *at, min, max;
+	} numbers[] = {
+		{ "weight", &d->weight, 1, 65535 },
+		{ "cap", &d->cap, 0, 100 * SIM_MAX_VCPUS },
+		{ "vcpus", &d->vcpus, 1, SIM_MAX_VCPUS },
+	};
+	const struct {
+		const char *key;
+		uint64_t *at;
+	} times[] = { { "run", &d->run_ns }, { "think", &d->think_ns }, { "every", &d->every_ns } };
+
+	for (unsigned int i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		if (!strcmp(word, numbers[i].key))
+			return parse_uint(l, v, numbers[i].min, numbers[i].max, numbers[i].at);
+	for (unsigned int i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+		if (!strcmp(word, times[i].key))
+			return parse_time(l, v, times[i].at);
 	if (!strcmp(word, "affinity"))
 		return parse_cpus(l, v, &d->affinity);
-	if (!strcmp(word, "run"))
-		return parse_time(l, v, &d->run_ns);
-	if (!strcmp(word, "think"))
-		return parse_time(l, v, &d->think_ns);
-	if (!strcmp(word, "every"))
-		return parse_time(l, v, &d->every_ns);
 	if (!strcmp(word, "jitter")) {
 		char *end;
 
@@ -244,24 +251,23 @@ static int parse_event(struct sim *sim, struct line *l)
 static int parse_setting(struct sim *sim, struct line *l)
 {
 	const char *k = l->w[0], *v = l->w[1];
+	const struct {
+		const char *key;
+		uint64_t *at;
+	} times[] = {
+		{ "duration", &sim->duration_ns },	 { "sample", &sim->sample_ns },
+		{ "tslice", &sim->params.tslice_ns },	 { "ratelimit", &sim->params.ratelimit_ns },
+		{ "tick", &sim->params.tick_ns },	 { "period", &sim->params.period_ns },
+	};
 	unsigned int n;
 
 	if (l->n != 2)
 		return fail(l, "'%s' takes one value", k);
+	for (unsigned int i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+		if (!strcmp(k, times[i].key))
+			return parse_time(l, v, times[i].at);
 	if (!strcmp(k, "cpus"))
 		return parse_uint(l, v, 1, SCHED_MAX_CPUS, &sim->nr_cpus);
-	if (!strcmp(k, "duration"))
-		return parse_time(l, v, &sim->duration_ns);
-	if (!strcmp(k, "sample"))
-		return parse_time(l, v, &sim->sample_ns);
-	if (!strcmp(k, "tslice"))
-		return parse_time(l, v, &sim->params.tslice_ns);
-	if (!strcmp(k, "ratelimit"))
-		return parse_time(l, v, &sim->params.ratelimit_ns);
-	if (!strcmp(k, "tick"))
-		return parse_time(l, v, &sim->params.tick_ns);
-	if (!strcmp(k, "period"))
-		return parse_time(l, v, &sim->params.period_ns);
 	if (!strcmp(k, "boost"))
 		return parse_on_off(l, v, &sim->params.boost);
 	if (!strcmp(k, "trace")) {

@@ -23,11 +23,11 @@
 #include <xen/domctl.h>
 #include <xen/vcpu.h>
 
-#include "lib/string.h"
 #include "tests/pv/events.h"
 #include "tests/pv/harness.h"
 #include "tests/pv/hypercall.h"
 #include "tests/pv/mm.h"
+#include "tests/pv/sched_ctl.h"
 #include "tests/pv/vcpu.h"
 
 #define US	1000ULL
@@ -44,16 +44,9 @@ static uint64_t now_ns(void)
 
 static long set_cap(unsigned int cap)
 {
-	struct xen_domctl op;
+	uint16_t weight = 0, c = (uint16_t)cap; /* weight 0: unchanged */
 
-	memset(&op, 0, sizeof(op));
-	op.cmd = XEN_DOMCTL_scheduler_op;
-	op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	op.domain = 0;
-	op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
-	op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
-	op.u.scheduler_op.u.credit.cap = (uint16_t)cap; /* weight 0: unchanged */
-	return pv_hypercall1(__HYPERVISOR_domctl, &op);
+	return pv_sched_credit_op(XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, 0, &weight, &c);
 }
 
 static uint64_t ran_ns(void)

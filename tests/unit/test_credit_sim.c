@@ -67,48 +67,60 @@ static void assert_near(double got, double want, double band)
 		fail_msg("%.2f is not within %.2f of %.2f", got, band, want);
 }
 
+struct want {
+	const char *domain;
+	double share; /* percent of the machine */
+};
+
+/* Runs workload; each domain's share must be within band points of what it should be. */
+static void run_expect(const char *workload, const struct want *w, unsigned int n, double band)
+{
+	run(workload);
+	for (unsigned int i = 0; i < n; i++)
+		assert_near(share(w[i].domain), w[i].share, band);
+}
+
 static void test_weights_1_2_4_on_one_cpu(void **state)
 {
+	static const struct want w[] = { { "w1", 100.0 / 7 }, { "w2", 200.0 / 7 }, { "w4", 400.0 / 7 } };
+
 	(void)state;
-	run("cpus 1\nduration 10s\n"
-	    "domain w1 weight=1 cpu\ndomain w2 weight=2 cpu\ndomain w4 weight=4 cpu\n");
-	assert_near(share("w1"), 100.0 / 7, 2);
-	assert_near(share("w2"), 200.0 / 7, 2);
-	assert_near(share("w4"), 400.0 / 7, 2);
+	run_expect("cpus 1\nduration 10s\n"
+		   "domain w1 weight=1 cpu\ndomain w2 weight=2 cpu\ndomain w4 weight=4 cpu\n",
+		   w, 3, 2);
 }
 
 static void test_weights_1_2_4_on_two_cpus(void **state)
 {
-	(void)state;
 	/* w4 cannot use more than one CPU: w1 and w2 split the other 1:2. */
-	run("cpus 2\nduration 10s\n"
-	    "domain w1 weight=1 cpu\ndomain w2 weight=2 cpu\ndomain w4 weight=4 cpu\n");
-	assert_near(share("w1"), 100.0 / 6, 2);
-	assert_near(share("w2"), 200.0 / 6, 2);
-	assert_near(share("w4"), 50, 2);
+	static const struct want w[] = { { "w1", 100.0 / 6 }, { "w2", 200.0 / 6 }, { "w4", 50 } };
+
+	(void)state;
+	run_expect("cpus 2\nduration 10s\n"
+		   "domain w1 weight=1 cpu\ndomain w2 weight=2 cpu\ndomain w4 weight=4 cpu\n",
+		   w, 3, 2);
 }
 
 static void test_weights_with_many_vcpus(void **state)
 {
-	(void)state;
 	/* Equal weights: each domain a third of the machine however many vCPUs it has. */
-	run("cpus 2\nduration 10s\n"
-	    "domain a vcpus=1 cpu\ndomain b vcpus=2 cpu\ndomain c vcpus=3 cpu\n");
-	assert_near(share("a"), 100.0 / 3, 3);
-	assert_near(share("b"), 100.0 / 3, 3);
-	assert_near(share("c"), 100.0 / 3, 3);
+	static const struct want w[] = { { "a", 100.0 / 3 }, { "b", 100.0 / 3 }, { "c", 100.0 / 3 } };
+
+	(void)state;
+	run_expect("cpus 2\nduration 10s\n"
+		   "domain a vcpus=1 cpu\ndomain b vcpus=2 cpu\ndomain c vcpus=3 cpu\n",
+		   w, 3, 3);
 }
 
 static void test_caps_10_25_50(void **state)
 {
+	static const struct want w[] = { { "c10", 10 }, { "c25", 25 }, { "c50", 50 }, { "hog", 15 } };
+
 	(void)state;
-	run("cpus 1\nduration 10s\n"
-	    "domain c10 cap=10 cpu\ndomain c25 cap=25 cpu\ndomain c50 cap=50 cpu\n"
-	    "domain hog weight=1 cpu\n");
-	assert_near(share("c10"), 10, 2);
-	assert_near(share("c25"), 25, 2);
-	assert_near(share("c50"), 50, 2);
-	assert_near(share("hog"), 15, 2);
+	run_expect("cpus 1\nduration 10s\n"
+		   "domain c10 cap=10 cpu\ndomain c25 cap=25 cpu\ndomain c50 cap=50 cpu\n"
+		   "domain hog weight=1 cpu\n",
+		   w, 4, 2);
 }
 
 static void test_cap_holds_on_an_idle_machine(void **state)

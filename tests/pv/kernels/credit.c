@@ -28,25 +28,14 @@
 #include "tests/pv/harness.h"
 #include "tests/pv/hypercall.h"
 #include "tests/pv/mm.h"
+#include "tests/pv/sched_ctl.h"
 #include "tests/pv/vcpu.h"
 
 #define MS 1000000ULL
 
 static long sched_op(uint32_t sched_id, uint32_t cmd, struct xen_domctl_sched_credit *c)
 {
-	struct xen_domctl op;
-	long rc;
-
-	memset(&op, 0, sizeof(op));
-	op.cmd = XEN_DOMCTL_scheduler_op;
-	op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	op.domain = 0;
-	op.u.scheduler_op.sched_id = sched_id;
-	op.u.scheduler_op.cmd = cmd;
-	op.u.scheduler_op.u.credit = *c;
-	rc = pv_hypercall1(__HYPERVISOR_domctl, &op);
-	*c = op.u.scheduler_op.u.credit;
-	return rc;
+	return pv_sched_credit_op(sched_id, cmd, 0, &c->weight, &c->cap);
 }
 
 static long get(struct xen_domctl_sched_credit *c)
