@@ -232,24 +232,24 @@ sched_cpumask_t credit_requeue(struct sched *s, struct sched_vcpu *sv, uint64_t 
 static void credit_init(struct sched *s)
 {
 	for (unsigned int c = 0; c < SCHED_MAX_CPUS; c++) {
-		s->cpu[c].credit = (struct credit_cpu){ 0 };
+		s->cpu[c].credit = (struct credit_cpu){0};
 		for (unsigned int p = 0; p < CREDIT_NR_PRIO; p++)
 			sched_list_init(&s->cpu[c].credit.runq[p]);
 	}
 	/* The first tick accounts, so a fresh system has credit after 10 ms, not 30. */
-	s->credit = (struct credit_sched){ 0 };
+	s->credit = (struct credit_sched){0};
 }
 
 static void credit_dom_init(struct sched *s, struct sched_dom *sd)
 {
 	(void)s;
-	sd->credit = (struct credit_dom){ 0 };
+	sd->credit = (struct credit_dom){0};
 }
 
 static void credit_vcpu_init(struct sched *s, struct sched_vcpu *sv)
 {
 	(void)s;
-	sv->credit = (struct credit_vcpu){ .prio = CREDIT_PRIO_OVER };
+	sv->credit = (struct credit_vcpu){.prio = CREDIT_PRIO_OVER};
 }
 
 static void credit_vcpu_remove(struct sched *s, struct sched_vcpu *sv)
@@ -265,7 +265,8 @@ static sched_cpumask_t credit_wake(struct sched *s, struct sched_vcpu *sv, uint6
 	sv->credit.boosted = s->params.boost && sv->credit.balance > 0;
 	if (credit_must_park(sv)) {
 		park(s, sv);
-		return sched_cpu_bit(sv->cpu); /* an idle CPU there must keep the accounting going */
+		/* An idle CPU there must keep the accounting going. */
+		return sched_cpu_bit(sv->cpu);
 	}
 	return credit_enqueue(s, sv, now);
 }
@@ -409,7 +410,8 @@ static uint64_t slice_of(const struct sched *s, const struct sched_vcpu *next)
 	int64_t balance = next->credit.balance;
 
 	if (next->dom->cap && balance < (int64_t)s->params.tslice_ns)
-		return balance > (int64_t)CREDIT_MIN_SLICE_NS ? (uint64_t)balance : CREDIT_MIN_SLICE_NS;
+		return balance > (int64_t)CREDIT_MIN_SLICE_NS ? (uint64_t)balance
+							      : CREDIT_MIN_SLICE_NS;
 	return s->params.tslice_ns;
 }
 
@@ -475,7 +477,7 @@ static struct sched_choice credit_pick(struct sched *s, unsigned int cpu, uint64
 {
 	struct credit_cpu *cc = ccpu(s, cpu);
 	struct sched_vcpu *prev = s->cpu[cpu].curr, *next, *yielder = NULL;
-	struct sched_choice ch = { 0 };
+	struct sched_choice ch = {0};
 	enum credit_prio floor;
 
 	if (prev) {
@@ -558,17 +560,17 @@ static sched_cpumask_t credit_tick(struct sched *s, unsigned int cpu, uint64_t n
 }
 
 const struct sched_ops credit_ops = {
-	.name = "credit",
-	.init = credit_init,
-	.dom_init = credit_dom_init,
-	.dom_changed = credit_dom_changed,
-	.vcpu_init = credit_vcpu_init,
-	.vcpu_remove = credit_vcpu_remove,
-	.wake = credit_wake,
-	.sleep = credit_sleep,
-	.yield = credit_yield,
-	.move = credit_move,
-	.affinity_changed = credit_affinity_changed,
-	.pick_next = credit_pick,
-	.tick = credit_tick,
+    .name = "credit",
+    .init = credit_init,
+    .dom_init = credit_dom_init,
+    .dom_changed = credit_dom_changed,
+    .vcpu_init = credit_vcpu_init,
+    .vcpu_remove = credit_vcpu_remove,
+    .wake = credit_wake,
+    .sleep = credit_sleep,
+    .yield = credit_yield,
+    .move = credit_move,
+    .affinity_changed = credit_affinity_changed,
+    .pick_next = credit_pick,
+    .tick = credit_tick,
 };

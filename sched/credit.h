@@ -44,10 +44,10 @@ struct credit_vcpu {
 	 * it earned.
 	 */
 	int64_t balance;
-	enum credit_prio prio; /* meaningful while runnable */
-	bool boosted;	       /* woke with credit left; cleared at its next tick */
-	bool yielded;	       /* asked to let others run at its next pick */
-	bool ran;	       /* debited since the last accounting: it competes for credit */
+	enum credit_prio prio;	/* meaningful while runnable */
+	bool boosted;		/* woke with credit left; cleared at its next tick */
+	bool yielded;		/* asked to let others run at its next pick */
+	bool ran;		/* debited since the last accounting: it competes for credit */
 	uint64_t last_debit_ns; /* up to when its running time has been debited */
 	uint64_t started_ns;	/* when it last got its CPU (rate limit) */
 	struct credit_share share;

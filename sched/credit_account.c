@@ -43,8 +43,8 @@ static struct credit_share *vcpu_share(struct sched_list *n)
  * than its want (weighted max-min fairness).  Returns what was handed out.
  * pool x weight must fit in 64 bits (pool <= 64 CPUs x 1 s, weight < 2^16).
  */
-static uint64_t waterfill(struct sched_list *list, struct credit_share *(*share_of)(struct sched_list *),
-			  uint64_t pool)
+static uint64_t waterfill(struct sched_list *list,
+			  struct credit_share *(*share_of)(struct sched_list *), uint64_t pool)
 {
 	uint64_t left = pool;
 	struct sched_list *n;
@@ -178,7 +178,8 @@ sched_cpumask_t credit_account(struct sched *s, uint64_t now)
 	s->credit.periods++;
 	s->credit.next_account_ns += s->params.period_ns;
 	if (s->credit.next_account_ns <= now)
-		s->credit.next_account_ns = now + s->params.period_ns; /* the machine was idle: no catching up */
+		s->credit.next_account_ns =
+		    now + s->params.period_ns; /* the machine was idle: no catching up */
 	return requeue_all(s, now);
 }
 
@@ -191,7 +192,8 @@ int64_t credit_unaccounted_ns(const struct sched *s)
 		const struct sched_dom *sd = sched_list_entry(dn, struct sched_dom, link);
 
 		sched_list_for_each(vn, &sd->vcpus)
-			balances += sched_list_entry(vn, struct sched_vcpu, dom_link)->credit.balance;
+			balances +=
+			    sched_list_entry(vn, struct sched_vcpu, dom_link)->credit.balance;
 	}
 	return (int64_t)s->credit.issued_ns - (int64_t)s->credit.consumed_ns - balances -
 	       s->credit.retired_ns;

@@ -34,7 +34,8 @@ int sched_params_check(const struct sched_params *p)
 	    (p->ratelimit_ns < SCHED_MIN_RATELIMIT_NS || p->ratelimit_ns > SCHED_MAX_RATELIMIT_NS ||
 	     p->ratelimit_ns > p->tslice_ns))
 		return -EINVAL;
-	if (p->tick_ns < ms || p->period_ns < ms || p->tick_ns > 1000 * ms || p->period_ns > 1000 * ms)
+	if (p->tick_ns < ms || p->period_ns < ms || p->tick_ns > 1000 * ms ||
+	    p->period_ns > 1000 * ms)
 		return -EINVAL;
 	return 0;
 }
@@ -43,7 +44,7 @@ void sched_init(struct sched *s, const struct sched_ops *ops, const struct sched
 		unsigned int nr_cpus)
 {
 	BUG_ON(nr_cpus == 0 || nr_cpus > SCHED_MAX_CPUS);
-	*s = (struct sched){ .ops = ops, .nr_cpus = nr_cpus };
+	*s = (struct sched){.ops = ops, .nr_cpus = nr_cpus};
 	if (p)
 		s->params = *p;
 	else
@@ -66,7 +67,7 @@ void sched_cpu_offline(struct sched *s, unsigned int cpu)
 
 void sched_dom_add(struct sched *s, struct sched_dom *sd, void *owner)
 {
-	*sd = (struct sched_dom){ .owner = owner, .weight = SCHED_DEFAULT_WEIGHT };
+	*sd = (struct sched_dom){.owner = owner, .weight = SCHED_DEFAULT_WEIGHT};
 	sched_list_init(&sd->vcpus);
 	sched_list_add_tail(&s->doms, &sd->link);
 	s->ops->dom_init(s, sd);
@@ -94,7 +95,7 @@ void sched_vcpu_add(struct sched *s, struct sched_vcpu *sv, struct sched_dom *sd
 		    unsigned int cpu)
 {
 	BUG_ON(!sched_cpu_online(s, cpu));
-	*sv = (struct sched_vcpu){ .owner = owner, .dom = sd, .cpu = cpu, .move_to = -1 };
+	*sv = (struct sched_vcpu){.owner = owner, .dom = sd, .cpu = cpu, .move_to = -1};
 	sv->affinity = s->online;
 	sched_list_init(&sv->rq_link);
 	sched_list_add_tail(&sd->vcpus, &sv->dom_link);

@@ -87,9 +87,9 @@ enum sched_where {
 };
 
 struct sched_dom {
-	void *owner;	     /* the user's domain */
-	uint16_t weight;     /* 1..65535: share relative to other domains */
-	uint16_t cap;	     /* percent of one CPU the domain may use, 0: no cap */
+	void *owner;	 /* the user's domain */
+	uint16_t weight; /* 1..65535: share relative to other domains */
+	uint16_t cap;	 /* percent of one CPU the domain may use, 0: no cap */
 	unsigned int nr_vcpus;
 	struct sched_list vcpus; /* its struct sched_vcpu.dom_link */
 	struct sched_list link;	 /* on struct sched.doms */
@@ -151,7 +151,8 @@ struct sched_ops {
 	sched_cpumask_t (*wake)(struct sched *s, struct sched_vcpu *sv, uint64_t now);
 	sched_cpumask_t (*sleep)(struct sched *s, struct sched_vcpu *sv, uint64_t now);
 	sched_cpumask_t (*yield)(struct sched *s, struct sched_vcpu *sv);
-	sched_cpumask_t (*move)(struct sched *s, struct sched_vcpu *sv, unsigned int cpu, uint64_t now);
+	sched_cpumask_t (*move)(struct sched *s, struct sched_vcpu *sv, unsigned int cpu,
+				uint64_t now);
 	sched_cpumask_t (*affinity_changed)(struct sched *s, struct sched_vcpu *sv, uint64_t now);
 	struct sched_choice (*pick_next)(struct sched *s, unsigned int cpu, uint64_t now);
 	sched_cpumask_t (*tick)(struct sched *s, unsigned int cpu, uint64_t now, uint64_t *timer);

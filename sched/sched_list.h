@@ -58,7 +58,8 @@ static inline void sched_list_del(struct sched_list *n)
 #define sched_list_entry(node, type, member) container_of(node, type, member)
 
 /* Walks head; the body may not unlink the current node (use the _safe form). */
-#define sched_list_for_each(pos, head) for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
+#define sched_list_for_each(pos, head)                                                             \
+	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
 #define sched_list_for_each_safe(pos, tmp, head)                                                   \
 	for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);                           \

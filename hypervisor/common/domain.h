@@ -151,7 +151,7 @@ struct domain {
 	struct gnttab_maptrack *maptrack;
 	spinlock_t maptrack_lock;
 
-	/* The scheduler's per-domain data (hypervisor/arch/x86/pv/pv_schedule.c); never touched here. */
+	/* The scheduler's per-domain data (arch/x86/pv/pv_schedule.c); never touched here. */
 	void *sched_data;
 
 	/* Private to domain.c (domain-list lock). */

@@ -109,10 +109,11 @@ static void put_symbol(struct bits *b, unsigned int sym)
 /* A match of len (3..258) bytes at distance 1: length symbol, its extra bits, distance code 0. */
 static void put_run(struct bits *b, unsigned int len)
 {
-	static const uint16_t base[] = { 3,  4,	 5,  6,	 7,  8,	 9,  10, 11,  13,  15,  17,  19,  23, 27,
-					 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-	static const uint8_t extra[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-					 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+	static const uint16_t base[] = {3,  4,	5,  6,	 7,   8,   9,	10,  11, 13,
+					15, 17, 19, 23,	 27,  31,  35,	43,  51, 59,
+					67, 83, 99, 115, 131, 163, 195, 227, 258};
+	static const uint8_t extra[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+					2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
 	unsigned int i = sizeof(base) / sizeof(base[0]) - 1;
 
 	while (base[i] > len)
@@ -122,10 +123,11 @@ static void put_run(struct bits *b, unsigned int len)
 	put_bits(b, 0, 5); /* distance code 0: distance 1 */
 }
 
-/* The zlib stream of raw: one fixed-Huffman block, runs as distance-1 matches.  Returns its length. */
+/* The zlib stream of raw: one fixed-Huffman block, runs as distance-1 matches.  Returns its length.
+ */
 static size_t zlib_compress(uint8_t *out, const uint8_t *raw, size_t n)
 {
-	struct bits b = { .p = out };
+	struct bits b = {.p = out};
 
 	put_bits(&b, 0x78, 8); /* deflate, 32 KiB window */
 	put_bits(&b, 0x01, 8); /* (0x78 << 8 | 0x01) % 31 == 0, as RFC 1950 requires */
@@ -164,7 +166,9 @@ static uint64_t filter_row(uint8_t *out, const uint8_t *rgb, unsigned int w, uns
 
 	out[0] = (uint8_t)f;
 	for (size_t i = 0; i < (size_t)w * BPP; i++) {
-		uint8_t pred = f == 1 ? (i >= BPP ? row[i - BPP] : 0) : f == 2 && above ? above[i] : 0;
+		uint8_t pred = f == 1		 ? (i >= BPP ? row[i - BPP] : 0)
+			       : f == 2 && above ? above[i]
+						 : 0;
 		uint8_t v = (uint8_t)(row[i] - pred);
 
 		out[1 + i] = v;
@@ -192,7 +196,7 @@ static void filter_best(uint8_t *out, const uint8_t *rgb, unsigned int w, unsign
 
 uint8_t *png_encode_rgb(const uint8_t *rgb, unsigned int w, unsigned int h, size_t *len)
 {
-	static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	size_t row = (size_t)w * BPP + 1, raw_len = row * h;
 	size_t z_max = raw_len + raw_len / 8 + 16; /* 9 bits per literal at worst */
 	uint8_t ihdr[13], *raw = malloc(raw_len), *z = malloc(z_max), *out = NULL, *p;

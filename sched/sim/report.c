@@ -29,7 +29,8 @@ static double demand_of(const struct sim *sim, const struct sim_dom *d)
 	if (s->behaviour != SIM_CPU) {
 		double busy = (double)s->run_ns;
 
-		per_vcpu = s->every_ns ? busy / (double)s->every_ns : busy / (busy + (double)s->think_ns);
+		per_vcpu =
+		    s->every_ns ? busy / (double)s->every_ns : busy / (busy + (double)s->think_ns);
 		if (per_vcpu > 1.0)
 			per_vcpu = 1.0;
 	}
@@ -46,7 +47,7 @@ static double demand_of(const struct sim *sim, const struct sim_dom *d)
 double sim_ideal_share(const struct sim *sim, const struct sim_dom *d)
 {
 	double demand[SIM_MAX_DOMS], grant[SIM_MAX_DOMS], left = sim->nr_cpus;
-	bool done[SIM_MAX_DOMS] = { false };
+	bool done[SIM_MAX_DOMS] = {false};
 
 	if (sim->nr_events)
 		return -1.0; /* the ideal of a changing workload is not one number */
@@ -119,13 +120,14 @@ void sim_report_text(struct sim *sim)
 {
 	const struct sched_params *p = &sim->params;
 
-	printf("schedsim: %u CPU%s, %.3f s, credit (slice %.1f ms, rate limit %.2f ms, tick %.1f ms, "
-	       "period %.1f ms, boost %s)\n",
-	       sim->nr_cpus, sim->nr_cpus > 1 ? "s" : "", sim->duration_ns / 1e9, p->tslice_ns / 1e6,
-	       p->ratelimit_ns / 1e6, p->tick_ns / 1e6, p->period_ns / 1e6, p->boost ? "on" : "off");
-	printf("%-12s %6s %4s %5s %-6s %7s %7s %6s %6s %7s %9s %9s %9s\n", "domain", "weight", "cap",
-	       "vcpus", "kind", "share%", "ideal%", "diff", "migr", "wakeups", "p50(us)", "p99(us)",
-	       "max(us)");
+	printf(
+	    "schedsim: %u CPU%s, %.3f s, credit (slice %.1f ms, rate limit %.2f ms, tick %.1f ms, "
+	    "period %.1f ms, boost %s)\n",
+	    sim->nr_cpus, sim->nr_cpus > 1 ? "s" : "", sim->duration_ns / 1e9, p->tslice_ns / 1e6,
+	    p->ratelimit_ns / 1e6, p->tick_ns / 1e6, p->period_ns / 1e6, p->boost ? "on" : "off");
+	printf("%-12s %6s %4s %5s %-6s %7s %7s %6s %6s %7s %9s %9s %9s\n", "domain", "weight",
+	       "cap", "vcpus", "kind", "share%", "ideal%", "diff", "migr", "wakeups", "p50(us)",
+	       "p99(us)", "max(us)");
 	for (unsigned int i = 0; i < sim->nr_doms; i++) {
 		struct sim_dom *d = &sim->doms[i];
 		double share = 100 * sim_share(sim, d), ideal = 100 * sim_ideal_share(sim, d);
@@ -136,19 +138,21 @@ void sim_report_text(struct sim *sim)
 			snprintf(diff_s, sizeof(diff_s), "%+.2f", share - ideal);
 		}
 		printf("%-12s %6u %4u %5u %-6s %7.2f %7s %6s %6llu %7zu %9.1f %9.1f %9.1f\n",
-		       d->spec.name, d->spec.weight, d->spec.cap, d->spec.vcpus, behaviour_name(&d->spec),
-		       share, ideal_s, diff_s, (unsigned long long)sim_migrations(d), d->nr_lat,
+		       d->spec.name, d->spec.weight, d->spec.cap, d->spec.vcpus,
+		       behaviour_name(&d->spec), share, ideal_s, diff_s,
+		       (unsigned long long)sim_migrations(d), d->nr_lat,
 		       sim_latency_pct(d, 50) / 1e3, sim_latency_pct(d, 99) / 1e3,
 		       sim_latency_pct(d, 100) / 1e3);
 	}
 	printf("migrations %llu, picks %llu, timer events %llu, periods %llu\n",
 	       (unsigned long long)sim->s.migrations, (unsigned long long)sim->picks,
 	       (unsigned long long)sim->ticks, (unsigned long long)sim->s.credit.periods);
-	printf("credit books: issued %.3f ms, consumed %.3f ms, retired %.3f ms, unaccounted %lld ns "
-	       "(worst during the run %lld ns)\n",
-	       sim->s.credit.issued_ns / 1e6, sim->s.credit.consumed_ns / 1e6,
-	       sim->s.credit.retired_ns / 1e6, (long long)credit_unaccounted_ns(&sim->s),
-	       (long long)sim->worst_unaccounted);
+	printf(
+	    "credit books: issued %.3f ms, consumed %.3f ms, retired %.3f ms, unaccounted %lld ns "
+	    "(worst during the run %lld ns)\n",
+	    sim->s.credit.issued_ns / 1e6, sim->s.credit.consumed_ns / 1e6,
+	    sim->s.credit.retired_ns / 1e6, (long long)credit_unaccounted_ns(&sim->s),
+	    (long long)sim->worst_unaccounted);
 }
 
 int sim_report_json(struct sim *sim, const char *path)
@@ -170,10 +174,9 @@ int sim_report_json(struct sim *sim, const char *path)
 			"\"share\": %.5f, \"ideal\": %.5f, \"migrations\": %llu, \"wakeups\": %zu, "
 			"\"lat_p50_us\": %.2f, \"lat_p99_us\": %.2f, \"lat_max_us\": %.2f}%s\n",
 			d->spec.name, d->spec.weight, d->spec.cap, d->spec.vcpus, sim_share(sim, d),
-			ideal < 0 ? -1.0 : ideal,
-			(unsigned long long)sim_migrations(d), d->nr_lat, sim_latency_pct(d, 50) / 1e3,
-			sim_latency_pct(d, 99) / 1e3, sim_latency_pct(d, 100) / 1e3,
-			i + 1 < sim->nr_doms ? "," : "");
+			ideal < 0 ? -1.0 : ideal, (unsigned long long)sim_migrations(d), d->nr_lat,
+			sim_latency_pct(d, 50) / 1e3, sim_latency_pct(d, 99) / 1e3,
+			sim_latency_pct(d, 100) / 1e3, i + 1 < sim->nr_doms ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	return fclose(f) ? -1 : 0;

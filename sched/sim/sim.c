@@ -50,7 +50,7 @@ static struct sim_vcpu *vcpu_of(struct sched_vcpu *sv)
 static void trace_switch(const struct sim *sim, unsigned int cpu, const struct sim_vcpu *from,
 			 const struct sim_vcpu *to)
 {
-	const struct sim_vcpu *v[2] = { from, to };
+	const struct sim_vcpu *v[2] = {from, to};
 
 	if (sim->now < sim->trace_from || sim->now >= sim->trace_to)
 		return;
@@ -58,7 +58,8 @@ static void trace_switch(const struct sim *sim, unsigned int cpu, const struct s
 	for (int i = 0; i < 2; i++) {
 		if (v[i])
 			printf(" %s.%u (credit %+.3f ms)", v[i]->dom->spec.name,
-			       (unsigned int)(v[i] - v[i]->dom->vcpus), v[i]->sv.credit.balance / 1e6);
+			       (unsigned int)(v[i] - v[i]->dom->vcpus),
+			       v[i]->sv.credit.balance / 1e6);
 		else
 			printf(" idle");
 		printf("%s", i ? "\n" : " ->");
@@ -94,7 +95,8 @@ static void settle(struct sim *sim, sched_cpumask_t mask)
 		if (!next)
 			continue;
 		if (next->running_on >= 0 || next->blocked || next->dom->paused) {
-			fprintf(stderr, "schedsim: policy ran a vCPU of %s that %s\n", next->dom->spec.name,
+			fprintf(stderr, "schedsim: policy ran a vCPU of %s that %s\n",
+				next->dom->spec.name,
 				next->running_on >= 0 ? "runs elsewhere" : "cannot run");
 			abort();
 		}
@@ -157,8 +159,10 @@ static void dom_create(struct sim *sim, struct sim_dom *d)
 
 		v->dom = d;
 		v->running_on = -1;
-		sched_vcpu_add(&sim->s, &v->sv, &d->sd, v, (unsigned int)(d - sim->doms + i) % sim->nr_cpus);
-		if (spec->affinity && sched_vcpu_set_affinity(&sim->s, &v->sv, spec->affinity, sim->now, &tickle))
+		sched_vcpu_add(&sim->s, &v->sv, &d->sd, v,
+			       (unsigned int)(d - sim->doms + i) % sim->nr_cpus);
+		if (spec->affinity &&
+		    sched_vcpu_set_affinity(&sim->s, &v->sv, spec->affinity, sim->now, &tickle))
 			abort(); /* the parser checked the list */
 	}
 	if (sched_dom_set(&sim->s, &d->sd, spec->weight, spec->cap, sim->now, &tickle))
@@ -213,9 +217,11 @@ static void dom_set(struct sim *sim, struct sim_dom *d, const struct sim_dom_spe
 	unsigned int cap = change->cap != UINT_MAX ? change->cap : d->sd.cap;
 
 	if (sched_dom_set(&sim->s, &d->sd, weight, cap, sim->now, &tickle))
-		fprintf(stderr, "schedsim: %s: weight %u cap %u refused\n", d->spec.name, weight, cap);
+		fprintf(stderr, "schedsim: %s: weight %u cap %u refused\n", d->spec.name, weight,
+			cap);
 	for (unsigned int i = 0; change->affinity && i < d->spec.vcpus; i++)
-		sched_vcpu_set_affinity(&sim->s, &d->vcpus[i].sv, change->affinity, sim->now, &tickle);
+		sched_vcpu_set_affinity(&sim->s, &d->vcpus[i].sv, change->affinity, sim->now,
+					&tickle);
 	settle(sim, tickle);
 }
 

@@ -45,7 +45,8 @@ enum sim_event_kind { SIM_EV_ADD, SIM_EV_REMOVE, SIM_EV_SET, SIM_EV_PAUSE, SIM_E
 struct sim_event {
 	uint64_t at_ns;
 	enum sim_event_kind kind;
-	struct sim_dom_spec spec; /* ADD: all of it; SET: name, weight, cap, affinity; others: name */
+	struct sim_dom_spec
+	    spec; /* ADD: all of it; SET: name, weight, cap, affinity; others: name */
 	bool done;
 };
 
@@ -71,7 +72,7 @@ struct sim_dom {
 	uint64_t added_ns, removed_ns; /* lifetime in the run */
 	uint64_t ran_ns;
 	uint64_t sampled_ns; /* ran_ns at the last sample */
-	uint64_t *lat;	/* wake-up latencies (ns) */
+	uint64_t *lat;	     /* wake-up latencies (ns) */
 	size_t nr_lat, lat_cap;
 	double *series; /* share of the machine per sample interval, 0..1 */
 };

@@ -42,7 +42,7 @@ static int parse_time(struct line *l, const char *s, uint64_t *out)
 	static const struct {
 		const char *unit;
 		double ns;
-	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
+	} units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
 	char *end;
 	double v;
 
@@ -134,14 +134,14 @@ static int domain_option(struct line *l, struct sim_dom_spec *d, char *word)
 		const char *key;
 		unsigned int *at, min, max;
 	} numbers[] = {
-		{ "weight", &d->weight, 1, 65535 },
-		{ "cap", &d->cap, 0, 100 * SIM_MAX_VCPUS },
-		{ "vcpus", &d->vcpus, 1, SIM_MAX_VCPUS },
+	    {"weight", &d->weight, 1, 65535},
+	    {"cap", &d->cap, 0, 100 * SIM_MAX_VCPUS},
+	    {"vcpus", &d->vcpus, 1, SIM_MAX_VCPUS},
 	};
 	const struct {
 		const char *key;
 		uint64_t *at;
-	} times[] = { { "run", &d->run_ns }, { "think", &d->think_ns }, { "every", &d->every_ns } };
+	} times[] = {{"run", &d->run_ns}, {"think", &d->think_ns}, {"every", &d->every_ns}};
 
 	for (unsigned int i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
 		if (!strcmp(word, numbers[i].key))
@@ -171,7 +171,7 @@ static int parse_domain(struct sim *sim, struct line *l, unsigned int first, str
 		return fail(l, "domain needs a name");
 	if (strlen(l->w[first]) >= SIM_NAME_LEN)
 		return fail(l, "domain name '%s' is too long", l->w[first]);
-	*d = (struct sim_dom_spec){ .weight = SCHED_DEFAULT_WEIGHT, .vcpus = 1 };
+	*d = (struct sim_dom_spec){.weight = SCHED_DEFAULT_WEIGHT, .vcpus = 1};
 	strcpy(d->name, l->w[first]);
 	if (sim_find(sim, d->name))
 		return fail(l, "domain '%s' declared twice", d->name);
@@ -182,7 +182,9 @@ static int parse_domain(struct sim *sim, struct line *l, unsigned int first, str
 			if (have_behaviour)
 				return fail(l, "two behaviours for '%s'", d->name);
 			have_behaviour = true;
-			d->behaviour = !strcmp(w, "cpu") ? SIM_CPU : !strcmp(w, "io") ? SIM_IO : SIM_BURSTY;
+			d->behaviour = !strcmp(w, "cpu")  ? SIM_CPU
+				       : !strcmp(w, "io") ? SIM_IO
+							  : SIM_BURSTY;
 		} else if (domain_option(l, d, l->w[i])) {
 			return -1;
 		}
@@ -216,7 +218,7 @@ static int parse_event(struct sim *sim, struct line *l)
 		return fail(l, "at TIME ACTION NAME ...");
 	if (sim->nr_events == SIM_MAX_EVENTS)
 		return fail(l, "more than %u events", SIM_MAX_EVENTS);
-	*e = (struct sim_event){ 0 };
+	*e = (struct sim_event){0};
 	if (parse_time(l, l->w[1], &e->at_ns))
 		return -1;
 	what = l->w[2];
@@ -242,7 +244,8 @@ static int parse_event(struct sim *sim, struct line *l)
 		e->spec.cap = UINT_MAX; /* SET: unchanged unless given */
 		for (unsigned int i = 4; i < l->n; i++)
 			if (e->kind != SIM_EV_SET || domain_option(l, &e->spec, l->w[i]))
-				return e->kind != SIM_EV_SET ? fail(l, "unexpected '%s'", l->w[i]) : -1;
+				return e->kind != SIM_EV_SET ? fail(l, "unexpected '%s'", l->w[i])
+							     : -1;
 	}
 	sim->nr_events++;
 	return 0;
@@ -255,9 +258,9 @@ static int parse_setting(struct sim *sim, struct line *l)
 		const char *key;
 		uint64_t *at;
 	} times[] = {
-		{ "duration", &sim->duration_ns },	 { "sample", &sim->sample_ns },
-		{ "tslice", &sim->params.tslice_ns },	 { "ratelimit", &sim->params.ratelimit_ns },
-		{ "tick", &sim->params.tick_ns },	 { "period", &sim->params.period_ns },
+	    {"duration", &sim->duration_ns},	{"sample", &sim->sample_ns},
+	    {"tslice", &sim->params.tslice_ns}, {"ratelimit", &sim->params.ratelimit_ns},
+	    {"tick", &sim->params.tick_ns},	{"period", &sim->params.period_ns},
 	};
 	unsigned int n;
 
@@ -276,7 +279,8 @@ static int parse_setting(struct sim *sim, struct line *l)
 		if (!dash)
 			return fail(l, "trace FROM-TO, e.g. trace 1s-1.2s");
 		*dash = '\0';
-		return parse_time(l, v, &sim->trace_from) || parse_time(l, dash + 1, &sim->trace_to);
+		return parse_time(l, v, &sim->trace_from) ||
+		       parse_time(l, dash + 1, &sim->trace_to);
 	}
 	if (!strcmp(k, "seed")) {
 		if (parse_uint(l, v, 0, UINT_MAX, &n))
@@ -327,7 +331,8 @@ static int check(struct sim *sim, struct line *l)
 		if (sim->events[i].at_ns >= sim->duration_ns)
 			return fail(l, "an event at or after the end of the run");
 		if (sim->events[i].spec.affinity >> (sim->nr_cpus - 1) >> 1)
-			return fail(l, "an event's affinity names CPUs outside 0-%u", sim->nr_cpus - 1);
+			return fail(l, "an event's affinity names CPUs outside 0-%u",
+				    sim->nr_cpus - 1);
 	}
 	for (unsigned int i = 0; i < sim->nr_doms; i++)
 		if (sim->doms[i].spec.affinity >> (sim->nr_cpus - 1) >> 1)
@@ -339,7 +344,7 @@ static int check(struct sim *sim, struct line *l)
 int sim_parse(struct sim *sim, const char *text, char *err, size_t err_len)
 {
 	char *copy = strdup(text), *p = copy, *nl;
-	struct line l = { .err = err, .err_len = err_len };
+	struct line l = {.err = err, .err_len = err_len};
 	int rc = 0;
 
 	memset(sim, 0, sizeof(*sim));

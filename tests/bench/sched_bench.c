@@ -58,7 +58,7 @@ static uint64_t ran_ns(void)
 
 TEST(bench, caps)
 {
-	static const unsigned int caps[] = { 10, 25, 50 };
+	static const unsigned int caps[] = {10, 25, 50};
 
 	EXPECT_EQ(hyp_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
 	for (unsigned int i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
@@ -111,7 +111,7 @@ TEST(bench, wakeup_latency_among_hogs)
 		seed = seed * 1103515245u + 12345u; /* the same sequence on every run */
 		jitter = (seed >> 8) % (1000 * US);
 		deadline = now_ns() + 4500 * US + jitter;
-		t = (struct vcpu_set_singleshot_timer){ .timeout_abs_ns = deadline };
+		t = (struct vcpu_set_singleshot_timer){.timeout_abs_ns = deadline};
 
 		ASSERT_EQ(hyp_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
 		missed += !ev_wait((evtchn_port_t)port, 100 * MS);

@@ -234,7 +234,8 @@ static void test_yield_lets_the_other_run(void **state)
 {
 	(void)state;
 	two_hogs();
-	settle(sched_vcpu_yield(&s, &vc[0]), 100 * US); /* inside the rate limit: a yield is not a preemption */
+	settle(sched_vcpu_yield(&s, &vc[0]),
+	       100 * US); /* inside the rate limit: a yield is not a preemption */
 	assert_ptr_equal(curr(0), &vc[1]);
 	/* Alone, a yield changes nothing. */
 	settle(sched_vcpu_sleep(&s, &vc[0], 200 * US), 200 * US);
@@ -250,7 +251,8 @@ static void test_capped_vcpu_parks_on_an_idle_cpu(void **state)
 	(void)state;
 	add(0, 0, 0);
 	assert_int_equal(sched_dom_set(&s, &dom[0], 256, 10, 0, &t), 0);
-	/* No credit yet: runnable, but parked, and the idle CPU keeps a timer for the accounting. */
+	/* No credit yet: runnable, but parked, and the idle CPU keeps a timer for the accounting.
+	 */
 	settle(sched_vcpu_wake(&s, &vc[0], 0), 0);
 	assert_int_equal(vc[0].where, SCHED_PARKED);
 	assert_null(curr(0));
@@ -286,13 +288,13 @@ static void test_idle_cpu_steals_queued_work(void **state)
 	add(0, 0, 0);
 	add(1, 1, 0);
 	/* Both placed on CPU 0 while CPU 1 looks busy (pinned for a moment). */
-	sched_vcpu_set_affinity(&s, &vc[1], sched_cpu_bit(0), 0, &(sched_cpumask_t){ 0 });
+	sched_vcpu_set_affinity(&s, &vc[1], sched_cpu_bit(0), 0, &(sched_cpumask_t){0});
 	settle(sched_vcpu_wake(&s, &vc[0], 0) | sched_vcpu_wake(&s, &vc[1], 0), 0);
 	assert_ptr_equal(curr(0), &vc[0]);
 	assert_int_equal(vc[1].where, SCHED_QUEUED);
 	assert_null(curr(1));
 	/* Allowed everywhere again: the idle CPU takes it. */
-	sched_vcpu_set_affinity(&s, &vc[1], 3, 0, &(sched_cpumask_t){ 0 });
+	sched_vcpu_set_affinity(&s, &vc[1], 3, 0, &(sched_cpumask_t){0});
 	settle(sched_cpu_bit(1), 1 * MS);
 	assert_ptr_equal(curr(1), &vc[1]);
 	assert_int_equal(vc[1].migrations, 1);
@@ -389,13 +391,15 @@ static void test_remove_retires_balance(void **state)
 	settle(sched_vcpu_wake(&s, &vc[0], 0) | sched_vcpu_wake(&s, &vc[1], 0), 0);
 	for (uint64_t now = 10 * MS; now <= 100 * MS; now += 10 * MS)
 		tick(0, now);
-	settle(sched_vcpu_sleep(&s, &vc[0], 105 * MS) | sched_vcpu_sleep(&s, &vc[1], 105 * MS), 105 * MS);
+	settle(sched_vcpu_sleep(&s, &vc[0], 105 * MS) | sched_vcpu_sleep(&s, &vc[1], 105 * MS),
+	       105 * MS);
 	assert_true(HOST_PANICS(sched_dom_remove(&s, &dom[0]))); /* it still has vCPUs */
 	sched_vcpu_remove(&s, &vc[0]);
 	sched_vcpu_remove(&s, &vc[1]);
 	sched_dom_remove(&s, &dom[0]);
 	assert_int_equal(credit_unaccounted_ns(&s), 0);
-	assert_int_equal((int64_t)s.credit.issued_ns - (int64_t)s.credit.consumed_ns, s.credit.retired_ns);
+	assert_int_equal((int64_t)s.credit.issued_ns - (int64_t)s.credit.consumed_ns,
+			 s.credit.retired_ns);
 }
 
 static void test_remove_of_a_running_vcpu_is_a_bug(void **state)
@@ -457,10 +461,12 @@ static void test_random_operations_keep_invariants(void **state)
 			t = sched_vcpu_yield(&s, &vc[v]);
 			break;
 		case 4:
-			sched_vcpu_set_affinity(&s, &vc[v], ((r >> 16) & 15) | sched_cpu_bit(cpu), now, &t);
+			sched_vcpu_set_affinity(&s, &vc[v], ((r >> 16) & 15) | sched_cpu_bit(cpu),
+						now, &t);
 			break;
 		case 5:
-			sched_dom_set(&s, &dom[v % 4], 1 + (r >> 16) % 1000, (r >> 20) % 3 ? 0 : 20, now, &t);
+			sched_dom_set(&s, &dom[v % 4], 1 + (r >> 16) % 1000, (r >> 20) % 3 ? 0 : 20,
+				      now, &t);
 			break;
 		case 6:
 			t = sched_vcpu_migrate(&s, &vc[v], cpu, now);
@@ -480,24 +486,24 @@ static void test_random_operations_keep_invariants(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_params_ranges, setup1),
-		cmocka_unit_test_setup(test_weight_and_cap_checked, setup1),
-		cmocka_unit_test_setup(test_wake_on_idle_cpu_runs_at_once, setup1),
-		cmocka_unit_test_setup(test_debit_is_time_actually_run, setup1),
-		cmocka_unit_test_setup(test_boost_preempts_a_hog, setup1),
-		cmocka_unit_test_setup(test_no_boost_when_switched_off, setup1),
-		cmocka_unit_test_setup(test_rate_limit_keeps_the_runner_1ms, setup1),
-		cmocka_unit_test_setup(test_yield_lets_the_other_run, setup1),
-		cmocka_unit_test_setup(test_capped_vcpu_parks_on_an_idle_cpu, setup1),
-		cmocka_unit_test_setup(test_uncapping_unparks, setup1),
-		cmocka_unit_test_setup(test_idle_cpu_steals_queued_work, setup2),
-		cmocka_unit_test_setup(test_wake_prefers_an_idle_cpu, setup2),
-		cmocka_unit_test_setup(test_affinity_is_never_broken, setup2),
-		cmocka_unit_test_setup(test_running_vcpu_moves_at_its_next_pick, setup2),
-		cmocka_unit_test_setup(test_big_weight_one_vcpu_leaves_the_rest, setup2),
-		cmocka_unit_test_setup(test_remove_retires_balance, setup1),
-		cmocka_unit_test_setup(test_remove_of_a_running_vcpu_is_a_bug, setup1),
-		cmocka_unit_test_setup(test_random_operations_keep_invariants, setup4),
+	    cmocka_unit_test_setup(test_params_ranges, setup1),
+	    cmocka_unit_test_setup(test_weight_and_cap_checked, setup1),
+	    cmocka_unit_test_setup(test_wake_on_idle_cpu_runs_at_once, setup1),
+	    cmocka_unit_test_setup(test_debit_is_time_actually_run, setup1),
+	    cmocka_unit_test_setup(test_boost_preempts_a_hog, setup1),
+	    cmocka_unit_test_setup(test_no_boost_when_switched_off, setup1),
+	    cmocka_unit_test_setup(test_rate_limit_keeps_the_runner_1ms, setup1),
+	    cmocka_unit_test_setup(test_yield_lets_the_other_run, setup1),
+	    cmocka_unit_test_setup(test_capped_vcpu_parks_on_an_idle_cpu, setup1),
+	    cmocka_unit_test_setup(test_uncapping_unparks, setup1),
+	    cmocka_unit_test_setup(test_idle_cpu_steals_queued_work, setup2),
+	    cmocka_unit_test_setup(test_wake_prefers_an_idle_cpu, setup2),
+	    cmocka_unit_test_setup(test_affinity_is_never_broken, setup2),
+	    cmocka_unit_test_setup(test_running_vcpu_moves_at_its_next_pick, setup2),
+	    cmocka_unit_test_setup(test_big_weight_one_vcpu_leaves_the_rest, setup2),
+	    cmocka_unit_test_setup(test_remove_retires_balance, setup1),
+	    cmocka_unit_test_setup(test_remove_of_a_running_vcpu_is_a_bug, setup1),
+	    cmocka_unit_test_setup(test_random_operations_keep_invariants, setup4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

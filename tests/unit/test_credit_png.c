@@ -88,14 +88,15 @@ static unsigned int fixed_symbol(struct in *in)
 /* Inflates a zlib stream of stored and fixed-Huffman blocks into out (exactly out_len bytes). */
 static void inflate(const uint8_t *z, size_t z_len, uint8_t *out, size_t out_len)
 {
-	static const uint16_t len_base[] = { 3,	 4,  5,	 6,  7,	 8,  9,	 10,  11,  13,	15,  17,  19,  23, 27,
-					     31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-	static const uint8_t len_extra[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-					     2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-	static const uint16_t dist_base[] = { 1,    2,	  3,	4,    5,    7,	  9,	 13,	17,    25,
-					      33,   49,	  65,	97,   129,  193,  257,	 385,	513,   769,
-					      1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577 };
-	struct in in = { .p = z, .len = z_len, .pos = 2 };
+	static const uint16_t len_base[] = {3,	4,  5,	6,   7,	  8,   9,   10,	 11, 13,
+					    15, 17, 19, 23,  27,  31,  35,  43,	 51, 59,
+					    67, 83, 99, 115, 131, 163, 195, 227, 258};
+	static const uint8_t len_extra[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+					    2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+	static const uint16_t dist_base[] = {
+	    1,	 2,   3,   4,	5,   7,	   9,	 13,   17,   25,   33,	 49,   65,    97,    129,
+	    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+	struct in in = {.p = z, .len = z_len, .pos = 2};
 	size_t got = 0;
 	unsigned int final;
 
@@ -143,7 +144,9 @@ static void unfilter(uint8_t *row, const uint8_t *above, size_t n)
 
 	assert_true(f <= 2);
 	for (size_t i = 0; i < n; i++) {
-		uint8_t pred = f == 1 ? (i >= 3 ? row[1 + i - 3] : 0) : f == 2 && above ? above[i] : 0;
+		uint8_t pred = f == 1		 ? (i >= 3 ? row[1 + i - 3] : 0)
+			       : f == 2 && above ? above[i]
+						 : 0;
 
 		row[1 + i] = (uint8_t)(row[1 + i] + pred);
 	}
@@ -153,7 +156,7 @@ static void unfilter(uint8_t *row, const uint8_t *above, size_t n)
 static void check_png(const uint8_t *png, size_t len, const uint8_t *rgb, unsigned int w,
 		      unsigned int h)
 {
-	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	size_t row = (size_t)w * 3 + 1, raw_len = row * h, at = 8;
 	uint8_t *raw = malloc(raw_len);
 	const uint8_t *idat = NULL;
@@ -194,8 +197,8 @@ static void check_png(const uint8_t *png, size_t len, const uint8_t *rgb, unsign
 
 static void test_small_image_round_trip(void **state)
 {
-	const uint8_t rgb[2][3][3] = { { { 255, 0, 0 }, { 0, 255, 0 }, { 0, 0, 255 } },
-				       { { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } } };
+	const uint8_t rgb[2][3][3] = {{{255, 0, 0}, {0, 255, 0}, {0, 0, 255}},
+				      {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}};
 	size_t len;
 	uint8_t *png;
 
@@ -228,7 +231,8 @@ static uint8_t noise(size_t i)
 
 static uint8_t stripes(size_t i)
 {
-	return (i / 3 / 300) % 17 < 3 ? 40 : 255; /* long runs, rows alike, run lengths of every size */
+	return (i / 3 / 300) % 17 < 3 ? 40
+				      : 255; /* long runs, rows alike, run lengths of every size */
 }
 
 static uint8_t ramp(size_t i)
@@ -257,8 +261,8 @@ static void test_shares_plot_is_a_png_file(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(sim_parse(&sim, "duration 1s\ndomain a cpu\ndomain b weight=512 cpu\n", err,
-				   sizeof(err)),
+	assert_int_equal(sim_parse(&sim, "duration 1s\ndomain a cpu\ndomain b weight=512 cpu\n",
+				   err, sizeof(err)),
 			 0);
 	assert_int_equal(sim_run(&sim, err, sizeof(err)), 0);
 	assert_int_equal(sim_plot_png(&sim, path, "two domains"), 0);
@@ -277,10 +281,10 @@ static void test_shares_plot_is_a_png_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_checksums),
-		cmocka_unit_test(test_small_image_round_trip),
-		cmocka_unit_test(test_images_round_trip),
-		cmocka_unit_test(test_shares_plot_is_a_png_file),
+	    cmocka_unit_test(test_checksums),
+	    cmocka_unit_test(test_small_image_round_trip),
+	    cmocka_unit_test(test_images_round_trip),
+	    cmocka_unit_test(test_shares_plot_is_a_png_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

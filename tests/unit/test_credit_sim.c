@@ -82,7 +82,7 @@ static void run_expect(const char *workload, const struct want *w, unsigned int 
 
 static void test_weights_1_2_4_on_one_cpu(void **state)
 {
-	static const struct want w[] = { { "w1", 100.0 / 7 }, { "w2", 200.0 / 7 }, { "w4", 400.0 / 7 } };
+	static const struct want w[] = {{"w1", 100.0 / 7}, {"w2", 200.0 / 7}, {"w4", 400.0 / 7}};
 
 	(void)state;
 	run_expect("cpus 1\nduration 10s\n"
@@ -93,7 +93,7 @@ static void test_weights_1_2_4_on_one_cpu(void **state)
 static void test_weights_1_2_4_on_two_cpus(void **state)
 {
 	/* w4 cannot use more than one CPU: w1 and w2 split the other 1:2. */
-	static const struct want w[] = { { "w1", 100.0 / 6 }, { "w2", 200.0 / 6 }, { "w4", 50 } };
+	static const struct want w[] = {{"w1", 100.0 / 6}, {"w2", 200.0 / 6}, {"w4", 50}};
 
 	(void)state;
 	run_expect("cpus 2\nduration 10s\n"
@@ -104,7 +104,7 @@ static void test_weights_1_2_4_on_two_cpus(void **state)
 static void test_weights_with_many_vcpus(void **state)
 {
 	/* Equal weights: each domain a third of the machine however many vCPUs it has. */
-	static const struct want w[] = { { "a", 100.0 / 3 }, { "b", 100.0 / 3 }, { "c", 100.0 / 3 } };
+	static const struct want w[] = {{"a", 100.0 / 3}, {"b", 100.0 / 3}, {"c", 100.0 / 3}};
 
 	(void)state;
 	run_expect("cpus 2\nduration 10s\n"
@@ -114,7 +114,7 @@ static void test_weights_with_many_vcpus(void **state)
 
 static void test_caps_10_25_50(void **state)
 {
-	static const struct want w[] = { { "c10", 10 }, { "c25", 25 }, { "c50", 50 }, { "hog", 15 } };
+	static const struct want w[] = {{"c10", 10}, {"c25", 25}, {"c50", 50}, {"hog", 15}};
 
 	(void)state;
 	run_expect("cpus 1\nduration 10s\n"
@@ -131,10 +131,11 @@ static void test_cap_holds_on_an_idle_machine(void **state)
 	assert_near(share("c"), 15, 1);
 }
 
-static const char latency_workload[] = "cpus 1\nduration 10s\n"
-				       "domain io io run=100us every=5ms\n"
-				       "domain h1 cpu\ndomain h2 cpu\ndomain h3 cpu\ndomain h4 cpu\n"
-				       "domain h5 cpu\ndomain h6 cpu\ndomain h7 cpu\n";
+static const char latency_workload[] =
+    "cpus 1\nduration 10s\n"
+    "domain io io run=100us every=5ms\n"
+    "domain h1 cpu\ndomain h2 cpu\ndomain h3 cpu\ndomain h4 cpu\n"
+    "domain h5 cpu\ndomain h6 cpu\ndomain h7 cpu\n";
 
 static void test_boost_cuts_wakeup_latency(void **state)
 {
@@ -267,10 +268,12 @@ static void test_workload_errors_name_the_line(void **state)
 {
 	(void)state;
 	expect_error("duration 1s\ndomain a\n", "line 2: domain 'a' needs a behaviour");
-	expect_error("duration 1s\ndomain a weight=0 cpu\n", "line 2: '0' is not a number in 1..65535");
+	expect_error("duration 1s\ndomain a weight=0 cpu\n",
+		     "line 2: '0' is not a number in 1..65535");
 	expect_error("duration 1s\ndomain a cap=150 cpu\n", "more than 1 vCPUs can use");
 	expect_error("duration 1s\ndomain a io run=1ms\n", "needs run= and think=");
-	expect_error("duration 1s\ndomain a cpu\ndomain a cpu\n", "line 3: domain 'a' declared twice");
+	expect_error("duration 1s\ndomain a cpu\ndomain a cpu\n",
+		     "line 3: domain 'a' declared twice");
 	expect_error("duration 5\n", "needs a unit");
 	expect_error("duration 1s\nat 2s remove a\n", "no domain 'a'");
 	expect_error("cpus 2\nduration 1s\ndomain a affinity=3 cpu\n", "outside 0-1");
@@ -283,18 +286,18 @@ static void test_workload_errors_name_the_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_weights_1_2_4_on_one_cpu, teardown),
-		cmocka_unit_test_teardown(test_weights_1_2_4_on_two_cpus, teardown),
-		cmocka_unit_test_teardown(test_weights_with_many_vcpus, teardown),
-		cmocka_unit_test_teardown(test_caps_10_25_50, teardown),
-		cmocka_unit_test_teardown(test_cap_holds_on_an_idle_machine, teardown),
-		cmocka_unit_test_teardown(test_boost_cuts_wakeup_latency, teardown),
-		cmocka_unit_test_teardown(test_idle_cpus_steal_work, teardown),
-		cmocka_unit_test_teardown(test_hard_affinity_beats_weight, teardown),
-		cmocka_unit_test_teardown(test_domains_come_and_go, teardown),
-		cmocka_unit_test_teardown(test_pause_and_reweight, teardown),
-		cmocka_unit_test_teardown(test_no_credit_leak_over_a_long_run, teardown),
-		cmocka_unit_test_teardown(test_workload_errors_name_the_line, teardown),
+	    cmocka_unit_test_teardown(test_weights_1_2_4_on_one_cpu, teardown),
+	    cmocka_unit_test_teardown(test_weights_1_2_4_on_two_cpus, teardown),
+	    cmocka_unit_test_teardown(test_weights_with_many_vcpus, teardown),
+	    cmocka_unit_test_teardown(test_caps_10_25_50, teardown),
+	    cmocka_unit_test_teardown(test_cap_holds_on_an_idle_machine, teardown),
+	    cmocka_unit_test_teardown(test_boost_cuts_wakeup_latency, teardown),
+	    cmocka_unit_test_teardown(test_idle_cpus_steal_work, teardown),
+	    cmocka_unit_test_teardown(test_hard_affinity_beats_weight, teardown),
+	    cmocka_unit_test_teardown(test_domains_come_and_go, teardown),
+	    cmocka_unit_test_teardown(test_pause_and_reweight, teardown),
+	    cmocka_unit_test_teardown(test_no_credit_leak_over_a_long_run, teardown),
+	    cmocka_unit_test_teardown(test_workload_errors_name_the_line, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,7 +45,7 @@ static long get(struct xen_domctl_sched_credit *c)
 
 static long put(unsigned int weight, unsigned int cap)
 {
-	struct xen_domctl_sched_credit c = { .weight = (uint16_t)weight, .cap = (uint16_t)cap };
+	struct xen_domctl_sched_credit c = {.weight = (uint16_t)weight, .cap = (uint16_t)cap};
 
 	return sched_op(XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, &c);
 }
@@ -89,7 +89,7 @@ TEST(credit, sched_id)
 
 TEST(credit, weight)
 {
-	struct xen_domctl_sched_credit c = { 0 };
+	struct xen_domctl_sched_credit c = {0};
 
 	ASSERT_EQ(get(&c), 0);
 	EXPECT_EQ(c.weight, 256);
@@ -106,7 +106,7 @@ TEST(credit, weight)
 
 TEST(credit, other_scheduler_refused)
 {
-	struct xen_domctl_sched_credit c = { 0 };
+	struct xen_domctl_sched_credit c = {0};
 
 	EXPECT_EQ(sched_op(XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, &c), -XEN_EINVAL);
 	EXPECT_EQ(sched_op(XEN_SCHEDULER_RTDS, XEN_DOMCTL_SCHEDOP_putinfo, &c), -XEN_EINVAL);
@@ -114,7 +114,7 @@ TEST(credit, other_scheduler_refused)
 
 TEST(credit, cap_holds_a_spinning_vcpu)
 {
-	struct xen_domctl_sched_credit c = { 0 };
+	struct xen_domctl_sched_credit c = {0};
 	unsigned int free_pct, capped_pct;
 
 	/* Nothing else to run: the vCPU uses the CPU, events or not. */

@@ -281,7 +281,8 @@ void pv_sched_wake(struct vcpu *v)
 static void policy_timer_fired(struct timer *t, void *data)
 {
 	(void)data;
-	policy_timer_due[smp_processor_id()] = true; /* the interrupt returns through pv_exit_work */
+	policy_timer_due[smp_processor_id()] =
+	    true; /* the interrupt returns through pv_exit_work */
 	/*
 	 * Queued again at once, in case the exit path is late (a long
 	 * hypercall), which re-arms it exactly: so a CPU's policy timer is
@@ -331,7 +332,7 @@ static void policy_tick(unsigned int cpu)
 /* What this CPU runs from now on, as the policy decides. */
 static struct vcpu *pick(unsigned int cpu)
 {
-	struct sched_choice ch = { 0 };
+	struct sched_choice ch = {0};
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
 
 	if (sched_started)
@@ -347,8 +348,8 @@ static void load_guest_tables(struct vcpu *v, bool kernel)
 {
 	const struct pv_vcpu *pv = pv_vcpu(v);
 	mfn_t l4 = kernel || pv->kernel_mode || !mfn_valid_raw(v->mm.guest_table_user)
-			   ? v->mm.guest_table
-			   : v->mm.guest_table_user;
+		       ? v->mm.guest_table
+		       : v->mm.guest_table_user;
 
 	write_cr3(mfn_x(l4) << PAGE_SHIFT);
 }
@@ -428,7 +429,8 @@ static void context_switch(struct percpu *p, struct vcpu *prev, struct vcpu *nex
 {
 	if (prev) {
 		save_context(prev);
-		/* Let go of prev before waiting for next: a CPU taking prev may be what next waits on. */
+		/* Let go of prev before waiting for next: a CPU taking prev may be what next waits
+		 * on. */
 		__atomic_store_n(&p->curr_vcpu, NULL, __ATOMIC_SEQ_CST);
 	}
 	if (!next)
@@ -456,7 +458,8 @@ void pv_sched_sync(struct vcpu *v)
 	}
 	/* ...then that CPU must have saved it. */
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
-		while (percpu_of[c] && __atomic_load_n(&percpu_of[c]->curr_vcpu, __ATOMIC_SEQ_CST) == v)
+		while (percpu_of[c] &&
+		       __atomic_load_n(&percpu_of[c]->curr_vcpu, __ATOMIC_SEQ_CST) == v)
 			cpu_relax();
 }
 
@@ -493,7 +496,7 @@ void pv_exit_work(void)
 			if (next != v)
 				context_switch(p, v, next);
 			else if (next && next->state != VCPU_RUNNING)
-				vcpu_set_running(next, true); /* blocked and woken again without leaving */
+				vcpu_set_running(next, true); /* blocked, woken without leaving */
 			if (!next) {
 				/* Idle until an interrupt: sti; hlt is atomic. */
 				__asm__ volatile("sti; hlt; cli" ::: "memory");

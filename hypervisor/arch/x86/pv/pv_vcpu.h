@@ -82,7 +82,7 @@ struct pv_vcpu {
 	volatile bool virq_timer_pending;
 
 	bool has_context; /* registers loaded: may be brought up (pv_vcpu_context.c) */
-	/* Scheduling (pv_schedule.c): the policy's view, where it runs or ran last, its home CPU. */
+	/* Scheduling (pv_schedule.c): the policy's view, where it runs or last ran, its home. */
 	struct sched_vcpu sv;
 	unsigned int processor;
 	unsigned int home;
