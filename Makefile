@@ -35,6 +35,7 @@ help:
 	@echo "make fuzz       libFuzzer targets (clang) for FUZZ_SECONDS=30; not part of make test"
 	@echo "make test-xen   build our PV test kernels (tests/pv/) and run them on Xen 4.17 in QEMU"
 	@echo "make bench      null hypercall and exception bounce on Keel and Xen 4.17 (docs/benchmarks.md)"
+	@echo "make sched-bench  credit scheduler figures from the simulator (docs/scheduler.md)"
 	@echo "Variables: SMP=$(SMP) MEM=$(MEM) CMDLINE='$(CMDLINE)' MODULES='file args,file2'"
 	@echo "           QEMU_EXTRA='-s -S' (gdb stub), KEEL_ACCEL=tcg|kvm"
 
@@ -63,7 +64,7 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -
 	--no-warn-rwx-segments -T hypervisor/hypervisor.lds
 
 # Generic code: compiled into the hypervisor and into host unit tests.
-GENERIC_SRCS := $(wildcard lib/*.c mm/*.c hypervisor/common/*.c hypercalls/*.c)
+GENERIC_SRCS := $(wildcard lib/*.c mm/*.c hypervisor/common/*.c hypercalls/*.c sched/*.c)
 # Code that only makes sense on the machine.
 HV_ONLY_SRCS := $(wildcard hypervisor/*.c hypervisor/boot/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/pv/*.c)
 HV_ASM_SRCS  := $(wildcard hypervisor/arch/x86/*.asm hypervisor/arch/x86/boot/*.asm hypervisor/arch/x86/pv/*.asm)
@@ -117,7 +118,9 @@ HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -I$(XEN_INC) -O1 -g \
 # dom0-tools/ (the toolstack's libraries) never goes into the hypervisor,
 # but it is generic code all the same: unit-tested on the host.
 DOM0_TOOLS_SRCS := $(wildcard dom0-tools/*.c)
-HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS)) $(DOM0_TOOLS_SRCS)
+# The scheduler simulator's engine (sched/sim/, host-only) is tested too.
+SCHED_SIM_SRCS := $(filter-out sched/sim/main.c,$(wildcard sched/sim/*.c))
+HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS)) $(DOM0_TOOLS_SRCS) $(SCHED_SIM_SRCS)
 HOST_SHIM    := $(wildcard tests/host/*.c)
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -145,9 +148,9 @@ $(HOST_LIB): $(HOST_OBJS)
 
 -include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h dom0-tools/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h dom0-tools/*.h sched/*.h sched/sim/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_LIB) -lcmocka
+	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_LIB) -lcmocka -lm
 
 # dom0-tools/ will also link into dom0's PV kernel: compiling it with the
 # PV kernels' freestanding flags here keeps it free of libc.
@@ -260,7 +263,7 @@ PV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T tests/pv/pv.lds
 PV_KERNELS := $(patsubst tests/pv/kernels/%.c,$(BUILD)/pv/%.elf,$(wildcard tests/pv/kernels/*.c))
 PV_COMMON  := $(BUILD)/pv/head.o $(BUILD)/pv/harness.o $(BUILD)/pv/mm.o $(BUILD)/pv/traps.o \
-	$(BUILD)/pv/vcpu.o $(BUILD)/pv/vcpu_entry.o $(BUILD)/pv/events.o $(BUILD)/pv/gnttab.o $(BUILD)/pv/keel_counters.o \
+	$(BUILD)/pv/vcpu.o $(BUILD)/pv/vcpu_entry.o $(BUILD)/pv/events.o $(BUILD)/pv/gnttab.o $(BUILD)/pv/keel_counters.o $(BUILD)/pv/sched_ctl.o \
 	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/lib/format.o $(BUILD)/pv/lib/string.o \
 	$(BUILD)/pv/lib/pvclock.o
 XEN_TIMEOUT ?= 120
@@ -324,15 +327,34 @@ $(BUILD)/pv/layout_probe: tests/pv/layout_probe.c lib/domain_layout.c lib/elf64.
 
 # Benchmarks (tests/bench/): not part of `make test`; timing is never asserted.
 .PHONY: bench
-bench: setup hypervisor $(BUILD)/bench/pv_bench.elf $(BUILD)/bench/host_syscall
+bench: setup hypervisor $(BUILD)/bench/pv_bench.elf $(BUILD)/bench/host_syscall sched-bench
 	scripts/bench.sh
+
+# The scheduler simulator (sched/sim/README.md): the credit scheduler's own
+# source, optimised and without sanitizers, replaying workload files.
+# `make sched-bench` prints the issue's share, cap and latency figures from it,
+# next to caps and latencies measured in QEMU on Keel and on Xen 4.17 with
+# tests/bench/sched_bench.c (scripts/sched-bench.sh; JSON and plots in
+# build/sched-bench/; SCHED_BENCH_REAL=0 skips the QEMU runs).
+SCHEDSIM_SRCS := $(wildcard sched/*.c sched/sim/*.c)
+.PHONY: schedsim sched-bench
+schedsim: $(BUILD)/schedsim
+$(BUILD)/schedsim: $(SCHEDSIM_SRCS) $(wildcard sched/*.h sched/sim/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -I. $(WARNINGS) -Wno-missing-prototypes -o $@ $(SCHEDSIM_SRCS) -lm
+
+sched-bench: $(BUILD)/schedsim hypervisor $(BUILD)/bench/sched_bench.elf
+	scripts/sched-bench.sh
 
 $(BUILD)/bench/pv_bench.elf: $(BUILD)/bench/pv_bench.o $(PV_COMMON) tests/pv/pv.lds
 	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
 
-$(BUILD)/bench/pv_bench.o: tests/bench/pv_bench.c | $(XEN_INC)/xen
+$(BUILD)/bench/%.o: tests/bench/%.c | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(PV_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/sched_bench.elf: $(BUILD)/bench/sched_bench.o $(PV_COMMON) tests/pv/pv.lds
+	$(LD) $(PV_LDFLAGS) -o $@ $< $(PV_COMMON)
 
 $(BUILD)/bench/host_syscall: tests/bench/host_syscall.c
 	@mkdir -p $(dir $@)

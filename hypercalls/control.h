@@ -46,7 +46,11 @@ unsigned int arch_control_vcpu_processor(const struct vcpu *v);
  */
 void arch_control_set_time_offset(struct domain *d, int64_t seconds);
 
-/* Hypervisor timers queued on every CPU now (a counter the 'q' debug key prints). */
+/*
+ * Hypervisor timers queued on every CPU now, but the scheduler's own
+ * per-CPU timers (a counter the 'q' debug key prints: timers that belong
+ * to domains, which a destroy must not leave behind).
+ */
 unsigned int arch_control_timers_queued(void);
 
 /*

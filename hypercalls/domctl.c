@@ -43,6 +43,7 @@
 #include "lib/string.h"
 #include "lib/types.h"
 #include "mm/heap.h"
+#include "sched/sched.h"
 
 /* The createdomain flags Xen 4.17 knows; any other is -EINVAL. */
 #define KNOWN_CDF                                                                                  \
@@ -268,6 +269,35 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
 	return 0;
 }
 
+/* ---- scheduling ---- */
+
+/*
+ * XEN_DOMCTL_scheduler_op for Keel's credit scheduler: getinfo reads d's
+ * weight and cap, putinfo sets both (a weight of 0 keeps the current
+ * one; the checks are sched_credit_set's).  Another scheduler's id, or
+ * the per-vCPU commands credit does not have, are -EINVAL.
+ */
+static long scheduler_op(struct domain *d, struct xen_domctl_scheduler_op *s, bool *copyback)
+{
+	unsigned int weight, cap;
+
+	if (s->sched_id != XEN_SCHEDULER_CREDIT)
+		return -EINVAL;
+	sched_credit_get(d, &weight, &cap);
+	switch (s->cmd) {
+	case XEN_DOMCTL_SCHEDOP_getinfo:
+		s->u.credit.weight = (uint16_t)weight;
+		s->u.credit.cap = (uint16_t)cap;
+		*copyback = true;
+		return 0;
+	case XEN_DOMCTL_SCHEDOP_putinfo:
+		return sched_credit_set(d, s->u.credit.weight ? s->u.credit.weight : weight,
+					s->u.credit.cap);
+	default:
+		return -EINVAL;
+	}
+}
+
 /* ---- dispatch ---- */
 
 /*
@@ -319,6 +349,8 @@ static long domain_command(struct vcpu *v, struct xen_domctl *op, struct domain 
 	case XEN_DOMCTL_settimeoffset:
 		arch_control_set_time_offset(d, op->u.settimeoffset.time_offset_seconds);
 		return 0;
+	case XEN_DOMCTL_scheduler_op:
+		return scheduler_op(d, &op->u.scheduler_op, copyback);
 	default:
 		return -ENOSYS;
 	}

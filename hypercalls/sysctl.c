@@ -13,8 +13,7 @@
  * frame it manages; free_pages: free now; scrub_pages: free frames not
  * yet zeroed, which Keel scrubs when it hands them out), one NUMA node,
  * one thread per core and every CPU in one socket (Keel does not read the
- * topology); sched_id is XEN_SCHEDULER_NULL for Keel's round-robin
- * scheduler (below).
+ * topology); sched_id is XEN_SCHEDULER_CREDIT (below).
  *
  * Locks: none of its own; the console ring's and the domain list's are
  * taken by the functions called, never across a guest copy.
@@ -38,13 +37,11 @@
 #include "mm/frame_table.h"
 
 /*
- * Keel's scheduler keeps each vCPU on one CPU (its id modulo the CPUs)
- * and runs the vCPUs of a CPU round-robin, with no per-domain parameters.
- * Of Xen's schedulers "null" (static vCPU-to-CPU assignment, nothing to
- * tune) is the one whose interface that matches: a toolstack seeing it
- * offers no weights or caps.  The credit scheduler will report CREDIT.
+ * Keel's scheduler is a credit scheduler (sched/credit.c) with Xen
+ * credit1's per-domain interface (weight and cap through
+ * XEN_DOMCTL_scheduler_op), so a toolstack offers exactly those knobs.
  */
-#define KEEL_SCHEDULER_ID XEN_SCHEDULER_NULL
+#define KEEL_SCHEDULER_ID XEN_SCHEDULER_CREDIT
 
 /* Bytes of the console ring copied per step (the ring lock is dropped around each guest copy). */
 #define READCONSOLE_CHUNK 256u

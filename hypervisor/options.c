@@ -23,6 +23,7 @@ uint32_t opt_debug_fail_cpu = UINT32_MAX;
 uint64_t opt_dom0_mem;	   /* bytes; 0: the default (see dom0_build.c) */
 uint64_t opt_dom0_mem_max; /* bytes; 0: no cap */
 unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = 1;
+uint32_t opt_sched_tslice_ms = UINT32_MAX, opt_sched_ratelimit_us = UINT32_MAX;
 
 static uint32_t com_baud[2];
 
@@ -165,6 +166,12 @@ static int parse_dom0_max_vcpus(const char *val)
 	return 0;
 }
 
+/* sched=: Keel has one scheduler; Xen's others (credit2, null, rtds, arinc653) are refused. */
+static int parse_sched(const char *value)
+{
+	return value && !strcmp(value, "credit") ? 0 : -EINVAL;
+}
+
 static const struct cmdline_param keel_params[] = {
 	CMDLINE_PARAM_CUSTOM("dom0_max_vcpus", parse_dom0_max_vcpus),
 	CMDLINE_PARAM_CUSTOM("dom0_mem", parse_dom0_mem),
@@ -175,6 +182,9 @@ static const struct cmdline_param keel_params[] = {
 	CMDLINE_PARAM_BOOL("noreboot", opt_noreboot),
 	CMDLINE_PARAM_STRING("selftest", opt_selftest),
 	CMDLINE_PARAM_UINT("debug_fail_cpu", opt_debug_fail_cpu),
+	CMDLINE_PARAM_CUSTOM("sched", parse_sched),
+	CMDLINE_PARAM_UINT("sched_credit_tslice_ms", opt_sched_tslice_ms),
+	CMDLINE_PARAM_UINT("sched_ratelimit_us", opt_sched_ratelimit_us),
 };
 
 static void remember_problem(const char *name, const char *value, int err)

@@ -1,9 +1,9 @@
 /*
  * sched/sched.h - the scheduler interface seen by hypercall handlers.
  *
- * Implemented by the machine's scheduler (for now the round robin of
- * hypervisor/arch/x86/pv/pv_schedule.c; the credit scheduler later) and by
- * a shim in host unit tests.  vCPU states themselves are generic
+ * Implemented by the machine (hypervisor/arch/x86/pv/pv_schedule.c,
+ * which drives the credit scheduler of sched/credit.c) and by a shim in
+ * host unit tests.  vCPU states themselves are generic
  * (hypervisor/common/vcpu.h); this is how a handler asks for a decision.
  */
 #ifndef SCHED_SCHED_H
@@ -19,6 +19,14 @@ void sched_yield(struct vcpu *v);
 
 /* v's runnable state changed: its CPU should pick again soon. */
 void sched_kick(struct vcpu *v);
+
+/*
+ * XEN_DOMCTL_scheduler_op with XEN_SCHEDULER_CREDIT: d's weight
+ * (1..65535, default 256) and cap (percent of one CPU, 0: none).
+ */
+void sched_credit_get(struct domain *d, unsigned int *weight, unsigned int *cap);
+/* Sets them at once: 0, or -EINVAL (weight out of range, cap above 100 per vCPU of d). */
+int sched_credit_set(struct domain *d, unsigned int weight, unsigned int cap);
 
 /* Xen system time: nanoseconds since boot (what timeouts in hypercalls are measured in). */
 uint64_t sched_now_ns(void);

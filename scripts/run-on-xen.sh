@@ -33,6 +33,7 @@
 # --smp and --xen-cmdline give the same by hand (and win over the source).
 # Environment: XEN_IMAGE=PATH (another xen.gz or unpacked ELF32),
 # XEN_CMDLINE_EXTRA="..." (appended to Xen's command line),
+# XEN_QEMU_EXTRA="..." (more QEMU options, e.g. -icount for benchmarks),
 # KEEL_LOG_DIR=DIR (keep serial.log and cmd.txt there).
 set -euo pipefail
 
@@ -102,7 +103,7 @@ if [ -n "$type_input" ]; then
 fi
 cmd=(qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp "$smp"
 	-display none -monitor none "${serial[@]}" -no-reboot
-	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module")
+	-kernel "$xen_elf" -append "$xen_cmdline" -initrd "$module" ${XEN_QEMU_EXTRA:-})
 printf '%q ' "${cmd[@]}" >"$logdir/cmd.txt"
 echo >>"$logdir/cmd.txt"
 

@@ -151,6 +151,9 @@ struct domain {
 	struct gnttab_maptrack *maptrack;
 	spinlock_t maptrack_lock;
 
+	/* The scheduler's per-domain data (arch/x86/pv/pv_schedule.c); never touched here. */
+	void *sched_data;
+
 	/* Private to domain.c (domain-list lock). */
 	uint32_t refcnt;
 	struct domain *hash_next;

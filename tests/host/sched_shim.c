@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "hypercalls/hypercall.h"
+#include "hypervisor/common/domain.h"
+#include "lib/errno.h"
 #include "mm/memmap.h"
 #include "sched/sched.h"
 
@@ -95,4 +97,33 @@ void sched_guest_timer_fire(struct vcpu *v)
 {
 	(void)v;
 	host_guest_timer_fired++;
+}
+
+/*
+ * Weights and caps by domain id (a few domains in tests), with the
+ * credit scheduler's defaults and checks.
+ */
+static struct {
+	bool set;
+	unsigned int weight, cap;
+} host_credit[64];
+
+void sched_credit_get(struct domain *d, unsigned int *weight, unsigned int *cap)
+{
+	unsigned int i = d->domid % 64;
+
+	*weight = host_credit[i].set ? host_credit[i].weight : 256;
+	*cap = host_credit[i].set ? host_credit[i].cap : 0;
+}
+
+int sched_credit_set(struct domain *d, unsigned int weight, unsigned int cap)
+{
+	unsigned int i = d->domid % 64;
+
+	if (weight < 1 || weight > 65535 || cap > 100 * d->max_vcpus)
+		return -EINVAL;
+	host_credit[i].set = true;
+	host_credit[i].weight = weight;
+	host_credit[i].cap = cap;
+	return 0;
 }

@@ -255,7 +255,7 @@ static void test_sched_id(void **state)
 
 	(void)state;
 	assert_int_equal(sysctl(v0, &op), 0);
-	assert_int_equal(op.u.sched_id.sched_id, XEN_SCHEDULER_NULL);
+	assert_int_equal(op.u.sched_id.sched_id, XEN_SCHEDULER_CREDIT);
 }
 
 /* ---- getdomaininfolist ---- */

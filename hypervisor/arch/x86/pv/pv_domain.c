@@ -28,10 +28,10 @@
 #include "sched/sched.h"
 
 /*
- * Where a new vCPU lives: the CPUs online in turn, whatever domain it
- * belongs to, so one domain's vCPUs run side by side and single-vCPU
- * domains spread out.  (The credit scheduler will move vCPUs; this
- * placement never does.)
+ * Where a new vCPU starts (and its home for deferred wake-ups): the CPUs
+ * online in turn, whatever domain it belongs to, so one domain's vCPUs
+ * start side by side and single-vCPU domains spread out; the credit
+ * scheduler moves them from there.
  */
 static unsigned int next_cpu(void)
 {
@@ -60,7 +60,11 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 		pv->ldt_frames[i] = INVALID_MFN;
 	pv_vcpu_fpu_reset(pv);
 	v->arch = pv;
-	pv_rq_add(v, next_cpu());
+	if (pv_sched_vcpu_add(v, next_cpu())) {
+		v->arch = NULL;
+		heap_free(pv);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -75,7 +79,7 @@ static void pv_vcpu_arch_release(struct vcpu *v)
 
 static void pv_vcpu_arch_free(struct vcpu *v)
 {
-	pv_rq_remove(v);
+	pv_sched_vcpu_remove(v);
 	heap_free(v->arch);
 	v->arch = NULL;
 }
@@ -107,12 +111,6 @@ static void pv_domain_teardown(struct domain *d)
 	gnttab_domain_destroy(d);
 	evtchn_domain_destroy(d);
 	tell_control_domain(d);
-}
-
-static void pv_vcpu_runnable_changed(struct vcpu *v, bool runnable)
-{
-	(void)runnable;
-	pv_sched_kick(v);
 }
 
 static const char *const shutdown_names[] = {
@@ -171,7 +169,7 @@ void pv_domain_setup(void)
 		.vcpu_arch_free = pv_vcpu_arch_free,
 		.domain_init = pv_domain_init,
 		.domain_teardown = pv_domain_teardown,
-		.vcpu_runnable_changed = pv_vcpu_runnable_changed,
+		.vcpu_runnable_changed = pv_sched_runnable_changed,
 		.domain_shutdown_notify = pv_domain_shutdown_notify,
 		.clock_ns = now_ns,
 		.mmu_lock = pv_mmu_lock,
@@ -184,7 +182,7 @@ void pv_domain_setup(void)
 
 void sched_yield(struct vcpu *v)
 {
-	pv_sched_kick(v);
+	pv_sched_yield(v);
 }
 
 void sched_kick(struct vcpu *v)

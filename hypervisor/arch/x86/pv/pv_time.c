@@ -29,6 +29,7 @@
 #include "arch/rtc.h"
 #include "arch/time.h"
 #include "hypercalls/evtchn.h"
+#include "hypervisor/arch/x86/pv/pv_sched.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/timer.h"
@@ -82,8 +83,7 @@ static void guest_timer_fired(struct timer *t, void *data)
 		timer_set(t, pv->periodic_next + 1);
 	}
 	pv->virq_timer_pending = true;
-	this_cpu()->wakeups_pending = true;
-	this_cpu()->need_resched = true;
+	pv_sched_notify(v); /* v's home CPU sends it (v may run, or have run, elsewhere) */
 }
 
 void sched_guest_timer_fire(struct vcpu *v)

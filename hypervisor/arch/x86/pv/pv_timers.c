@@ -18,6 +18,7 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "hypercalls/hypercalls.h"
+#include "hypervisor/arch/x86/pv/pv_sched.h"
 #include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
@@ -53,8 +54,7 @@ static void wakeup_fired(struct timer *t, void *data)
 
 	(void)t;
 	pv_vcpu(v)->wake_pending = true;
-	this_cpu()->wakeups_pending = true;
-	this_cpu()->need_resched = true;
+	pv_sched_notify(v); /* v's home CPU wakes it (v may run, or have run, elsewhere) */
 }
 
 void sched_set_wakeup(struct vcpu *v, uint64_t deadline_ns)

@@ -8,10 +8,13 @@
  * another CPU is flushed there by IPI, and the caller waits until every
  * such CPU has done so (smp_call_function_mask).
  *
- * Which CPUs: a vCPU only ever runs on the CPU whose run queue holds it
- * (pv_vcpu.processor), and that CPU's curr_vcpu names it from before its
- * CR3 is loaded until after it is replaced (pv_schedule.c's context
- * switch stores curr_vcpu, then loads CR3, which serialises).  The caller
+ * Which CPUs: a vCPU runs on pv_vcpu.processor, which the CPU about to
+ * load it sets only once the previous CPU has let it go and before its
+ * own curr_vcpu names it; that curr_vcpu names it from before its CR3 is
+ * loaded until after it is replaced (pv_schedule.c's context switch
+ * stores curr_vcpu, then loads CR3, which serialises).  A flusher that
+ * reads the old processor therefore reads it before the new CPU loads
+ * the tables, after the entry changed.  The caller
  * has written the page-table entry before the fence below; so either it
  * sees curr_vcpu and sends the IPI, or that CPU loads CR3, and walks the
  * tables, only after the entry changed.  A vCPU between its CPU's

@@ -32,6 +32,7 @@
 #include "hypervisor/common/domain.h"
 #include "hypervisor/common/timer_queue.h"
 #include "hypervisor/common/vcpu.h"
+#include "sched/policy.h"
 
 /* trap_frame.vector of a frame saved by the syscall entry (not a real vector). */
 #define PV_ENTRY_SYSCALL 0x100
@@ -81,8 +82,11 @@ struct pv_vcpu {
 	volatile bool virq_timer_pending;
 
 	bool has_context; /* registers loaded: may be brought up (pv_vcpu_context.c) */
-	unsigned int processor; /* the CPU whose run queue holds it */
-	struct vcpu *rq_next;	/* ring of that run queue (pv_schedule.c) */
+	/* Scheduling (pv_schedule.c): the policy's view, where it runs or last ran, its home. */
+	struct sched_vcpu sv;
+	unsigned int processor;
+	unsigned int home;
+	struct vcpu *rq_next; /* ring of the home CPU's vCPUs (deferred wake-ups) */
 };
 
 static inline struct pv_vcpu *pv_vcpu(const struct vcpu *v)

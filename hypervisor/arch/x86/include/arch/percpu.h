@@ -60,15 +60,16 @@ struct percpu {
 	uint64_t armed_deadline_ns; /* what the LAPIC timer is set for */
 	/*
 	 * PV guests (hypervisor/arch/x86/pv/): the vCPU whose registers are in
-	 * this CPU's guest frame (NULL: idle), the run queue of vCPUs placed
-	 * on this CPU (a ring through pv_vcpu.rq_next, under rq_lock), and a
-	 * request to pick again before returning to a guest.
+	 * this CPU's guest frame (NULL: idle), the vCPUs whose deferred
+	 * wake-ups this CPU handles (their home: a ring through
+	 * pv_vcpu.rq_next, under rq_lock), and a request to choose again
+	 * before returning to a guest.
 	 */
 	struct vcpu *curr_vcpu;
 	spinlock_t rq_lock;
 	struct vcpu *rq_head;
 	volatile bool need_resched;
-	/* Some vCPU of this run queue has wake_pending set (pv_timers.c looks only then). */
+	/* Some vCPU of the ring has wake_pending set (pv_timers.c looks only then). */
 	volatile bool wakeups_pending;
 };
 
