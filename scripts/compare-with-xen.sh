@@ -37,12 +37,7 @@ module="$kernel${*:+ $*}"
 echo "== Xen 4.17"
 KEEL_LOG_DIR=$out/xen "$root/scripts/run-on-xen.sh" --timeout "$timeout" "$kernel" "$@" >/dev/null 2>&1 || true
 echo "== Keel"
-mkdir -p "$out/keel"
-timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 -display none \
-	-monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 \
-	-serial "file:$out/keel/serial.log" -kernel "$root/build/hypervisor.elf" \
-	-append "console=com1 loglvl=all dom0_mem=64M noreboot" -initrd "$module" \
-	2>"$out/keel/qemu.log" || true
+"$root/scripts/run-on-keel.sh" "$out/keel" "$timeout" "$module"
 
 verdicts() {
 	sed -e 's/\r$//' -e 's/^(d0) //' "$1" |

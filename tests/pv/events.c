@@ -8,7 +8,7 @@
 
 #include "tests/pv/hypercall.h"
 #include "tests/pv/mm.h"
-#include "lib/pvclock.h"
+#include "tests/pv/vcpu.h"
 
 long evtchn_op(int cmd, void *arg)
 {
@@ -124,31 +124,14 @@ long ev_status(domid_t dom, evtchn_port_t port, struct evtchn_status *s)
 	return evtchn_op(EVTCHNOP_status, s);
 }
 
-/* System time now, from vCPU 0's pvclock record (version protocol). */
-static uint64_t now_ns(void)
-{
-	volatile struct vcpu_time_info *t = &pv_vcpu0->time;
-	struct vcpu_time_info copy;
-	uint32_t lo, hi, v;
-
-	do {
-		v = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		copy = *(struct vcpu_time_info *)t;
-		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((v & 1) || t->version != v);
-	return pvclock_read(&copy, (uint64_t)hi << 32 | lo);
-}
-
 bool ev_wait(evtchn_port_t p, uint64_t timeout_ns)
 {
-	struct sched_poll poll = { .nr_ports = 1, .timeout = now_ns() + timeout_ns };
+	struct sched_poll poll = { .nr_ports = 1, .timeout = pv_time_ns(&pv_vcpu0->time) + timeout_ns };
 	evtchn_port_t port = p;
 
 	set_xen_guest_handle(poll.ports, &port);
 	while (!port_pending(p)) {
-		if (now_ns() >= poll.timeout)
+		if (pv_time_ns(&pv_vcpu0->time) >= poll.timeout)
 			return false;
 		hyp_sched_op(SCHEDOP_poll, &poll);
 	}

@@ -38,7 +38,8 @@ long ev_unmask(evtchn_port_t port);
 long ev_status(domid_t dom, evtchn_port_t port, struct evtchn_status *s);
 /*
  * Waits (SCHEDOP_poll) until port p is pending or timeout_ns passed, then
- * clears it.  Returns true if it was pending.
+ * clears it.  Returns true if it was pending.  vCPU 0 only (it reads vCPU
+ * 0's pvclock record).
  */
 bool ev_wait(evtchn_port_t p, uint64_t timeout_ns);
 

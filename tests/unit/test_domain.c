@@ -671,10 +671,13 @@ static void test_destroy_returns_page_tables(void **state)
 	expect_no_leak();
 }
 
-static void test_destroy_waits_for_foreign_mappings(void **state)
+/*
+ * Domain 2 (b) maps a frame of domain 1 (a) in a pinned L1 table of its
+ * own, the way Keel installs a grant mapping (hypercalls/grant_map.c): b's
+ * table, a's frame.  Returns that L1 table; unpinning it drops the mapping.
+ */
+static mfn_t map_as_grant(struct domain *a, struct domain *b)
 {
-	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
-	/* How Keel installs a grant mapping: b's table, a's frame (hypercalls/grant_map.c). */
 	const struct pv_pte_write grant = {.table_owner = 2, .frame_owner = 1};
 	mfn_t shared, l1;
 
@@ -686,6 +689,14 @@ static void test_destroy_waits_for_foreign_mappings(void **state)
 	assert_int_equal(pv_pte_write(pg(l1), 7, (mfn_x(shared) << PAGE_SHIFT) | PV_PTE_P | PV_PTE_RW,
 				      &grant, NULL),
 			 0);
+	return l1;
+}
+
+static void test_destroy_waits_for_foreign_mappings(void **state)
+{
+	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
+	mfn_t l1 = map_as_grant(a, b);
+
 	assert_int_equal(domain_get(a), 0);
 	assert_int_equal(domain_destroy(a), -EBUSY);
 	assert_true(host_log_contains("still referenced"));
@@ -707,19 +718,9 @@ static void test_destroy_waits_for_foreign_mappings(void **state)
 static void test_lookup_any_finds_dying_domains(void **state)
 {
 	struct domain *a = new_dom(1, 1), *b = new_dom(2, 1);
-	/* b maps one of a's frames as a grant mapping would (test above). */
-	const struct pv_pte_write grant = {.table_owner = 2, .frame_owner = 1};
-	mfn_t shared, l1;
+	mfn_t l1 = map_as_grant(a, b);
 	int err = 0;
 
-	domain_set_max_pages(a, 4);
-	domain_set_max_pages(b, 4);
-	shared = alloc(a, 0);
-	l1 = alloc(b, 0);
-	assert_int_equal(page_type_pin(pg(l1), PGT_L1, 2), 0);
-	assert_int_equal(pv_pte_write(pg(l1), 7, (mfn_x(shared) << PAGE_SHIFT) | PV_PTE_P | PV_PTE_RW,
-				      &grant, NULL),
-			 0);
 	assert_int_equal(domain_destroy(a), -EBUSY); /* no reference of ours: the table's keeps a */
 	lookup_fails(1);
 	assert_ptr_equal(domain_lookup_any(1, &err), a); /* a reference we keep to the end */

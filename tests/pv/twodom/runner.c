@@ -28,6 +28,7 @@
 #include "tests/pv/events.h"
 #include "tests/pv/harness.h"
 #include "tests/pv/mm.h"
+#include "tests/pv/vcpu.h"
 #include "tests/pv/twodom/ctl.h"
 #include "tests/pv/twodom/domu_build.h"
 
@@ -149,26 +150,6 @@ static void serve_store(void)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct vcpu_time_info t;
-	uint32_t v, lo, hi;
-
-	do {
-		v = pv_vcpu0->time.version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		t = *(struct vcpu_time_info *)&pv_vcpu0->time;
-		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((v & 1) || pv_vcpu0->time.version != v);
-	{
-		uint64_t d = ((uint64_t)hi << 32 | lo) - t.tsc_timestamp;
-
-		d = t.tsc_shift < 0 ? d >> -t.tsc_shift : d << t.tsc_shift;
-		return t.system_time + (uint64_t)(((unsigned __int128)d * t.tsc_to_system_mul) >> 32);
-	}
-}
-
 TEST(runner, run_module_as_domu)
 {
 	const char *why = "";
@@ -202,8 +183,8 @@ TEST(runner, run_module_as_domu)
 	pv_printf("runner: domain %u started, %u MiB, watching its console for %u s\n", u.domid,
 		  RUNNER_PAGES / 256, RUNNER_SECONDS);
 
-	end = now_ns() + RUNNER_SECONDS * SEC;
-	while (now_ns() < end) {
+	end = pv_time_ns(&pv_vcpu0->time) + RUNNER_SECONDS * SEC;
+	while (pv_time_ns(&pv_vcpu0->time) < end) {
 		ev_wait(cons_port, SEC / 10);
 		drain_console();
 		serve_store();
