@@ -91,8 +91,7 @@ static long poll(struct vcpu *v, uint64_t arg)
 	}
 	if (p.timeout)
 		sched_set_wakeup(v, p.timeout);
-	sched_yield(v);
-	return 0;
+	return 0; /* the exit path sees v blocked and picks another vCPU */
 }
 
 /* Arms the machine's timer for d's earliest watchdog deadline. */
@@ -184,7 +183,7 @@ long do_sched_op(struct vcpu *v, int cmd, uint64_t arg)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (v->vcpu_info && v->vcpu_info->evtchn_upcall_pending)
 			vcpu_wake(v);
-		sched_yield(v);
+		/* No yield: blocked, the exit path picks another; woken again, v runs on. */
 		return 0;
 	case SCHEDOP_shutdown:
 		return shutdown_self(v, arg);

@@ -8,6 +8,8 @@
  */
 #include "hypervisor/timer.h"
 
+#include <stddef.h>
+
 #include "arch/apic.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
@@ -58,16 +60,13 @@ static void remove_anywhere(struct timer *t)
 {
 	for (;;) {
 		struct timer_queue *q = __atomic_load_n(&t->queue, __ATOMIC_ACQUIRE);
-		struct percpu *owner = NULL;
+		struct percpu *owner;
 		unsigned long flags;
 
 		if (!q)
 			return;
-		for (unsigned int c = 0; c < MAX_CPUS && !owner; c++)
-			if (percpu_of[c] && &percpu_of[c]->timers == q)
-				owner = percpu_of[c];
-		if (!owner)
-			return;
+		/* Every queue is the `timers` field of some CPU's struct percpu. */
+		owner = (struct percpu *)((char *)q - offsetof(struct percpu, timers));
 		flags = spin_lock_irqsave(&owner->timer_lock);
 		if (t->queue == q) {
 			timer_queue_remove(q, t);

@@ -273,9 +273,19 @@ void pv_sched_notify(struct vcpu *v)
 
 void pv_sched_wake(struct vcpu *v)
 {
+	struct percpu *run = percpu_of[pv_vcpu(v)->processor];
+
 	/* vcpu_wake takes the domain lock: the exit path of v's home CPU does it. */
 	pv_vcpu(v)->wake_pending = true;
 	pv_sched_notify(v);
+	/*
+	 * The upcall is entered by the CPU running v, on its next exit: when
+	 * that is neither home (kicked above) nor this CPU (exiting soon
+	 * anyway), make the exit happen now.  A plain kick: nothing to pick.
+	 */
+	if (run != percpu_of[pv_vcpu(v)->home] && run != this_cpu() &&
+	    __atomic_load_n(&run->curr_vcpu, __ATOMIC_SEQ_CST) == v)
+		apic_send_ipi(run->apic_id, VECTOR_IPI_KICK);
 }
 
 static void policy_timer_fired(struct timer *t, void *data)
