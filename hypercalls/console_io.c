@@ -10,6 +10,12 @@
  * Reading (control domain only) takes what was typed on Keel's serial
  * console while input is switched to dom0 (hypervisor/common/
  * console_input.h); a domU gets -EPERM, as from Xen's default XSM policy.
+ *
+ * An unprivileged domain's output is rate limited (CONSOLE_RATE_LINES a
+ * second): every line goes out synchronously on a slow serial port under
+ * the domain's lock, so a guest writing newlines in a loop would keep a
+ * CPU busy for it.  What is dropped is counted and reported when output
+ * resumes.  The control domain is not limited, as on Xen.
  */
 #include "hypercalls/hypercalls.h"
 
@@ -24,13 +30,48 @@
 #include "hypervisor/common/console_input.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 /* Bytes copied from or to the guest per step; also the preemption granularity of writes. */
 #define CONSOLE_CHUNK 128
 
+#define CONSOLE_RATE_LINES 200
+#define CONSOLE_WINDOW_NS  1000000000ULL
+
+/* May d print one more line now?  d->lock held. */
+static bool line_allowed(struct domain *d)
+{
+	uint64_t (*clock)(void) = domain_get_hooks()->clock_ns;
+	uint64_t now;
+
+	if (d->is_privileged || !clock)
+		return true;
+	now = clock();
+	if (now - d->console_window_ns >= CONSOLE_WINDOW_NS) {
+		d->console_window_ns = now;
+		d->console_window_lines = 0;
+		if (d->console_dropped) {
+			char note[64];
+
+			format_snprintf(note, sizeof(note), "[%u lines dropped: rate limit]",
+					d->console_dropped);
+			hypercall_console_line(d->domid, note, strlen(note));
+			d->console_dropped = 0;
+		}
+	}
+	if (d->console_window_lines == CONSOLE_RATE_LINES) {
+		d->console_dropped++;
+		return false;
+	}
+	d->console_window_lines++;
+	return true;
+}
+
 static void flush_line(struct domain *d)
 {
-	hypercall_console_line(d->domid, d->console_line, d->console_len);
+	if (line_allowed(d))
+		hypercall_console_line(d->domid, d->console_line, d->console_len);
 	d->console_len = 0;
 }
 

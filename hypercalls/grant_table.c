@@ -241,10 +241,18 @@ static int16_t status_frames_fn(struct domain *d, void *p, long *rc)
 	return op->nr_frames ? GNTST_general_error : GNTST_okay;
 }
 
+/*
+ * Entries dump_table prints at most: the serial console is slow and the
+ * grant lock is held, so a guest filling its whole table (32768 entries)
+ * must not get minutes of output per call.  The rest are counted.
+ */
+#define DUMP_MAX_ENTRIES 64
+
 /* Prints the entries of d's table that are in use or granted. */
 static int16_t dump_fn(struct domain *d, void *p, long *rc)
 {
 	const struct gnttab *gt = d->gnttab;
+	unsigned int shown = 0, more = 0;
 
 	(void)p, (void)rc;
 	printk(KLOG_INFO "grant table of domain %u: %u of %u frames\n", d->domid, gt->nr_frames,
@@ -256,9 +264,16 @@ static int16_t dump_fn(struct domain *d, void *p, long *rc)
 
 		if (!flags && !a->pin_ro && !a->pin_rw)
 			continue;
+		if (shown == DUMP_MAX_ENTRIES) {
+			more++;
+			continue;
+		}
+		shown++;
 		printk(KLOG_INFO "  ref %u: flags %#x domid %u frame %#x; in use: %u ro %u rw\n", r,
 		       flags, e->domid, e->frame, a->pin_ro, a->pin_rw);
 	}
+	if (more)
+		printk(KLOG_INFO "  ... and %u more entries in use\n", more);
 	return GNTST_okay;
 }
 

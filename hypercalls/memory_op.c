@@ -122,8 +122,14 @@ static long reservation_query(struct vcpu *v, unsigned int op, uint64_t arg)
 		rc = (long)d->tot_pages;
 	else if (op == XENMEM_maximum_reservation)
 		rc = (long)d->max_pages;
-	else
-		rc = (long)((d->shared_info->arch.max_pfn ?: 1) - 1);
+	else {
+		/* A destroy on another CPU may free shared_info meanwhile: look under d's lock. */
+		spin_lock(&d->lock);
+		rc = d->state == DOMAIN_ACTIVE && d->shared_info
+			     ? (long)((d->shared_info->arch.max_pfn ?: 1) - 1)
+			     : -ESRCH;
+		spin_unlock(&d->lock);
+	}
 	domain_put(d);
 	return rc;
 }

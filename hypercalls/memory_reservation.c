@@ -80,6 +80,7 @@ static void free_extent(struct domain *d, mfn_t mfn, unsigned int order)
 static int remove_frame(struct domain *d, mfn_t mfn)
 {
 	struct page_info *pg;
+	uint64_t old_pfn;
 	int rc;
 
 	if (!mfn_in_table(mfn))
@@ -91,9 +92,15 @@ static int remove_frame(struct domain *d, mfn_t mfn)
 	if (page_type_pinned(pg))
 		page_type_unpin(pg, d->domid);
 	mmu_unlock();
+	/*
+	 * The M2P entry goes before the frame does: once freed, another CPU
+	 * may hand the frame to another domain and record its own entry.
+	 */
+	old_pfn = m2p_get(mfn);
+	m2p_set(mfn, INVALID_M2P_ENTRY);
 	rc = domain_free_frames(d, mfn, 0);
-	if (!rc)
-		m2p_set(mfn, INVALID_M2P_ENTRY);
+	if (rc)
+		m2p_set(mfn, old_pfn);
 	return rc;
 }
 

@@ -837,6 +837,9 @@ int domain_kill(struct domain *d)
 		return rc;
 	if (domains.hooks.domain_teardown)
 		domains.hooks.domain_teardown(d);
+	/* All off their CPUs first: a vCPU still in a hypercall could act on one released. */
+	for (unsigned int i = 0; i < d->max_vcpus && domains.hooks.vcpu_arch_quiesce; i++)
+		domains.hooks.vcpu_arch_quiesce(d->vcpus[i]);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		if (domains.hooks.vcpu_arch_release)
 			domains.hooks.vcpu_arch_release(d->vcpus[i]);

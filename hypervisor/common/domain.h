@@ -126,6 +126,9 @@ struct domain {
 	/* console_io output not yet ended by a newline (hypercalls/console_io.c). */
 	char console_line[128];
 	unsigned int console_len;
+	/* Its rate limit (unprivileged domains): lines in the current window, lines dropped. */
+	uint64_t console_window_ns;
+	unsigned int console_window_lines, console_dropped;
 
 	/*
 	 * Event channels (hypercalls/evtchn.h): the port table, NULL before
@@ -168,6 +171,13 @@ struct domain {
 struct domain_hooks {
 	/* Sets up v->arch (0 or a negative errno).  No locks held. */
 	int (*vcpu_arch_init)(struct vcpu *v);
+	/*
+	 * Domain destroy, once every vCPU is offline: wait until v has left
+	 * its CPU (and so is in no hypercall).  Called for every vCPU before
+	 * the first vcpu_arch_release, so no vCPU of the dying domain can
+	 * still act on one already released.  No locks held.
+	 */
+	void (*vcpu_arch_quiesce)(struct vcpu *v);
 	/*
 	 * Domain destroy, before memory is relinquished: drop the frame
 	 * references v's context holds (CR3, GDT/LDT frames).  No locks held.

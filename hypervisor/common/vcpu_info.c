@@ -67,7 +67,9 @@ int vcpu_info_register(struct vcpu *v, mfn_t mfn, unsigned int offset)
 	if (rc)
 		return rc;
 	spin_lock(&d->lock);
-	if (mfn_valid_raw(v->vcpu_info_mfn)) {
+	if (d->state != DOMAIN_ACTIVE) {
+		rc = -ESRCH; /* being destroyed: its vCPUs' frames are being let go */
+	} else if (mfn_valid_raw(v->vcpu_info_mfn)) {
 		rc = -EINVAL; /* only once per vCPU (xen/vcpu.h) */
 	} else {
 		v->vcpu_info_mfn = mfn;

@@ -5,7 +5,8 @@
  * across 2^32, the news flag behind VIRQ_CONSOLE), the CTRL-a switch
  * between dom0 and Keel's debug keys (common/console_input.c), and
  * CONSOLEIO_read (hypercalls/console_io.c) as a guest calls it: dom0
- * only, never waiting, partial reads, bad buffers, Xen's count limit.
+ * only, never waiting, partial reads, bad buffers, Xen's count limit;
+ * and CONSOLEIO_write's rate limit for unprivileged domains.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "arch/guest_access.h"
+#include "host/sched_shim.h"
 #include "host/test_shim.h"
 #include "hypercalls/hypercalls.h"
 #include "hypervisor/common/console_input.h"
@@ -355,6 +357,66 @@ static void test_read_never_sees_keys(void **state)
 	assert_int_equal(read_into(&v_dom0, sizeof(buf), buf), 0);
 }
 
+/* ---- CONSOLEIO_write's rate limit for unprivileged domains ---- */
+
+static uint64_t fake_clock_ns;
+
+static uint64_t fake_clock(void)
+{
+	return fake_clock_ns;
+}
+
+/* Writes n lines "x\n" as v's domain, one hypercall each. */
+static void write_lines(struct vcpu *v, unsigned int n, const char *line)
+{
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(do_console_io(v, CONSOLEIO_write, (unsigned int)strlen(line),
+					       (uint64_t)(uintptr_t)line),
+				 0);
+}
+
+static unsigned int count_of(const char *text, const char *what)
+{
+	unsigned int n = 0;
+
+	for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+static void test_write_rate_limited_for_domu(void **state)
+{
+	static const struct domain_hooks hooks = {.clock_ns = fake_clock};
+	struct domain d = {.domid = 7};
+	struct vcpu v = {.domain = &d};
+
+	(void)state;
+	domain_init(&hooks);
+	fake_clock_ns = 5000000000ULL;
+	host_console_text[0] = '\0';
+	write_lines(&v, 250, "x\n");
+	assert_int_equal(count_of(host_console_text, "(d7) x\n"), 200); /* a second's worth */
+	fake_clock_ns += 1000000000ULL;
+	host_console_text[0] = '\0';
+	write_lines(&v, 1, "y\n");
+	assert_string_equal(host_console_text, "(d7) [50 lines dropped: rate limit]\n(d7) y\n");
+	domain_init(NULL);
+}
+
+static void test_write_not_limited_for_dom0(void **state)
+{
+	static const struct domain_hooks hooks = {.clock_ns = fake_clock};
+	struct domain d = {.domid = 0, .is_privileged = true};
+	struct vcpu v = {.domain = &d};
+
+	(void)state;
+	domain_init(&hooks);
+	host_console_text[0] = '\0';
+	write_lines(&v, 250, "x\n");
+	assert_int_equal(count_of(host_console_text, "(d0) x\n"), 250);
+	domain_init(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +441,8 @@ int main(void)
 	    T(test_read_bad_buffer_keeps_bytes),
 	    T(test_read_fault_midway),
 	    T(test_read_never_sees_keys),
+	    T(test_write_rate_limited_for_domu),
+	    T(test_write_not_limited_for_dom0),
 #undef T
 	};
 

@@ -68,9 +68,14 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 	return 0;
 }
 
+/* Offline already: let its CPU save it and drop its tables. */
+static void pv_vcpu_arch_quiesce(struct vcpu *v)
+{
+	pv_sched_sync(v);
+}
+
 static void pv_vcpu_arch_release(struct vcpu *v)
 {
-	pv_sched_sync(v); /* offline already: let its CPU save it and drop its tables */
 	pv_timers_vcpu_release(v);
 	pv_time_vcpu_release(v);
 	pv_gdt_release(v);
@@ -165,6 +170,7 @@ void pv_domain_setup(void)
 {
 	static const struct domain_hooks hooks = {
 		.vcpu_arch_init = pv_vcpu_arch_init,
+		.vcpu_arch_quiesce = pv_vcpu_arch_quiesce,
 		.vcpu_arch_release = pv_vcpu_arch_release,
 		.vcpu_arch_free = pv_vcpu_arch_free,
 		.domain_init = pv_domain_init,
