@@ -130,9 +130,13 @@ deadline=$(($(date +%s) + timeout))
 grace=
 while :; do
 	if [ -z "$verdict" ]; then
-		if grep -q 'Test result: SUCCESS' "$log"; then verdict=SUCCESS
-		elif grep -q 'Test result: FAILURE' "$log"; then verdict=FAILURE
-		elif grep -qE 'Panic on CPU|Dom0 (crashed|halted|shut ?down)|domain_crash' "$log"; then
+		# One snapshot per look: the console grows meanwhile, and a verdict
+		# line and Xen's "Dom0 halted" after it must not be read from two
+		# different moments (the halt seen, the verdict not yet).
+		snap=$(cat "$log")
+		if grep -q 'Test result: SUCCESS' <<<"$snap"; then verdict=SUCCESS
+		elif grep -q 'Test result: FAILURE' <<<"$snap"; then verdict=FAILURE
+		elif grep -qE 'Panic on CPU|Dom0 (crashed|halted|shut ?down)|domain_crash' <<<"$snap"; then
 			verdict=NONE
 		fi
 		[ -n "$verdict" ] && grace=$(($(date +%s) + 5))
