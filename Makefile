@@ -117,10 +117,15 @@ HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -I$(XEN_INC) -O1 -g \
 	-D__XEN_INTERFACE_VERSION__=0x00040700 -DKEEL_HOST_TEST $(WARNINGS) -Wno-missing-prototypes
 # dom0-tools/ (the toolstack's libraries) never goes into the hypervisor,
 # but it is generic code all the same: unit-tested on the host.
-DOM0_TOOLS_SRCS := $(wildcard dom0-tools/*.c)
+DOM0_TOOLS_SRCS := $(wildcard dom0-tools/*.c dom0-tools/*/*.c)
+# guests/common/: the guest kernels' portable parts (line editor, cpio
+# reader, xenstore message codec): built into the PV guests and unit-tested
+# on the host like the rest of the generic code.
+GUEST_COMMON_SRCS := $(wildcard guests/common/*.c)
 # The scheduler simulator's engine (sched/sim/, host-only) is tested too.
 SCHED_SIM_SRCS := $(filter-out sched/sim/main.c,$(wildcard sched/sim/*.c))
-HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS)) $(DOM0_TOOLS_SRCS) $(SCHED_SIM_SRCS)
+HOST_GENERIC := $(filter-out lib/string.c,$(GENERIC_SRCS)) $(DOM0_TOOLS_SRCS) $(GUEST_COMMON_SRCS) \
+	$(SCHED_SIM_SRCS)
 HOST_SHIM    := $(wildcard tests/host/*.c)
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -148,18 +153,18 @@ $(HOST_LIB): $(HOST_OBJS)
 
 -include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h dom0-tools/*.h sched/*.h sched/sim/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(wildcard lib/*.h mm/*.h hypervisor/common/*.h hypercalls/*.h dom0-tools/*.h dom0-tools/*/*.h guests/common/*.h sched/*.h sched/sim/*.h tests/host/include/arch/*.h tests/host/include/host/*.h tests/unit/*.h) | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(HOST_EXTRA_CFLAGS) -o $@ $< $(HOST_EXTRA_SRCS) $(HOST_LIB) -lcmocka -lm
 
 # dom0-tools/ will also link into dom0's PV kernel: compiling it with the
 # PV kernels' freestanding flags here keeps it free of libc.
-DOM0_TOOLS_PV_OBJS := $(patsubst %.c,$(BUILD)/pv-check/%.o,$(DOM0_TOOLS_SRCS))
+DOM0_TOOLS_PV_OBJS := $(patsubst %.c,$(BUILD)/pv-check/%.o,$(DOM0_TOOLS_SRCS) $(GUEST_COMMON_SRCS))
 $(BUILD)/pv-check/%.o: %.c | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(CC) $(PV_CFLAGS) -c $< -o $@
 
--include $(wildcard $(BUILD)/pv-check/dom0-tools/*.d)
+-include $(shell find $(BUILD)/pv-check -name '*.d' 2>/dev/null)
 
 unit-test: setup $(UNIT_TESTS) $(DOM0_TOOLS_PV_OBJS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
