@@ -9,7 +9,7 @@
  * a number.
  */
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/traps.h"
 
 #define ROUNDS 20000u

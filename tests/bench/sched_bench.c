@@ -25,7 +25,7 @@
 
 #include "tests/pv/events.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 #include "tests/pv/sched_ctl.h"
 #include "tests/pv/vcpu.h"

@@ -6,7 +6,7 @@
 
 #include <xen/sched.h>
 
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 #include "tests/pv/vcpu.h"
 

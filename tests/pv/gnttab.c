@@ -9,7 +9,7 @@
 
 #include "lib/string.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 
 volatile grant_entry_v1_t *gnt_table;

@@ -13,7 +13,7 @@
 
 #include "lib/format.h"
 #include "lib/string.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 #include "tests/pv/traps.h"
 

@@ -19,7 +19,7 @@
 
 #include "lib/string.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 
 /* The ring is read whole; Keel's is 64 KiB, a report a few hundred bytes. */
 static char ring[16384];

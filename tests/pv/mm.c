@@ -12,7 +12,7 @@
 #include "lib/compiler.h"
 #include "lib/string.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 
 volatile struct shared_info *pv_shared_info;
 

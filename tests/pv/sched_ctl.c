@@ -11,7 +11,7 @@
 #include <xen/domctl.h>
 
 #include "lib/string.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 
 long pv_sched_credit_op(uint32_t sched_id, uint32_t cmd, uint16_t domid, uint16_t *weight,
 			uint16_t *cap)

@@ -14,7 +14,7 @@
 #include "lib/compiler.h"
 #include "lib/string.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 
 volatile struct pv_trap_record pv_last_trap;
@@ -115,11 +115,6 @@ void pv_trap_return_to_kernel(struct pv_trap_regs *r, struct pv_iret_frame *f, l
 	f->rsp = pv_user_kernel_sp;
 	f->ss = FLAT_KERNEL_SS;
 	r->rax = value;
-}
-
-long hyp_set_trap_table(const struct trap_info *table)
-{
-	return pv_hypercall1(__HYPERVISOR_set_trap_table, table);
 }
 
 void traps_fill_default(struct trap_info table[256])

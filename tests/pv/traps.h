@@ -133,9 +133,6 @@ bool pv_try_read(const volatile void *p, uint64_t *val);
 /** Writes @val to the quadword at @p; returns false on a fault. */
 bool pv_try_write(volatile void *p, uint64_t val);
 
-/** set_trap_table(@table): a list ended by an entry whose address is 0. */
-long hyp_set_trap_table(const struct trap_info *table);
-
 /**
  * HYPERVISOR_iret with @in's rax, r11, rcx, flags, cs, rflags and ss to the
  * next instruction on the current stack (@in's rip and rsp are ignored);

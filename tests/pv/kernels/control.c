@@ -38,7 +38,7 @@
 
 #include "lib/string.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/keel_counters.h"
 #include "tests/pv/mm.h"
 

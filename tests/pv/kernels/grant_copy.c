@@ -21,7 +21,7 @@
 #include "lib/string.h"
 #include "tests/pv/gnttab.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 
 #define BAD_PTR	      ((void *)HYPERVISOR_VIRT_START)

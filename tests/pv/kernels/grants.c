@@ -28,7 +28,7 @@
 
 #include "tests/pv/gnttab.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 #include "tests/pv/traps.h"
 

@@ -8,7 +8,7 @@
  */
 #include "lib/string.h"
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 
 #define ENOSYS 38
 

@@ -32,7 +32,7 @@
 #include <xen/vcpu.h>
 
 #include "tests/pv/harness.h"
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 #include "tests/pv/mm.h"
 #include "tests/pv/traps.h"
 

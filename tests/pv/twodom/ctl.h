@@ -1,7 +1,6 @@
 /*
  * tests/pv/twodom/ctl.h - the privileged and grant-table hypercalls the
- * two-domain test needs (domctl, sysctl, grant_table_op,
- * update_va_mapping_otherdomain), with their interface versions filled.
+ * two-domain test needs (domctl, sysctl; the others are in guests/lib/hypercall.h), with their interface versions filled.
  */
 #ifndef TESTS_PV_TWODOM_CTL_H
 #define TESTS_PV_TWODOM_CTL_H
@@ -14,7 +13,7 @@
 #include <xen/sysctl.h>
 #include <xen/xen.h>
 
-#include "tests/pv/hypercall.h"
+#include "guests/lib/hypercall.h"
 
 static inline long hyp_domctl(struct xen_domctl *op)
 {
@@ -26,17 +25,6 @@ static inline long hyp_sysctl(struct xen_sysctl *op)
 {
 	op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
 	return pv_hypercall1(__HYPERVISOR_sysctl, op);
-}
-
-static inline long hyp_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
-{
-	return pv_hypercall3(__HYPERVISOR_grant_table_op, cmd, uop, count);
-}
-
-static inline long hyp_update_va_mapping_otherdomain(unsigned long va, uint64_t pte,
-						     unsigned long flags, domid_t domid)
-{
-	return pv_hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va, pte, flags, domid);
 }
 
 #endif /* TESTS_PV_TWODOM_CTL_H */

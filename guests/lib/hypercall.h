@@ -1,5 +1,6 @@
 /*
- * tests/pv/hypercall.h - hypercalls from a 64-bit PV test kernel.
+ * guests/lib/hypercall.h - hypercalls from a 64-bit PV kernel: our guest
+ * kernels (guests/) and the PV test kernels (tests/pv/).
  *
  * Xen's 64-bit PV ABI: hypercall N is a call to hypercall_page + N * 32,
  * arguments in rdi, rsi, rdx, r10, r8, the result (a negative Xen errno on
@@ -7,8 +8,8 @@
  * debug Xen does so on purpose), so each is an in/out operand here; the
  * page's stubs preserve rcx and r11 themselves.
  */
-#ifndef TESTS_PV_HYPERCALL_H
-#define TESTS_PV_HYPERCALL_H
+#ifndef GUESTS_LIB_HYPERCALL_H
+#define GUESTS_LIB_HYPERCALL_H
 
 #include <stdint.h>
 
@@ -124,4 +125,35 @@ static inline long hyp_event_channel_op(int cmd, void *arg)
 	return pv_hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
 }
 
-#endif /* TESTS_PV_HYPERCALL_H */
+/** console_io(CONSOLEIO_read): up to @len bytes typed on Xen's console (dom0 only). */
+static inline long hyp_console_read(char *buf, unsigned long len)
+{
+	return pv_hypercall3(__HYPERVISOR_console_io, CONSOLEIO_read, len, buf);
+}
+
+/** set_trap_table(@table): a list ended by an entry whose address is 0 (NULL: none). */
+static inline long hyp_set_trap_table(const void *table)
+{
+	return pv_hypercall1(__HYPERVISOR_set_trap_table, table);
+}
+
+/** callback_op(@cmd, @arg) (xen/callback.h: CALLBACKOP_register). */
+static inline long hyp_callback_op(int cmd, const void *arg)
+{
+	return pv_hypercall2(__HYPERVISOR_callback_op, cmd, arg);
+}
+
+/** grant_table_op(@cmd, @uop, @count). */
+static inline long hyp_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
+{
+	return pv_hypercall3(__HYPERVISOR_grant_table_op, cmd, uop, count);
+}
+
+/** update_va_mapping_otherdomain: maps @pte's frame, owned by @domid, at @va. */
+static inline long hyp_update_va_mapping_otherdomain(unsigned long va, uint64_t pte,
+						     unsigned long flags, domid_t domid)
+{
+	return pv_hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va, pte, flags, domid);
+}
+
+#endif /* GUESTS_LIB_HYPERCALL_H */
