@@ -5,6 +5,7 @@
  * --expect-crash): after set_trap_table(NULL) clears the trap table, Xen
  * 4.17 has nowhere to bounce a #UD and crashes the domain.
  */
+#include "guests/lib/hypercall.h"
 #include "tests/pv/harness.h"
 #include "tests/pv/traps.h"
 
