@@ -270,7 +270,7 @@ PV_KERNELS := $(patsubst tests/pv/kernels/%.c,$(BUILD)/pv/%.elf,$(wildcard tests
 PV_COMMON  := $(BUILD)/pv/head.o $(BUILD)/pv/harness.o $(BUILD)/pv/mm.o $(BUILD)/pv/traps.o \
 	$(BUILD)/pv/vcpu.o $(BUILD)/pv/vcpu_entry.o $(BUILD)/pv/events.o $(BUILD)/pv/gnttab.o $(BUILD)/pv/keel_counters.o $(BUILD)/pv/sched_ctl.o \
 	$(BUILD)/pv/trap_entry.o $(BUILD)/pv/lib/format.o $(BUILD)/pv/lib/string.o \
-	$(BUILD)/pv/lib/pvclock.o
+	$(BUILD)/pv/lib/pvclock.o $(BUILD)/obj/guests/lib/pvclock_now.o
 XEN_TIMEOUT ?= 120
 
 .PHONY: pv-kernels test-xen
@@ -385,3 +385,5 @@ $(BUILD)/pv/lib/%.o: lib/%.c
 	$(CC) $(PV_CFLAGS) -c $< -o $@
 
 -include $(wildcard $(BUILD)/pv/*.d $(BUILD)/pv/*/*.d)
+# The guest kernels (guests/): the library, the domU apps and dom0.
+include guests/guests.mk

@@ -9,6 +9,8 @@
  */
 #include "tests/pv/vcpu.h"
 
+#include "guests/lib/time.h"
+
 #include <xen/vcpu.h>
 
 #include "lib/pvclock.h"
@@ -107,20 +109,7 @@ void pv_vcpu_context_init(struct vcpu_guest_context *ctx, unsigned int id,
 
 uint64_t pv_time_ns(const volatile struct vcpu_time_info *t)
 {
-	struct vcpu_time_info copy;
-	uint32_t version, lo, hi;
-
-	do {
-		version = t->version;
-		__asm__ volatile("" ::: "memory"); /* x86 keeps loads in order; the compiler must too */
-		copy.tsc_timestamp = t->tsc_timestamp;
-		copy.system_time = t->system_time;
-		copy.tsc_to_system_mul = t->tsc_to_system_mul;
-		copy.tsc_shift = t->tsc_shift;
-		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-		__asm__ volatile("" ::: "memory");
-	} while ((version & 1) || version != t->version);
-	return pvclock_read(&copy, (uint64_t)hi << 32 | lo);
+	return pvclock_now(t);
 }
 
 long pv_vcpu_start(unsigned int id, void (*fn)(unsigned long), unsigned long arg)

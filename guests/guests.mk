@@ -1,0 +1,57 @@
+# guests/guests.mk - the guest kernels (included by the top-level Makefile).
+#
+# build/guests/NAME.elf for each app folder guests/NAME/ (hello, dom0):
+# the app's .c files + the kernel library (guests/lib/) + the portable
+# parts (guests/common/) + the freestanding lib/ files they use.  dom0
+# also links the toolstack (dom0-tools/) and lib/'s domain builder.
+# Everything is compiled with the PV kernels' flags (PV_CFLAGS) and
+# linked at 0xffffffff80000000 (guests/lib/guest.lds).
+
+GUEST_CFLAGS = $(filter-out -fno-toplevel-reorder,$(PV_CFLAGS))
+# domctl.h and sysctl.h are the toolstack's headers: dom0 and vmctl see them.
+GUEST_TOOLS_CFLAGS = $(filter-out -D__XEN_INTERFACE_VERSION__=%,$(GUEST_CFLAGS)) -D__XEN_TOOLS__
+GUEST_LDFLAGS = -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T guests/lib/guest.lds
+
+GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S)
+GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(GUEST_LIB_SRCS))) \
+	$(patsubst %.c,$(BUILD)/obj/%.o,$(GUEST_COMMON_SRCS)) \
+	$(addprefix $(BUILD)/obj/lib/,format.o string.o strlcpy.o pvclock.o)
+GUEST_BUILDER_OBJS := $(addprefix $(BUILD)/obj/lib/,elf64.o xen_elfnote.o \
+	domain_layout.o domain_build.o)
+GUEST_TOOLS_OBJS = $(patsubst %.c,$(BUILD)/guests/tools/%.o,$(DOM0_TOOLS_SRCS))
+
+GUEST_APPS := $(filter-out lib common,$(notdir $(patsubst %/,%,$(dir $(wildcard guests/*/*.c)))))
+GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(sort $(GUEST_APPS)))
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+
+$(BUILD)/obj/guests/dom0/%.o: guests/dom0/%.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_TOOLS_CFLAGS) -c $< -o $@
+
+$(BUILD)/guests/tools/%.o: %.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_TOOLS_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+.SECONDEXPANSION:
+$(BUILD)/guests/dom0.elf: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard guests/dom0/*.c)) \
+		$(GUEST_LIB_OBJS) $(GUEST_BUILDER_OBJS) $$(GUEST_TOOLS_OBJS) guests/lib/guest.lds
+	@mkdir -p $(dir $@)
+	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
+$(BUILD)/guests/%.elf: $$(addprefix $(BUILD)/obj/,$$(subst .c,.o,$$(wildcard guests/$$*/*.c))) \
+		$(GUEST_LIB_OBJS) guests/lib/guest.lds
+	@mkdir -p $(dir $@)
+	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
+-include $(shell find $(BUILD)/obj $(BUILD)/guests -name '*.d' 2>/dev/null)
