@@ -16,8 +16,9 @@ NM         := nm
 # QEMU settings for `make run`/`make run-efi`; override on the command line.
 SMP        ?= 2
 MEM        ?= 1024
-CMDLINE    ?= console=com1 com1=115200 loglvl=all noreboot
-MODULES    ?=
+CMDLINE    ?= console=com1 com1=115200 loglvl=all dom0_mem=128M noreboot
+# By default dom0 is our own control domain with its root filesystem.
+MODULES    ?= $(BUILD)/guests/dom0.elf,$(BUILD)/guests/rootfs.cpio
 QEMU_EXTRA ?=
 ACCEL      := $(shell scripts/qemu-accel.sh)
 
@@ -235,7 +236,7 @@ QEMU_MODULES = $(if $(MODULES),-initrd "$(MODULES)")
 # quits).  Piped input (`printf 'cmd\n' | make run`) gets the serial port
 # alone on stdin and stdout: the multiplexer would drop what arrives before
 # the machine is up and would take a typed Ctrl-A for itself.
-run: setup hypervisor
+run: setup hypervisor guests rootfs
 	@if [ -t 0 ]; then console="-nographic"; \
 	else console="-display none -monitor none -serial stdio"; fi; \
 	set -x; $(QEMU) $(ACCEL) -machine q35 -smp $(SMP) -m $(MEM) $$console -no-reboot \

@@ -55,3 +55,16 @@ $(BUILD)/guests/%.elf: $$(addprefix $(BUILD)/obj/,$$(subst .c,.o,$$(wildcard gue
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
 
 -include $(shell find $(BUILD)/obj $(BUILD)/guests -name '*.d' 2>/dev/null)
+
+# dom0's root filesystem (boot module 2): guests/rootfs/ as it is, plus
+# every domU kernel as /boot/NAME.elf.
+ROOTFS_FILES := $(shell find guests/rootfs -type f 2>/dev/null)
+ROOTFS_KERNELS := $(filter-out $(BUILD)/guests/dom0.elf,$(GUEST_ELFS))
+$(BUILD)/guests/rootfs.cpio: $(ROOTFS_FILES) $(ROOTFS_KERNELS) scripts/mkrootfs.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) scripts/mkrootfs.py $@ \
+		$(foreach f,$(ROOTFS_FILES),$(f):$(patsubst guests/rootfs/%,/%,$(f))) \
+		$(foreach k,$(ROOTFS_KERNELS),$(k):/boot/$(notdir $(k)))
+
+.PHONY: rootfs
+rootfs: $(BUILD)/guests/rootfs.cpio

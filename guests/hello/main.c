@@ -1,20 +1,62 @@
 /*
- * guests/hello/main.c - the hello domU: prints its domain id, memory and
- * vCPUs, then waits until asked to shut down.
+ * guests/hello/main.c - the hello domU: greets with its domain id, memory
+ * and vCPUs, then idles until it is asked to shut down (control/shutdown)
+ * or destroyed.
+ *
+ * Its command line may say `crash` (panic right after the greeting: a
+ * test of on_crash) or `exit` (power off right after the greeting).
  */
+#include <xen/vcpu.h>
+
 #include "guests/lib/console.h"
 #include "guests/lib/guest.h"
+#include "guests/lib/hypercall.h"
 #include "guests/lib/mm.h"
 #include "guests/lib/thread.h"
-#include "guests/lib/time.h"
+#include "guests/lib/xenbus.h"
+#include "lib/string.h"
+
+/* vCPUs the domain has: VCPUOP_is_up answers for each one it has. */
+static unsigned int count_vcpus(void)
+{
+	unsigned int n = 0;
+
+	while (n < 128 && hyp_vcpu_op(VCPUOP_is_up, n, NULL) >= 0)
+		n++;
+	return n;
+}
+
+static bool cmdline_has(const char *word)
+{
+	const char *s = (const char *)start_info->cmd_line;
+	size_t n = strlen(word);
+
+	for (; *s; s++)
+		if ((s == (const char *)start_info->cmd_line || s[-1] == ' ') &&
+		    !strncmp(s, word, n) && (s[n] == 0 || s[n] == ' '))
+			return true;
+	return false;
+}
 
 void app_main(void)
 {
-	kprintf("Hello from Keel's hello guest: %lu MiB, %lu free pages\n",
-		(unsigned long)(start_info->nr_pages >> 8), (unsigned long)mm_free_pages());
-	for (int i = 0; i < 3; i++) {
-		thread_sleep_ns(100 * NSEC_PER_MSEC);
-		kprintf("tick %d at %lu ms\n", i, (unsigned long)(time_now_ns() / NSEC_PER_MSEC));
+	char domid[16] = "?", name[64] = "?";
+	long rc = xenbus_init();
+
+	if (!rc) {
+		xenbus_read(XBT_NIL, "domid", domid, sizeof(domid));
+		xenbus_read(XBT_NIL, "name", name, sizeof(name));
 	}
-	guest_shutdown(SHUTDOWN_poweroff);
+	kprintf("Hello from %s, domain %s: %lu MiB, %u vCPUs, command line \"%s\"\n", name, domid,
+		(unsigned long)(start_info->nr_pages >> 8), count_vcpus(),
+		(const char *)start_info->cmd_line);
+	if (cmdline_has("crash"))
+		panic("hello: crashing as asked on the command line");
+	if (cmdline_has("exit"))
+		guest_shutdown(SHUTDOWN_poweroff);
+	if (rc) {
+		kprintf("hello: no XenStore (%ld): cannot be asked to shut down\n", rc);
+		return;
+	}
+	xenbus_start_shutdown_watcher();
 }

@@ -207,6 +207,16 @@ static void page_mark(unsigned long pfn, bool used)
 		page_bitmap[pfn / 8] &= ~(1u << (pfn % 8));
 }
 
+/* Keeps the allocator off a boot module given by frame (Xen puts big ones outside the map). */
+static void reserve_module(unsigned long first, unsigned long n)
+{
+	for (unsigned long pfn = first; pfn < first + n && pfn < direct_pfns; pfn++)
+		if (pfn >= boot_next_pfn && !page_used(pfn)) {
+			page_mark(pfn, true);
+			free_pages--;
+		}
+}
+
 void mm_init(start_info_t *si)
 {
 	unsigned long limit = MIN(si->nr_pages, DIRECT_PFN_LIMIT);
@@ -228,6 +238,18 @@ void mm_init(start_info_t *si)
 		page_mark(pfn, false);
 	managed_pages = free_pages = direct_pfns - boot_next_pfn;
 	alloc_hint = boot_next_pfn;
+	if (si->mod_len && (si->flags & SIF_MOD_START_PFN))
+		reserve_module(si->mod_start, DIV_ROUND_UP(si->mod_len, PAGE_SIZE));
+}
+
+const void *mm_boot_module(size_t *len)
+{
+	*len = start_info->mod_len;
+	if (!start_info->mod_len)
+		return NULL;
+	if (start_info->flags & SIF_MOD_START_PFN)
+		return pfn_to_virt(start_info->mod_start);
+	return (const void *)start_info->mod_start;
 }
 
 /* The first of @n free pfns in a row at or after @from, or 0. */

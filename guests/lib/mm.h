@@ -55,6 +55,9 @@ void *mfn_to_virt(unsigned long mfn);
  */
 void mm_init(start_info_t *si);
 
+/** The boot module (dom0's root filesystem) and its length; NULL when there is none. */
+const void *mm_boot_module(size_t *len);
+
 /** @n contiguous zeroed pages of the direct map, or NULL. */
 void *page_alloc(size_t n);
 

@@ -1,0 +1,31 @@
+/*
+ * guests/dom0/dom0.h - what the parts of the dom0 kernel share: the root
+ * filesystem, the toolstack's transports and the shell's entry points.
+ */
+#ifndef GUESTS_DOM0_DOM0_H
+#define GUESTS_DOM0_DOM0_H
+
+#include "dom0-tools/vmctl/hv.h"
+#include "dom0-tools/vmctl/store.h"
+#include "guests/common/ramfs.h"
+
+/* The root filesystem: the boot module's cpio archive(s) (main.c). */
+extern struct ramfs dom0_root;
+
+/* vmctl's hypercall transport (hv_local.c) and XenStore (store_local.c). */
+extern const struct vmctl_hv dom0_hv;
+extern const struct vmctl_store dom0_store;
+
+/** A short English name for a negative errno ("no such file or directory"). */
+const char *dom0_strerror(int err);
+
+/** Runs the built-in command argv[0]; its exit status (shell_cmds.c). */
+int shell_run(int argc, char **argv);
+
+/** The shell's thread: prompt, line editor, commands (shell.c). */
+void shell_thread(void *arg);
+
+/** vmctl ARGS...: the toolstack's commands (vmctl_glue.c). */
+int dom0_vmctl(int argc, char **argv);
+
+#endif /* GUESTS_DOM0_DOM0_H */
