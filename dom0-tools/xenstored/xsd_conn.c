@@ -190,6 +190,9 @@ bool xsd_ring_pump(struct xsd *xsd, struct xsd_conn *conn)
 		xsd_handle(xsd, conn, &hdr, (const char *)conn->in + HDR);
 		conn->in_len = 0;
 		xsd_conn_queue(conn, reply, xsd->reply + HDR, false);
+		if (xsd->initial)
+			xsd_watch_send(xsd, xsd->initial,
+				       xsd_arena_ptr(&xsd->arena, xsd->initial->path));
 		moved |= flush(conn);
 	}
 	if (moved && xsd->plat.notify)

@@ -62,7 +62,8 @@ static uint32_t keep(struct xsd_txn *txn, const void *data, uint32_t len)
 {
 	uint32_t off = txn->buf_used;
 
-	memcpy(txn->buf + off, data, len);
+	if (len)
+		memcpy(txn->buf + off, data, len);
 	txn->buf_used += len;
 	return off;
 }

@@ -73,7 +73,8 @@ static void env_log_event(domid_t dom, const void *payload, uint32_t len)
 	const char *path, *token;
 
 	assert_int_equal(xs_parse_watch_event(payload, len, &path, &token), 0);
-	assert_true(env_nr_events[dom] < 32);
+	if (env_nr_events[dom] == 32)
+		return; /* a flood: the tests that cause one count drops instead */
 	snprintf(env_events[dom][env_nr_events[dom]++], 256, "%s %s", path, token);
 }
 
