@@ -15,14 +15,9 @@
 #include "dom0-tools/xenstored/xenstored.h"
 #include "guests/common/xs_client.h"
 #include "lib/errno.h"
+#include "tests/fuzz/promise.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define PROMISE(c)                                                                                 \
-	do {                                                                                       \
-		if (!(c))                                                                          \
-			__builtin_trap();                                                          \
-	} while (0)
 
 static struct xsd xsd;
 static struct xsd_node nodes[256];
