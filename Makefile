@@ -197,7 +197,7 @@ FUZZ_XEN_ELF_SRCS := tests/fuzz/fuzz_xen_elf.c lib/elf64.c lib/xen_elfnote.c lib
 FUZZ_SEEDS   := $(BUILD)/fuzz/seed/pv_notes.elf $(BUILD)/fuzz/seed/pv_legacy.elf
 
 .PHONY: fuzz
-fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_config
+fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_config $(BUILD)/fuzz/fuzz_xenstored
 	@mkdir -p $(BUILD)/fuzz/corpus
 	cp $(FUZZ_SEEDS) $(BUILD)/fuzz/corpus/
 	$(BUILD)/fuzz/fuzz_xen_elf -max_total_time=$(FUZZ_SECONDS) -max_len=32768 -timeout=10 \
@@ -207,6 +207,9 @@ fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_confi
 	$(BUILD)/fuzz/fuzz_xl_config -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
 		-dict=tests/fuzz/xl_config.dict -print_final_stats=1 \
 		-artifact_prefix=$(BUILD)/fuzz/xl- $(BUILD)/fuzz/corpus-xl
+	@mkdir -p $(BUILD)/fuzz/corpus-xsd
+	$(BUILD)/fuzz/fuzz_xenstored -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/xsd- $(BUILD)/fuzz/corpus-xsd
 
 $(BUILD)/fuzz/fuzz_xen_elf: $(FUZZ_XEN_ELF_SRCS) lib/elf64.h lib/xen_elfnote.h lib/format.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
@@ -220,6 +223,15 @@ FUZZ_XL_SEEDS := $(wildcard dom0-tools/examples/*.cfg tests/fuzz/xl_seeds/*.cfg)
 $(BUILD)/fuzz/fuzz_xl_config: $(FUZZ_XL_CONFIG_SRCS) $(wildcard dom0-tools/*.h) lib/format.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XL_CONFIG_SRCS)
+
+# xenstored: one domain's ring traffic (dom0-tools/xenstored/ + the client codec).
+FUZZ_XSD_SRCS := tests/fuzz/fuzz_xenstored.c $(wildcard dom0-tools/xenstored/*.c) \
+	guests/common/xs_client.c lib/xs_proto.c lib/xs_ring.c lib/format.c lib/strlcpy.c
+
+$(BUILD)/fuzz/fuzz_xenstored: $(FUZZ_XSD_SRCS) $(wildcard dom0-tools/xenstored/*.h) \
+		guests/common/xs_client.h lib/xs_proto.h lib/xs_ring.h | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XSD_SRCS)
 
 $(BUILD)/fuzz/seed/pv_%.elf: tests/fuzz/seed_pv.S tests/fuzz/seed_pv.lds
 	@mkdir -p $(dir $@)
