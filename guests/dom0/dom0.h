@@ -16,6 +16,12 @@ extern struct ramfs dom0_root;
 extern const struct vmctl_hv dom0_hv;
 extern const struct vmctl_store dom0_store;
 
+/** Starts xenstored (store_local.c). */
+void dom0_store_init(void);
+
+/** xenstored, VIRQ_DOM_EXC and the reaper thread (vmctl_glue.c). */
+void dom0_services_start(void);
+
 /** A short English name for a negative errno ("no such file or directory"). */
 const char *dom0_strerror(int err);
 

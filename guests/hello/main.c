@@ -6,6 +6,8 @@
  * Its command line may say `crash` (panic right after the greeting: a
  * test of on_crash) or `exit` (power off right after the greeting).
  */
+#include <stdint.h>
+
 #include <xen/vcpu.h>
 
 #include "guests/lib/console.h"

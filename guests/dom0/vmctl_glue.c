@@ -1,0 +1,159 @@
+/*
+ * guests/dom0/vmctl_glue.c - vmctl inside our dom0: its environment
+ * (dom0-tools/vmctl/vmctl.h) on the kernel's services, the reaper thread
+ * that applies on_poweroff/on_reboot/on_crash when VIRQ_DOM_EXC says a
+ * domain stopped, and keeping the console backend in step with the
+ * domains vmctl knows.
+ *
+ * Owns the toolstack's state (domain table, scratch) and the toolstack
+ * lock: the shell's commands and the reaper take turns, because vmctl
+ * may sleep inside a command (shutdown -w) and the scratch is shared.
+ */
+#include "guests/dom0/dom0.h"
+
+#include "dom0-tools/vmctl/vmctl.h"
+#include "guests/dom0/console_backend.h"
+#include "guests/lib/console.h"
+#include "guests/lib/events.h"
+#include "guests/lib/thread.h"
+#include "guests/lib/time.h"
+#include "lib/errno.h"
+
+static struct vmctl_domain_table domains;
+static struct vmctl_scratch scratch;
+static bool served[VMCTL_MAX_DOMAINS];	 /* console backend connected for dom[i] */
+static domid_t served_id[VMCTL_MAX_DOMAINS];
+static bool toolstack_busy;
+static struct waitq toolstack_wait, reaper_wait;
+static bool dom_exc_pending;
+
+static const void *load_file(void *ctx, const char *path, size_t *len)
+{
+	const uint8_t *data;
+
+	if (ramfs_read(&dom0_root, path, &data, len))
+		return NULL;
+	return data;
+}
+
+static void out(void *ctx, const char *s)
+{
+	kprintf("%s", s);
+}
+
+static int attach_console(void *ctx, domid_t domid, uint32_t port, uint64_t mfn)
+{
+	long rc = conback_attach(domid);
+
+	return rc == -ENOENT ? (int)rc : 0;
+}
+
+static uint64_t random64(void *ctx)
+{
+	static uint64_t state;
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	state ^= ((uint64_t)hi << 32 | lo) * 0x9e3779b97f4a7c15ULL;
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return state;
+}
+
+static uint64_t now_ns(void *ctx)
+{
+	return time_now_ns();
+}
+
+static struct vmctl_env env = {
+	.hv = &dom0_hv,
+	.store = &dom0_store,
+	.domains = &domains,
+	.scratch = &scratch,
+	.load_file = load_file,
+	.out = out,
+	.console = attach_console,
+	.random64 = random64,
+	.now_ns = now_ns,
+	.hostname = "keel",
+	.release = "keel-dom0",
+};
+
+/* Serves the console of every domain vmctl knows, and only those. */
+static void console_sync(void)
+{
+	for (int i = 0; i < VMCTL_MAX_DOMAINS; i++) {
+		struct vmctl_domain *d = &domains.dom[i];
+
+		if (served[i] && (!d->used || d->domid != served_id[i])) {
+			conback_disconnect(served_id[i]);
+			served[i] = false;
+		}
+		if (d->used && !served[i] && d->console_mfn) {
+			long rc = conback_connect(d->domid, d->config.name, d->console_mfn,
+						  d->console_port);
+
+			if (rc)
+				kprintf("dom0: cannot serve %s's console: %ld\n", d->config.name,
+					rc);
+			served[i] = !rc;
+			served_id[i] = d->domid;
+		}
+	}
+}
+
+static void toolstack_lock(void)
+{
+	while (toolstack_busy)
+		waitq_wait(&toolstack_wait, 0);
+	toolstack_busy = true;
+}
+
+static void toolstack_unlock(void)
+{
+	toolstack_busy = false;
+	waitq_wake(&toolstack_wait);
+}
+
+int dom0_vmctl(int argc, char **argv)
+{
+	int rc;
+
+	toolstack_lock();
+	rc = vmctl_main(&env, argc, argv);
+	console_sync();
+	toolstack_unlock();
+	return rc;
+}
+
+static void dom_exc_event(evtchn_port_t port, void *data)
+{
+	dom_exc_pending = true;
+	waitq_wake(&reaper_wait);
+}
+
+static void reaper_thread(void *arg)
+{
+	for (;;) {
+		while (!dom_exc_pending)
+			waitq_wait(&reaper_wait, 0);
+		dom_exc_pending = false;
+		toolstack_lock();
+		vmctl_lifecycle(&env);
+		console_sync();
+		toolstack_unlock();
+	}
+}
+
+void dom0_services_start(void)
+{
+	long rc;
+
+	dom0_store_init();
+	rc = evtchn_bind_virq(VIRQ_DOM_EXC, dom_exc_event, NULL);
+	if (rc < 0)
+		kprintf("dom0: cannot bind VIRQ_DOM_EXC (%ld): stopped domains stay\n", rc);
+	if (!thread_create("reaper", reaper_thread, NULL))
+		panic("dom0: cannot start the reaper");
+}
