@@ -27,6 +27,14 @@ static int setup(void **state)
 	return 0;
 }
 
+/* A fresh archive of one file and the trailer. */
+static void one_file(const char *name, const char *text)
+{
+	cb_reset(&b);
+	cb_file(&b, name, text);
+	cb_trailer(&b);
+}
+
 static void start(void)
 {
 	cpio_init(&r, b.buf, b.len);
@@ -180,10 +188,20 @@ static void test_crc_format(void **state)
 
 static void test_truncated(void **state)
 {
+	static const struct {
+		size_t len, offset;
+		const char *what;
+	} cuts[] = {
+		{ 50, 0, "truncated header" },
+		{ 112, 110, "name runs past the end of the archive" },
+		{ 114, 110, "name runs past the end of the archive" },
+		{ 115, 115, "name padding runs past the end" },
+		{ 120, 116, "data runs past the end of the archive" },
+		{ 127, 126, "data padding runs past the end" },
+	};
 	size_t full;
 
-	cb_file(&b, "file", "0123456789");
-	cb_trailer(&b);
+	one_file("file", "0123456789");
 	full = b.len;
 	for (size_t cut = 1; cut < full; cut++) {
 		struct cpio_entry tmp;
@@ -199,18 +217,10 @@ static void test_truncated(void **state)
 		else
 			assert_int_equal(rc, -EINVAL);
 	}
-	cpio_init(&r, b.buf, 50);
-	expect_error(0, "truncated header");
-	cpio_init(&r, b.buf, 112);
-	expect_error(110, "name runs past the end of the archive");
-	cpio_init(&r, b.buf, 114);
-	expect_error(110, "name runs past the end of the archive");
-	cpio_init(&r, b.buf, 115);
-	expect_error(115, "name padding runs past the end");
-	cpio_init(&r, b.buf, 120);
-	expect_error(116, "data runs past the end of the archive");
-	cpio_init(&r, b.buf, 127);
-	expect_error(126, "data padding runs past the end");
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		cpio_init(&r, b.buf, cuts[i].len);
+		expect_error(cuts[i].offset, cuts[i].what);
+	}
 	cpio_init(&r, b.buf, 128);
 	assert_int_equal(cpio_next(&r, &e), 0);
 	expect_error(128, "archive ends without TRAILER!!!");
@@ -218,8 +228,7 @@ static void test_truncated(void **state)
 
 static void test_bad_magic(void **state)
 {
-	cb_file(&b, "f", "x");
-	cb_trailer(&b);
+	one_file("f", "x");
 	b.buf[5] = '7'; /* "070707": the old binary-ish odc format */
 	start();
 	expect_error(0, "bad magic (not a newc cpio archive)");
@@ -239,9 +248,7 @@ static void test_bad_hex(void **state)
 		char what[48];
 		static const char bad[] = { 'g', ' ', 'x', '-', '\0' };
 
-		cb_reset(&b);
-		cb_file(&b, "f", "x");
-		cb_trailer(&b);
+		one_file("f", "x");
 		b.buf[6 + 8 * i + i % 8] = bad[i % 5];
 		start();
 		snprintf(what, sizeof(what), "bad hex digit in %s", fields[i]);
@@ -302,15 +309,12 @@ static void test_huge_sizes(void **state)
 
 static void test_bad_padding(void **state)
 {
-	cb_file(&b, "ab", "x");
-	cb_trailer(&b);
+	one_file("ab", "x");
 	b.buf[110 + 3] = 'p'; /* after "ab\0" */
 	start();
 	expect_error(113, "padding is not zero");
 
-	cb_reset(&b);
-	cb_file(&b, "f", "x");
-	cb_trailer(&b);
+	one_file("f", "x");
 	b.buf[112 + 3] = 1; /* after the data byte */
 	start();
 	expect_error(113, "padding is not zero");
