@@ -217,7 +217,7 @@ fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_confi
 	$(BUILD)/fuzz/fuzz_line_editor -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/le- $(BUILD)/fuzz/corpus-le
 
-$(BUILD)/fuzz/fuzz_xen_elf: $(FUZZ_XEN_ELF_SRCS) lib/elf64.h lib/xen_elfnote.h lib/format.h | $(XEN_INC)/xen
+$(BUILD)/fuzz/fuzz_xen_elf: $(FUZZ_XEN_ELF_SRCS) lib/elf64.h lib/xen_elfnote.h lib/format.h tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XEN_ELF_SRCS)
 
@@ -226,7 +226,7 @@ $(BUILD)/fuzz/fuzz_xen_elf: $(FUZZ_XEN_ELF_SRCS) lib/elf64.h lib/xen_elfnote.h l
 FUZZ_XL_CONFIG_SRCS := tests/fuzz/fuzz_xl_config.c $(DOM0_TOOLS_SRCS) lib/format.c lib/strlcpy.c
 FUZZ_XL_SEEDS := $(wildcard dom0-tools/examples/*.cfg tests/fuzz/xl_seeds/*.cfg)
 
-$(BUILD)/fuzz/fuzz_xl_config: $(FUZZ_XL_CONFIG_SRCS) $(wildcard dom0-tools/*.h) lib/format.h | $(XEN_INC)/xen
+$(BUILD)/fuzz/fuzz_xl_config: $(FUZZ_XL_CONFIG_SRCS) $(wildcard dom0-tools/*.h) lib/format.h tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XL_CONFIG_SRCS)
 
@@ -235,7 +235,7 @@ $(BUILD)/fuzz/fuzz_xl_config: $(FUZZ_XL_CONFIG_SRCS) $(wildcard dom0-tools/*.h) 
 FUZZ_CPIO_SRCS := tests/fuzz/fuzz_cpio.c guests/common/cpio_newc.c guests/common/ramfs.c \
 	lib/format.c lib/strlcpy.c
 
-$(BUILD)/fuzz/fuzz_cpio: $(FUZZ_CPIO_SRCS) $(wildcard guests/common/*.h) lib/format.h | $(XEN_INC)/xen
+$(BUILD)/fuzz/fuzz_cpio: $(FUZZ_CPIO_SRCS) $(wildcard guests/common/*.h) lib/format.h tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CPIO_SRCS)
 
@@ -243,7 +243,7 @@ $(BUILD)/fuzz/fuzz_cpio: $(FUZZ_CPIO_SRCS) $(wildcard guests/common/*.h) lib/for
 FUZZ_LE_SRCS := tests/fuzz/fuzz_line_editor.c guests/common/line_editor.c lib/format.c \
 	lib/strlcpy.c
 
-$(BUILD)/fuzz/fuzz_line_editor: $(FUZZ_LE_SRCS) $(wildcard guests/common/*.h) | $(XEN_INC)/xen
+$(BUILD)/fuzz/fuzz_line_editor: $(FUZZ_LE_SRCS) $(wildcard guests/common/*.h) tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_LE_SRCS)
 

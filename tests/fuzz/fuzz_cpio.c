@@ -17,14 +17,7 @@
 #include "guests/common/cpio_newc.h"
 #include "guests/common/ramfs.h"
 #include "lib/errno.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define PROMISE(c)                                                                                 \
-	do {                                                                                       \
-		if (!(c))                                                                          \
-			__builtin_trap();                                                          \
-	} while (0)
+#include "tests/fuzz/fuzz_promise.h"
 
 #define NR_ENTRIES 64
 

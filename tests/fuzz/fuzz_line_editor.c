@@ -14,14 +14,7 @@
 #include <string.h>
 
 #include "guests/common/line_editor.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define PROMISE(c)                                                                                 \
-	do {                                                                                       \
-		if (!(c))                                                                          \
-			__builtin_trap();                                                          \
-	} while (0)
+#include "tests/fuzz/fuzz_promise.h"
 
 static struct line_editor ed;
 
