@@ -197,7 +197,8 @@ FUZZ_XEN_ELF_SRCS := tests/fuzz/fuzz_xen_elf.c lib/elf64.c lib/xen_elfnote.c lib
 FUZZ_SEEDS   := $(BUILD)/fuzz/seed/pv_notes.elf $(BUILD)/fuzz/seed/pv_legacy.elf
 
 .PHONY: fuzz
-fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_config $(BUILD)/fuzz/fuzz_xenstored
+fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_config \
+	$(BUILD)/fuzz/fuzz_xenstored $(BUILD)/fuzz/fuzz_cpio $(BUILD)/fuzz/fuzz_line_editor
 	@mkdir -p $(BUILD)/fuzz/corpus
 	cp $(FUZZ_SEEDS) $(BUILD)/fuzz/corpus/
 	$(BUILD)/fuzz/fuzz_xen_elf -max_total_time=$(FUZZ_SECONDS) -max_len=32768 -timeout=10 \
@@ -210,17 +211,26 @@ fuzz: setup $(BUILD)/fuzz/fuzz_xen_elf $(FUZZ_SEEDS) $(BUILD)/fuzz/fuzz_xl_confi
 	@mkdir -p $(BUILD)/fuzz/corpus-xsd
 	$(BUILD)/fuzz/fuzz_xenstored -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/xsd- $(BUILD)/fuzz/corpus-xsd
+	@mkdir -p $(BUILD)/fuzz/corpus-cpio
+	$(PYTHON) scripts/mkrootfs.py $(BUILD)/fuzz/corpus-cpio/seed.cpio \
+		tests/fuzz/README.md:/etc/motd scripts/mkrootfs.py:/bin/mkrootfs --dir /var/log
+	$(BUILD)/fuzz/fuzz_cpio -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+		-dict=tests/fuzz/cpio.dict -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz/cpio- $(BUILD)/fuzz/corpus-cpio
+	@mkdir -p $(BUILD)/fuzz/corpus-le
+	$(BUILD)/fuzz/fuzz_line_editor -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/le- $(BUILD)/fuzz/corpus-le
 
-$(BUILD)/fuzz/fuzz_xen_elf: $(FUZZ_XEN_ELF_SRCS) lib/elf64.h lib/xen_elfnote.h lib/format.h | $(XEN_INC)/xen
+$(BUILD)/fuzz/fuzz_xen_elf: $(FUZZ_XEN_ELF_SRCS) lib/elf64.h lib/xen_elfnote.h lib/format.h tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XEN_ELF_SRCS)
 
 # The xl config parser (dom0-tools/): seeds are the example configs and a
 # few small files that reach the corners of the syntax.
-FUZZ_XL_CONFIG_SRCS := tests/fuzz/fuzz_xl_config.c $(DOM0_TOOLS_SRCS) lib/format.c lib/strlcpy.c
+FUZZ_XL_CONFIG_SRCS := tests/fuzz/fuzz_xl_config.c $(wildcard dom0-tools/*.c) lib/format.c lib/strlcpy.c
 FUZZ_XL_SEEDS := $(wildcard dom0-tools/examples/*.cfg tests/fuzz/xl_seeds/*.cfg)
 
-$(BUILD)/fuzz/fuzz_xl_config: $(FUZZ_XL_CONFIG_SRCS) $(wildcard dom0-tools/*.h) lib/format.h | $(XEN_INC)/xen
+$(BUILD)/fuzz/fuzz_xl_config: $(FUZZ_XL_CONFIG_SRCS) $(wildcard dom0-tools/*.h) lib/format.h tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XL_CONFIG_SRCS)
 
@@ -232,6 +242,23 @@ $(BUILD)/fuzz/fuzz_xenstored: $(FUZZ_XSD_SRCS) $(wildcard dom0-tools/xenstored/*
 		guests/common/xs_client.h lib/xs_proto.h lib/xs_ring.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XSD_SRCS)
+
+# dom0's root filesystem readers (guests/common/): a seed archive written
+# by scripts/mkrootfs.py, and a dictionary of the format's tokens.
+FUZZ_CPIO_SRCS := tests/fuzz/fuzz_cpio.c guests/common/cpio_newc.c guests/common/ramfs.c \
+	lib/format.c lib/strlcpy.c
+
+$(BUILD)/fuzz/fuzz_cpio: $(FUZZ_CPIO_SRCS) $(wildcard guests/common/*.h) lib/format.h tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CPIO_SRCS)
+
+# The console line editor: arbitrary keystrokes.
+FUZZ_LE_SRCS := tests/fuzz/fuzz_line_editor.c guests/common/line_editor.c lib/format.c \
+	lib/strlcpy.c
+
+$(BUILD)/fuzz/fuzz_line_editor: $(FUZZ_LE_SRCS) $(wildcard guests/common/*.h) tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_LE_SRCS)
 
 $(BUILD)/fuzz/seed/pv_%.elf: tests/fuzz/seed_pv.S tests/fuzz/seed_pv.lds
 	@mkdir -p $(dir $@)

@@ -16,14 +16,7 @@
 
 #include "lib/elf64.h"
 #include "lib/xen_elfnote.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define PROMISE(c)                                                                                 \
-	do {                                                                                       \
-		if (!(c))                                                                          \
-			__builtin_trap();                                                          \
-	} while (0)
+#include "tests/fuzz/fuzz_promise.h"
 
 static const uint8_t *lo, *hi;
 

@@ -15,9 +15,8 @@
 #include "dom0-tools/xenstored/xenstored.h"
 #include "guests/common/xs_client.h"
 #include "lib/errno.h"
-#include "tests/fuzz/promise.h"
+#include "tests/fuzz/fuzz_promise.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct xsd xsd;
 static struct xsd_node nodes[256];

@@ -18,14 +18,7 @@
 
 #include "dom0-tools/guest_config.h"
 #include "lib/errno.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define PROMISE(c)                                                                                 \
-	do {                                                                                       \
-		if (!(c))                                                                          \
-			__builtin_trap();                                                          \
-	} while (0)
+#include "tests/fuzz/fuzz_promise.h"
 
 static struct xlcfg cfg;
 static struct guest_config gc;
