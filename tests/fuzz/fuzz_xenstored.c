@@ -17,7 +17,6 @@
 #include "lib/errno.h"
 #include "tests/fuzz/fuzz_promise.h"
 
-
 static struct xsd xsd;
 static struct xsd_node nodes[256];
 static uint64_t arena[16 * 1024];
