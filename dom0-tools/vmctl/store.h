@@ -9,7 +9,9 @@
  * for a missing node, -E2BIG when a buffer is too small).
  *
  * Semantics are xenstored's (docs/misc/xenstore.txt): write and mkdir
- * create missing parents, rm removes a whole subtree, and a node's
+ * create missing parents, a new node starts with its parent's
+ * permissions (vmctl relies on that: it sets a directory's permissions
+ * before filling it), rm removes a whole subtree, and a node's
  * permissions are an owner (who may do anything) plus the access of
  * everyone else; set_perms here gives the owner and, optionally, read
  * access to one other domain (the shape xl uses for a guest's nodes).
