@@ -50,21 +50,29 @@ void vmctl_table_remove(struct vmctl_domain_table *t, domid_t domid)
 		d->used = false;
 }
 
-int vmctl_parse_domid(const char *s, domid_t *domid)
+int vmctl_parse_uint(const char *s, uint64_t max, uint64_t *v)
 {
-	unsigned long v = 0;
+	uint64_t n = 0;
 
 	if (!*s)
 		return -EINVAL;
 	for (; *s; s++) {
 		int dv = digit_value(*s);
 
-		if (dv > 9)
+		if (dv > 9 || n > (max - (uint64_t)dv) / 10)
 			return -EINVAL;
-		v = v * 10 + (unsigned long)dv;
-		if (v >= DOMID_FIRST_RESERVED)
-			return -EINVAL;
+		n = n * 10 + (uint64_t)dv;
 	}
+	*v = n;
+	return 0;
+}
+
+int vmctl_parse_domid(const char *s, domid_t *domid)
+{
+	uint64_t v;
+
+	if (vmctl_parse_uint(s, DOMID_FIRST_RESERVED - 1, &v))
+		return -EINVAL;
 	*domid = (domid_t)v;
 	return 0;
 }

@@ -49,6 +49,9 @@ struct vmctl_domain *vmctl_table_find_name(struct vmctl_domain_table *t, const c
 /** Forgets domid (nothing if it is not there). */
 void vmctl_table_remove(struct vmctl_domain_table *t, domid_t domid);
 
+/** A plain decimal number, at most max, into *v; 0 or -EINVAL (empty, not digits, too big). */
+int vmctl_parse_uint(const char *s, uint64_t max, uint64_t *v);
+
 /** A plain decimal domain id (below DOMID_FIRST_RESERVED) into *domid; 0 or -EINVAL. */
 int vmctl_parse_domid(const char *s, domid_t *domid);
 
