@@ -110,8 +110,8 @@ int vmctl_cmd_list(struct vmctl_env *env, int argc, char **argv)
 static void vcpu_rows(struct vmctl_env *env, const struct xen_domctl_getdomaininfo *di)
 {
 	char name[GUEST_NAME_MAX + 1], time[16], cpu[8];
+	const char *who = vmctl_name(env, di->domain, name, sizeof(name));
 
-	vmctl_name(env, di->domain, name, sizeof(name));
 	for (uint32_t v = 0; v <= di->max_vcpu_id; v++) {
 		struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo, .domain = di->domain };
 		struct xen_domctl_getvcpuinfo *vi = &op.u.getvcpuinfo;
@@ -124,7 +124,7 @@ static void vcpu_rows(struct vmctl_env *env, const struct xen_domctl_getdomainin
 		else
 			format_snprintf(cpu, sizeof(cpu), "-");
 		seconds(time, sizeof(time), vi->cpu_time, 9);
-		vmctl_printf(env, "%-32s %5u %5u %5s   %c%c%c %s  all / all\n", name, di->domain, v,
+		vmctl_printf(env, "%-32s %5u %5u %5s   %c%c%c %s  all / all\n", who, di->domain, v,
 			     cpu, vi->running ? 'r' : '-', vi->blocked ? 'b' : '-',
 			     vi->online ? '-' : 'p', time);
 	}

@@ -54,21 +54,27 @@ static int dom_path(char *path, domid_t domid, const char *rel)
 	return vmctl_store_path(path, "/local/domain/%u/%s", domid, rel);
 }
 
+/* DOMAIN MEM: 0, or the command's exit code (having said why). */
+static int mem_args(struct vmctl_env *env, int argc, char **argv, domid_t *domid, uint64_t *kb)
+{
+	if (argc != 3)
+		return vmctl_usage(env, argv[0]);
+	if (vmctl_parse_mem_kb(argv[2], kb)) {
+		vmctl_printf(env, "vmctl: invalid memory size '%s'\n", argv[2]);
+		return vmctl_usage(env, argv[0]);
+	}
+	return vmctl_lookup(env, argv[1], domid) ? 1 : 0;
+}
+
 int vmctl_cmd_mem_set(struct vmctl_env *env, int argc, char **argv)
 {
 	char path[VMCTL_STORE_PATH_MAX];
 	uint64_t kb, max;
 	domid_t domid;
-	int rc;
+	int rc = mem_args(env, argc, argv, &domid, &kb);
 
-	if (argc != 3)
-		return vmctl_usage(env, argv[0]);
-	if (vmctl_parse_mem_kb(argv[2], &kb)) {
-		vmctl_printf(env, "vmctl: invalid memory size '%s'\n", argv[2]);
-		return vmctl_usage(env, argv[0]);
-	}
-	if (vmctl_lookup(env, argv[1], &domid))
-		return 1;
+	if (rc)
+		return rc;
 	rc = dom_path(path, domid, "memory/static-max");
 	if (!rc && !vmctl_store_read_u64(env->store, path, &max) && kb > max) {
 		vmctl_printf(env, "vmctl: mem-set %s: %lluk is above the domain's maximum, %lluk\n",
@@ -91,16 +97,10 @@ int vmctl_cmd_mem_max(struct vmctl_env *env, int argc, char **argv)
 	struct xen_domctl op = { .cmd = XEN_DOMCTL_max_mem };
 	char path[VMCTL_STORE_PATH_MAX];
 	uint64_t kb;
-	int rc;
+	int rc = mem_args(env, argc, argv, &op.domain, &kb);
 
-	if (argc != 3)
-		return vmctl_usage(env, argv[0]);
-	if (vmctl_parse_mem_kb(argv[2], &kb)) {
-		vmctl_printf(env, "vmctl: invalid memory size '%s'\n", argv[2]);
-		return vmctl_usage(env, argv[0]);
-	}
-	if (vmctl_lookup(env, argv[1], &op.domain))
-		return 1;
+	if (rc)
+		return rc;
 	op.u.max_mem.max_memkb = kb;
 	rc = vmctl_domctl(env->hv, &op);
 	if (!rc)

@@ -72,8 +72,11 @@ static void handle_shutdown(struct vmctl_env *env, const struct xen_domctl_getdo
 	char what[GUEST_NAME_MAX + 64], name[GUEST_NAME_MAX + 1];
 	int rc;
 
-	format_snprintf(what, sizeof(what), "%s: shut down (%s)",
-			vmctl_name(env, di->domain, name, sizeof(name)),
+	if (d)
+		format_snprintf(name, sizeof(name), "%s", d->config.name);
+	else
+		format_snprintf(name, sizeof(name), "domain %u", di->domain);
+	format_snprintf(what, sizeof(what), "%s: shut down (%s)", name,
 			reason < ARRAY_SIZE(reason_names) ? reason_names[reason] : "unknown");
 	switch (action) {
 	case GUEST_ACTION_PRESERVE:

@@ -47,6 +47,8 @@ static struct {
 	unsigned int nr_calls, mapped, next_port, busy_destroys;
 	const char *fail_step;
 	int fail_rc;
+	domid_t last_domid;
+	void (*on_sleep)(void); /* the test's guests react while vmctl waits */
 	char console[256];
 	uint32_t xen_version;
 } fake;
@@ -148,16 +150,22 @@ static long fake_createdomain(struct xen_domctl *op)
 {
 	struct xen_domctl_createdomain *cd = &op->u.createdomain;
 	int rc = fake_call("createdomain");
-	domid_t id = 1;
+	domid_t id = 0;
 
 	if (rc)
 		return rc;
 	if (cd->flags || cd->max_vcpus == 0 || cd->max_grant_frames <= 0)
 		return -EINVAL;
-	while (id < FAKE_DOMS && fake.dom[id].exists)
-		id++;
-	if (id == FAKE_DOMS)
+	/* Like Xen: the next id up from the last one given, wrapping. */
+	for (unsigned int i = 0; i < FAKE_DOMS && !id; i++) {
+		domid_t try = (domid_t)((fake.last_domid + i) % (FAKE_DOMS - 1) + 1);
+
+		if (!fake.dom[try].exists)
+			id = try;
+	}
+	if (!id)
 		return -ENOMEM;
+	fake.last_domid = id;
 	memset(&fake.dom[id], 0, sizeof(fake.dom[id]));
 	fake.dom[id].exists = true;
 	fake.dom[id].pause = 1;
@@ -468,6 +476,8 @@ static void fake_unmap_foreign(void *ctx, void *va)
 static void fake_sleep_ms(void *ctx, unsigned int ms)
 {
 	fake_call("sleep");
+	if (fake.on_sleep)
+		fake.on_sleep();
 }
 
 static const struct vmctl_hv fake_hv = {
