@@ -347,7 +347,7 @@ int vmctl_domain_teardown(const struct vmctl_hv *hv, const struct vmctl_store *s
 	/* -EBUSY: another domain still maps one of its frames (docs/control-interface.md). */
 	for (unsigned int i = 0;; i++) {
 		rc = vmctl_domain_simple(hv, domid, XEN_DOMCTL_destroydomain);
-		if (rc != -EBUSY || i == 50)
+		if (rc != -EBUSY || i == 10)
 			break;
 		hv->sleep_ms(hv->ctx, 20);
 	}
