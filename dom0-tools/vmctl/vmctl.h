@@ -38,7 +38,7 @@
 #define VMCTL_BUF_SIZE 4096 /* dmesg chunks, xen_version strings */
 
 /*
- * The large storage commands need (about 100 KiB plus the P2M): the
+ * The large storage commands need (about 66 KiB plus the P2M): the
  * config being parsed (~40 KiB) and loaded, create's scratch (set
  * create.p2m and create.p2m_max: 2 KiB per MiB of the largest guest),
  * a domain-info list and a text buffer.
