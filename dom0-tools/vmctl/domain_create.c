@@ -344,14 +344,18 @@ int vmctl_domain_teardown(const struct vmctl_hv *hv, const struct vmctl_store *s
 	char path[VMCTL_STORE_PATH_MAX], text[37];
 	int rc;
 
-	/* -EBUSY: another domain still maps one of its frames (docs/control-interface.md). */
+	/*
+	 * Release first: the store (and dom0's console backend with it) then
+	 * unmaps the domain's rings, which Keel's destroy insists on (-EBUSY
+	 * while another domain maps one of its frames, docs/control-interface.md).
+	 */
+	st->release(st->ctx, domid);
 	for (unsigned int i = 0;; i++) {
 		rc = vmctl_domain_simple(hv, domid, XEN_DOMCTL_destroydomain);
 		if (rc != -EBUSY || i == 10)
 			break;
 		hv->sleep_ms(hv->ctx, 20);
 	}
-	st->release(st->ctx, domid);
 	if (!vmctl_store_path(path, "/local/domain/%u", domid))
 		st->rm(st->ctx, path);
 	if (uuid) {

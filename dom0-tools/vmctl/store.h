@@ -43,7 +43,10 @@ struct vmctl_store {
 	int (*set_perms)(void *ctx, const char *path, domid_t owner, domid_t reader);
 	/* XS_INTRODUCE: domid's store ring is frame store_mfn, its event channel store_port. */
 	int (*introduce)(void *ctx, domid_t domid, uint64_t store_mfn, uint32_t store_port);
-	/* XS_RELEASE: forget domid's connection and watches. */
+	/*
+	 * XS_RELEASE: forget domid's connection and watches.  Called before
+	 * the domain is destroyed; dom0 also stops serving its console then.
+	 */
 	int (*release)(void *ctx, domid_t domid);
 	void *ctx;
 };

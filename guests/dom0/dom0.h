@@ -22,6 +22,9 @@ void dom0_store_init(void);
 /** xenstored, VIRQ_DOM_EXC and the reaper thread (vmctl_glue.c). */
 void dom0_services_start(void);
 
+/** Stops serving @domid's console before it is destroyed (vmctl_glue.c). */
+void dom0_console_release(domid_t domid);
+
 /** A short English name for a negative errno ("no such file or directory"). */
 const char *dom0_strerror(int err);
 

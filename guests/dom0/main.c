@@ -27,7 +27,7 @@ const char *dom0_strerror(int err)
 	case ENOMEM: return "out of memory";
 	case ENOSPC: return "no space left";
 	case ENAMETOOLONG: return "name too long";
-	case ELOOP: return "too many levels of symbolic links";
+	case EMLINK: return "too many levels of symbolic links";
 	case E2BIG: return "argument list too long";
 	case EACCES: return "permission denied";
 	case EEXIST: return "already exists";

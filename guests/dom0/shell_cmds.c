@@ -53,7 +53,7 @@ static int ls_one(const char *path)
 		return 0;
 	}
 	rc = ramfs_opendir(&dom0_root, path, &dir);
-	while (!rc && ramfs_readdir(&dom0_root, &dir, &e) == 1)
+	while (!rc && ramfs_readdir(&dom0_root, &dir, &e) == 0)
 		ls_entry(e, false);
 	return rc ? 1 : 0;
 }

@@ -78,6 +78,17 @@ void dom0_store_init(void)
 		panic("dom0: xenstored: init failed (%d)", rc);
 }
 
+/* dom0's change may have queued watch events for domains: send them on. */
+static void pump_domains(void)
+{
+	for (int i = 0; i < XSD_MAX_CONNS; i++) {
+		struct xsd_conn *c = &xsd.conns[i];
+
+		if (c->used && !c->local && c->out_len)
+			xsd_ring_pump(&xsd, c);
+	}
+}
+
 /* Sends the request built in `request` (@len bytes, or an errno); the reply payload's length. */
 static int local_request(int len, uint32_t type)
 {
@@ -88,6 +99,7 @@ static int local_request(int len, uint32_t type)
 	if (len < 0)
 		return len;
 	rc = xsd_local_request(&xsd, hdr, request + sizeof(*hdr), reply, XS_MSG_MAX);
+	pump_domains();
 	if (rc < 0)
 		return rc;
 	reply[rc] = 0;
@@ -172,8 +184,10 @@ static int st_introduce(void *ctx, domid_t domid, uint64_t store_mfn, uint32_t s
 	return xsd_introduce(&xsd, domid, store_mfn, store_port);
 }
 
+/* The domain is about to be destroyed: no mapping of its frames may stay. */
 static int st_release(void *ctx, domid_t domid)
 {
+	dom0_console_release(domid);
 	return xsd_release(&xsd, domid);
 }
 

@@ -19,8 +19,11 @@
 #include "guests/lib/time.h"
 #include "lib/errno.h"
 
+#define GUEST_MAX_PAGES (512 * 256) /* the largest guest vmctl builds: 512 MiB */
+
 static struct vmctl_domain_table domains;
 static struct vmctl_scratch scratch;
+static uint64_t guest_p2m[GUEST_MAX_PAGES];
 static bool served[VMCTL_MAX_DOMAINS];	 /* console backend connected for dom[i] */
 static domid_t served_id[VMCTL_MAX_DOMAINS];
 static bool toolstack_busy;
@@ -103,6 +106,15 @@ static void console_sync(void)
 	}
 }
 
+void dom0_console_release(domid_t domid)
+{
+	for (int i = 0; i < VMCTL_MAX_DOMAINS; i++)
+		if (served[i] && served_id[i] == domid) {
+			conback_disconnect(domid);
+			served[i] = false;
+		}
+}
+
 static void toolstack_lock(void)
 {
 	while (toolstack_busy)
@@ -150,6 +162,8 @@ void dom0_services_start(void)
 {
 	long rc;
 
+	scratch.create.p2m = guest_p2m;
+	scratch.create.p2m_max = GUEST_MAX_PAGES;
 	dom0_store_init();
 	rc = evtchn_bind_virq(VIRQ_DOM_EXC, dom_exc_event, NULL);
 	if (rc < 0)
