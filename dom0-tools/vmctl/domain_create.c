@@ -273,17 +273,37 @@ static int create_vcpu0(struct create *c, const struct domain_build_entry *e)
 	return rc ? create_fail(c, "setvcpucontext", rc) : 0;
 }
 
+/*
+ * cpu_weight and cap: nothing to do for the defaults (every scheduler
+ * starts a domain there, so a guest config without them works on Xen's
+ * default credit2 too); otherwise the hypervisor's scheduler, credit or
+ * credit2, gets them in its own shape.
+ */
 static int create_sched(struct create *c)
 {
 	struct xen_domctl op = { .cmd = XEN_DOMCTL_scheduler_op, .domain = c->d->domid };
+	struct xen_sysctl sys = { .cmd = XEN_SYSCTL_sched_id };
+	const struct guest_config *gc = c->p->gc;
 	int rc;
 
-	op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
+	if (gc->cpu_weight == GUEST_DEFAULT_CPU_WEIGHT && gc->cap == 0)
+		return 0;
+	rc = vmctl_sysctl(c->hv, &sys);
+	if (rc)
+		return create_fail(c, "sysctl sched_id", rc);
+	op.u.scheduler_op.sched_id = sys.u.sched_id.sched_id;
 	op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
-	op.u.scheduler_op.u.credit.weight = (uint16_t)c->p->gc->cpu_weight;
-	op.u.scheduler_op.u.credit.cap = (uint16_t)c->p->gc->cap;
+	if (sys.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT) {
+		op.u.scheduler_op.u.credit.weight = (uint16_t)gc->cpu_weight;
+		op.u.scheduler_op.u.credit.cap = (uint16_t)gc->cap;
+	} else if (sys.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT2) {
+		op.u.scheduler_op.u.credit2.weight = (uint16_t)gc->cpu_weight;
+		op.u.scheduler_op.u.credit2.cap = (uint16_t)gc->cap;
+	} else {
+		return create_fail(c, "cpu_weight/cap (the scheduler has neither)", -EINVAL);
+	}
 	rc = vmctl_domctl(c->hv, &op);
-	return rc ? create_fail(c, "scheduler_op (credit putinfo)", rc) : 0;
+	return rc ? create_fail(c, "scheduler_op putinfo", rc) : 0;
 }
 
 static int create_steps(struct create *c)

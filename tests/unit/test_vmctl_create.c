@@ -71,7 +71,7 @@ static void test_create_calls_in_order(void **state)
 	static const char *const order[] = {
 		"physinfo",    "createdomain", "max_vcpus",	"max_mem",	  "populate_physmap",
 		"getdomaininfo", "alloc_unbound", "map_foreign",   "mmuext_op",
-		"setvcpucontext", "scheduler_op", "unpausedomain",
+		"setvcpucontext", "sched_id", "scheduler_op", "unpausedomain",
 	};
 	int at = 0;
 
@@ -190,7 +190,7 @@ static void test_create_failing_step_leaves_nothing(void **state)
 		{ "setvcpucontext", -EINVAL,
 		  "hello: setvcpucontext failed: EINVAL (domain 1 destroyed)" },
 		{ "scheduler_op", -EINVAL,
-		  "hello: scheduler_op (credit putinfo) failed: EINVAL (domain 1 destroyed)" },
+		  "hello: scheduler_op putinfo failed: EINVAL (domain 1 destroyed)" },
 		{ "unpausedomain", -EINVAL,
 		  "hello: unpausedomain failed: EINVAL (domain 1 destroyed)" },
 	};
@@ -208,6 +208,30 @@ static void test_create_failing_step_leaves_nothing(void **state)
 		if (i > 0)
 			assert_true(fake_find_call("destroydomain", 0) >= 0);
 	}
+}
+
+/* No cpu_weight or cap: no scheduler call at all (Xen's default credit2 needs none). */
+static void test_create_default_sched_asks_nothing(void **state)
+{
+	load_config("name = 'hello'\nkernel = '/k'\nmemory = 8\n");
+	fake.sched_id = 0xdead; /* a scheduler vmctl does not know */
+	assert_int_equal(create(), 0);
+	assert_int_equal(fake_find_call("sched_id", 0), -1);
+	assert_int_equal(fake_find_call("scheduler_op", 0), -1);
+}
+
+/* Under credit2 the weight and cap go to credit2. */
+static void test_create_sched_credit2(void **state)
+{
+	fake.sched_id = XEN_SCHEDULER_CREDIT2;
+	assert_int_equal(create(), 0);
+	assert_int_equal(fake.dom[1].weight, 512);
+	assert_int_equal(fake.dom[1].cap, 50);
+	setup(state); /* again, under a scheduler with neither */
+	fake.sched_id = 0xdead;
+	assert_int_equal(create(), -EINVAL);
+	assert_string_equal(msg, "hello: cpu_weight/cap (the scheduler has neither) failed: "
+				 "EINVAL (domain 1 destroyed)");
 }
 
 static void test_create_failing_store_op_leaves_nothing(void **state)
@@ -290,6 +314,8 @@ int main(void)
 		cmocka_unit_test_setup(test_create_store_tree, setup),
 		cmocka_unit_test_setup(test_create_failing_step_leaves_nothing, setup),
 		cmocka_unit_test_setup(test_create_failing_store_op_leaves_nothing, setup),
+		cmocka_unit_test_setup(test_create_default_sched_asks_nothing, setup),
+		cmocka_unit_test_setup(test_create_sched_credit2, setup),
 		cmocka_unit_test_setup(test_create_refuses_more_than_free, setup),
 		cmocka_unit_test_setup(test_create_refuses_above_scratch, setup),
 		cmocka_unit_test_setup(test_create_refuses_bad_kernel, setup),

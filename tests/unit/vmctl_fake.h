@@ -47,6 +47,7 @@ static struct {
 	unsigned int nr_calls, mapped, next_port, busy_destroys;
 	const char *fail_step;
 	int fail_rc;
+	unsigned int sched_id; /* XEN_SCHEDULER_CREDIT (fake_reset) or _CREDIT2 */
 	domid_t last_domid;
 	void (*on_sleep)(void); /* the test's guests react while vmctl waits */
 	char console[256];
@@ -200,8 +201,9 @@ static long fake_sched_op(struct fake_dom *d, struct xen_domctl_scheduler_op *s)
 
 	if (rc)
 		return rc;
-	if (s->sched_id != XEN_SCHEDULER_CREDIT)
+	if (s->sched_id != fake.sched_id)
 		return -EINVAL;
+	/* credit's and credit2's weight and cap have the same place in the union */
 	if (s->cmd == XEN_DOMCTL_SCHEDOP_getinfo) {
 		s->u.credit.weight = d->weight;
 		s->u.credit.cap = d->cap;
@@ -347,7 +349,7 @@ static long fake_sysctl(struct xen_sysctl *op)
 		return rc ? rc : fake_readconsole(&op->u.readconsole);
 	case XEN_SYSCTL_sched_id:
 		rc = fake_call("sched_id");
-		op->u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
+		op->u.sched_id.sched_id = fake.sched_id;
 		return rc;
 	}
 	return -ENOSYS;
@@ -678,6 +680,7 @@ static void fake_reset(uint64_t dom0_pages)
 	memset(&fake, 0, sizeof(fake));
 	memset(&fstore, 0, sizeof(fstore));
 	fstore.introduced = fstore.released = DOMID_INVALID;
+	fake.sched_id = XEN_SCHEDULER_CREDIT;
 	for (unsigned int m = 0; m < FAKE_RAM_PAGES; m++)
 		fake.owner[m] = FAKE_FREE_OWNER;
 	fake.owner[0] = FAKE_FREE_OWNER - 2; /* frame 0 is never handed out */
