@@ -4,7 +4,9 @@
  *
  * Output is cut into lines per domain, each printed whole with the
  * domain's "(d<id>) " prefix so lines of different domains and of Keel
- * never interleave mid-line.  Xen release builds refuse console writes
+ * never interleave mid-line.  The control domain's output is the
+ * exception: it goes out as it comes, so its shell's prompt and echo show
+ * at once (an open line is closed when someone else prints).  Xen release builds refuse console writes
  * from unprivileged domains; Keel lets every domain write (as Xen's debug
  * builds do), which is what students running domUs want to see.
  * Reading (control domain only) takes what was typed on Keel's serial
@@ -94,6 +96,18 @@ static void put_chars(struct domain *d, const char *s, size_t n)
 	}
 }
 
+/* The control domain's bytes go out as they come (a prompt shows), less the \r of \r\n. */
+static void put_raw(struct domain *d, const char *s, size_t n)
+{
+	char out[CONSOLE_CHUNK];
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\r' && s[i] != '\0')
+			out[m++] = s[i];
+	hypercall_console_text(d->domid, out, m);
+}
+
 static long console_write(struct vcpu *v, unsigned int count, uint64_t buffer)
 {
 	struct domain *d = v->domain;
@@ -105,7 +119,10 @@ static long console_write(struct vcpu *v, unsigned int count, uint64_t buffer)
 		if (copy_from_guest(chunk, buffer, n))
 			return -EFAULT;
 		spin_lock(&d->lock);
-		put_chars(d, chunk, n);
+		if (d->is_privileged)
+			put_raw(d, chunk, n);
+		else
+			put_chars(d, chunk, n);
 		spin_unlock(&d->lock);
 		buffer += n;
 		count -= n;

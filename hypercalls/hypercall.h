@@ -49,6 +49,14 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
 void hypercall_console_line(domid_t domid, const char *line, size_t len);
 
 /*
+ * Prints the control domain's console output as it comes, terminal
+ * escapes included (it is trusted, as on Xen): "(d<id>) " at each line
+ * start, a line left open (a shell prompt) shows at once and is closed
+ * with a newline when anyone else prints.
+ */
+void hypercall_console_text(domid_t domid, const char *s, size_t len);
+
+/*
  * Keel's build id (the image's GNU build-id note): *len bytes at the
  * returned address, or NULL when the image has none.
  */

@@ -27,6 +27,9 @@ int console_loglevel = LOG_INFO;
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 static bool at_line_start = true;
+/* Whose line is open when !at_line_start: Keel's, or a guest's (hypercall_console_text). */
+#define OWNER_KEEL 0x10000U
+static unsigned int line_owner = OWNER_KEEL;
 
 void console_init(uint16_t port, uint32_t baud)
 {
@@ -51,6 +54,11 @@ void console_write(const char *s, size_t len)
 		/* One line (with its newline) or the rest, after the prefix if a line starts. */
 		while (n < len && s[n++] != '\n')
 			;
+		if (!at_line_start && line_owner != OWNER_KEEL) {
+			emit("\n", 1); /* a guest's open line (a prompt): ours starts afresh */
+			at_line_start = true;
+		}
+		line_owner = OWNER_KEEL;
 		if (at_line_start)
 			emit(prefix, sizeof(prefix) - 1);
 		emit(s, n);
@@ -141,6 +149,27 @@ void hypercall_console_line(domid_t domid, const char *line, size_t len)
 	emit(line, len);
 	emit("\n", 1);
 	at_line_start = true;
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+/* The control domain's output as it comes (hypercalls/console_io.c): a prompt shows at once. */
+void hypercall_console_text(domid_t domid, const char *s, size_t len)
+{
+	char prefix[16];
+	int n = format_snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+
+	for (size_t i = 0; i < len; i++) {
+		if (!at_line_start && line_owner != domid) {
+			emit("\n", 1);
+			at_line_start = true;
+		}
+		if (at_line_start)
+			emit(prefix, (size_t)n);
+		emit(&s[i], 1);
+		at_line_start = s[i] == '\n';
+		line_owner = domid;
+	}
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 

@@ -15,6 +15,7 @@
 #include "guests/lib/events.h"
 #include "guests/lib/mm.h"
 #include "guests/lib/thread.h"
+#include "guests/lib/time.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -30,6 +31,7 @@ struct console {
 	evtchn_port_t port;
 	char line[LINE_MAX + 1];
 	size_t line_len;
+	uint64_t first_line_ns; /* when its first line was complete (the creation benchmark) */
 };
 
 static struct console consoles[MAX_CONSOLES];
@@ -54,6 +56,8 @@ static void flush_line(struct console *c)
 
 static void log_byte(struct console *c, char ch)
 {
+	if (ch == '\n' && !c->first_line_ns)
+		c->first_line_ns = time_now_ns();
 	if (ch == '\r')
 		return;
 	if (ch == '\n' || c->line_len == LINE_MAX) {
@@ -156,6 +160,13 @@ static void type_into(struct console *c, const char *buf, size_t len)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	r->in_prod = prod;
 	evtchn_notify(c->port);
+}
+
+uint64_t conback_first_line_ns(domid_t domid)
+{
+	struct console *c = find(domid);
+
+	return c ? c->first_line_ns : 0;
 }
 
 long conback_attach(domid_t domid)

@@ -30,4 +30,7 @@ void conback_disconnect(domid_t domid);
  */
 long conback_attach(domid_t domid);
 
+/** System time (ns) of @domid's first complete output line; 0 if none yet or not served. */
+uint64_t conback_first_line_ns(domid_t domid);
+
 #endif /* GUESTS_DOM0_CONSOLE_BACKEND_H */

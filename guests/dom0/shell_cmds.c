@@ -122,6 +122,8 @@ static const struct shell_cmd commands[] = {
 	{ "cat", "cat FILE...           print files", cmd_cat },
 	{ "echo", "echo [WORD...]        print the words", cmd_echo },
 	{ "vmctl", "vmctl COMMAND ...     the toolstack: `vmctl help` for its commands", cmd_vmctl },
+	{ "bench-create", "bench-create CFG [N]  time vmctl create to the guest's first line",
+	  dom0_bench_create },
 	{ "poweroff", "poweroff              shut the machine down", cmd_poweroff },
 	{ "reboot", "reboot                restart the machine", cmd_reboot },
 };

@@ -106,6 +106,18 @@ static void console_sync(void)
 	}
 }
 
+bool dom0_newest_domain(domid_t *domid)
+{
+	bool found = false;
+
+	for (int i = 0; i < VMCTL_MAX_DOMAINS; i++)
+		if (domains.dom[i].used && (!found || domains.dom[i].domid > *domid)) {
+			*domid = domains.dom[i].domid;
+			found = true;
+		}
+	return found;
+}
+
 void dom0_console_release(domid_t domid)
 {
 	for (int i = 0; i < VMCTL_MAX_DOMAINS; i++)

@@ -41,6 +41,20 @@ void hypercall_console_line(domid_t domid, const char *line, size_t len)
 	host_console_text[at + n + len + 1] = '\0';
 }
 
+void hypercall_console_text(domid_t domid, const char *s, size_t len)
+{
+	size_t at = strlen(host_console_text);
+	bool line_start = !at || host_console_text[at - 1] == '\n';
+
+	for (size_t i = 0; i < len && at + 16 < sizeof(host_console_text); i++) {
+		if (line_start)
+			at += (size_t)snprintf(host_console_text + at, 16, "(d%u) ", domid);
+		host_console_text[at++] = s[i];
+		line_start = s[i] == '\n';
+	}
+	host_console_text[at] = '\0';
+}
+
 struct memmap host_machine_memmap;
 
 const struct memmap *hypercall_machine_memmap(void)
