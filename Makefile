@@ -373,8 +373,10 @@ $(BUILD)/pv/layout_probe: tests/pv/layout_probe.c lib/domain_layout.c lib/elf64.
 
 # Benchmarks (tests/bench/): not part of `make test`; timing is never asserted.
 .PHONY: bench
-bench: setup hypervisor $(BUILD)/bench/pv_bench.elf $(BUILD)/bench/host_syscall sched-bench
+bench: setup hypervisor $(BUILD)/bench/pv_bench.elf $(BUILD)/bench/host_syscall sched-bench \
+		guests rootfs
 	scripts/bench.sh
+	$(PYTHON) scripts/bench-create.py
 
 # The scheduler simulator (sched/sim/README.md): the credit scheduler's own
 # source, optimised and without sanitizers, replaying workload files.

@@ -32,6 +32,7 @@ struct console {
 	char line[LINE_MAX + 1];
 	size_t line_len;
 	uint64_t first_line_ns; /* when its first line was complete (the creation benchmark) */
+	uint8_t esc;		/* inside a terminal escape sequence the log leaves out */
 };
 
 static struct console consoles[MAX_CONSOLES];
@@ -54,11 +55,34 @@ static void flush_line(struct console *c)
 	c->line_len = 0;
 }
 
+/*
+ * Whether @ch belongs to a terminal escape sequence (ESC, ESC [ ... final
+ * byte): a guest's colours and cursor moves must not reach the
+ * operator's terminal through dom0's log, only when attached.
+ */
+static bool in_escape(struct console *c, char ch)
+{
+	if (c->esc == 1) {
+		c->esc = ch == '[' ? 2 : 0;
+		return true;
+	}
+	if (c->esc == 2) {
+		if (ch >= 0x40 && ch <= 0x7e)
+			c->esc = 0;
+		return true;
+	}
+	if (ch == 0x1b) {
+		c->esc = 1;
+		return true;
+	}
+	return false;
+}
+
 static void log_byte(struct console *c, char ch)
 {
 	if (ch == '\n' && !c->first_line_ns)
 		c->first_line_ns = time_now_ns();
-	if (ch == '\r')
+	if (in_escape(c, ch) || ch == '\r' || ((unsigned char)ch < ' ' && ch != '\n' && ch != '\t'))
 		return;
 	if (ch == '\n' || c->line_len == LINE_MAX) {
 		flush_line(c);
