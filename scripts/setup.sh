@@ -29,13 +29,48 @@ needs=(
 	"grub-xen-host:/usr/lib/grub-xen/grub-x86_64-xen.bin"
 )
 
+# Files from Debian packages we do not install (their scripts would start
+# Xen's daemons): package:file-in-package:where-it-goes (under build/).
+# Xen's own example config for a PV guest, loaded unchanged by vmctl in
+# tests/system/test_third_party_config.py.
+fetch=(
+	"xen-utils-common:/etc/xen/xlexample.pvlinux:build/third-party/xlexample.pvlinux"
+)
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+fetch_files() {
+	local n pkg rest file dest tmp
+	for n in "${fetch[@]}"; do
+		pkg=${n%%:*}
+		rest=${n#*:}
+		file=${rest%%:*}
+		dest=$root/${rest#*:}
+		[ -e "$dest" ] && continue
+		echo "setup: fetching $file from Debian's $pkg"
+		tmp=$(mktemp -d)
+		if ! (cd "$tmp" && apt-get download -qq "$pkg" 2>/dev/null ||
+		      { ${SUDO-} apt-get update -qq && apt-get download -qq "$pkg"; }); then
+			echo "setup: error: cannot download $pkg: is Debian's package archive reachable?" >&2
+			rm -rf "$tmp"
+			exit 1
+		fi
+		dpkg-deb -x "$tmp"/*.deb "$tmp/x"
+		mkdir -p "$(dirname "$dest")"
+		cp "$tmp/x$file" "$dest"
+		rm -rf "$tmp"
+	done
+}
+
 missing=()
 for n in "${needs[@]}"; do
 	pkg=${n%%:*}
 	file=${n#*:}
 	[ -e "$file" ] || missing+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	fetch_files
+	exit 0
+fi
 
 echo "setup: installing missing Debian packages: ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
@@ -61,4 +96,5 @@ if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
 	echo "setup: error: could not install ${missing[*]} (see apt-get's message above)." >&2
 	exit 1
 fi
+fetch_files
 echo "setup: done."
