@@ -19,7 +19,7 @@
 #include "guests/lib/time.h"
 #include "lib/errno.h"
 
-#define GUEST_MAX_PAGES (512 * 256) /* the largest guest vmctl builds: 512 MiB */
+#define GUEST_MAX_PAGES (2048 * 256) /* the largest guest vmctl builds: 2 GiB */
 
 static struct vmctl_domain_table domains;
 static struct vmctl_scratch scratch;
@@ -44,9 +44,14 @@ static void out(void *ctx, const char *s)
 	kprintf("%s", s);
 }
 
+static void console_sync(void);
+
 static int attach_console(void *ctx, domid_t domid, uint32_t port, uint64_t mfn)
 {
-	long rc = conback_attach(domid);
+	long rc;
+
+	console_sync(); /* `create -c`: the new domain is not served yet */
+	rc = conback_attach(domid);
 
 	return rc == -ENOENT ? (int)rc : 0;
 }
