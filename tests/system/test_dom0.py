@@ -197,11 +197,11 @@ def test_shutdown_reboot_and_crash_actions(keel, rootfs):
 
     # From inside: the guest powered itself off, the reaper destroyed it.
     r.expect_line(r"\[quitter\] Hello from quitter, domain 1: .*command line \"exit\"$")
-    r.expect_line(r"^\(d0\) quitter: shut down \(poweroff\), destroyed$")
+    r.expect_line(r"^\(d0\) (?:dom0# )?quitter: shut down \(poweroff\), destroyed$")
     r.expect_line(r"^\(KEEL\) domain 1 destroyed: every frame returned$")
 
     # Reboot: the same config again as a new domain, greeting again.
-    r.expect_line(r"^\(d0\) hello: shut down \(reboot\), restarted as domain 3$")
+    r.expect_line(r"^\(d0\) (?:dom0# )?hello: shut down \(reboot\), restarted as domain 3$")
     ids = [int(m) for m in re.findall(r"\[hello\] Hello from hello, domain (\d+):", r.console)]
     assert ids == [2, 3], "hello's greetings: %r\n%s" % (ids, r.describe())
     rows = list_rows(out("vmctl list"))
@@ -228,7 +228,7 @@ def test_shutdown_reboot_and_crash_actions(keel, rootfs):
         "crashy restarted after its destroy\n" + r.describe()
 
     # on_crash = preserve: listed as crashed until destroyed.
-    r.expect_line(r"^\(d0\) (.*\] )?wreck: shut down \(crash\), preserved$|^\(d0\) wreck: ")
+    r.expect_line(r"^\(d0\) (?:dom0# )?wreck: shut down \(crash\), preserved$")
     rows = list_rows(out("vmctl list", 2))
     check(rows.get("wreck", (0, 0, 0, ""))[3][4] == "c", "wreck's state is c",
           out("vmctl list", 2), r)
