@@ -100,11 +100,53 @@ int vmctl_cmd_info(struct vmctl_env *env, int argc, char **argv)
 	return 0;
 }
 
+/* One readconsole of up to a buffer's worth from @index (from the oldest byte if !incremental). */
+static int read_ring(struct vmctl_env *env, bool clear, bool incremental, uint32_t *index,
+		     uint32_t *count)
+{
+	struct xen_sysctl op = { .cmd = XEN_SYSCTL_readconsole };
+	struct xen_sysctl_readconsole *r = &op.u.readconsole;
+	int rc;
+
+	r->clear = clear;
+	r->incremental = incremental;
+	r->index = *index;
+	r->count = VMCTL_BUF_SIZE - 1;
+	set_xen_guest_handle(r->buffer, env->scratch->buf);
+	rc = vmctl_sysctl(env->hv, &op);
+	if (rc) {
+		vmctl_printf(env, "vmctl: readconsole: %s\n", vmctl_errno_name(rc));
+		return rc;
+	}
+	*index = r->index;
+	*count = r->count > VMCTL_BUF_SIZE - 1 ? 0 : r->count;
+	return 0;
+}
+
+/*
+ * Where the ring ends now.  dmesg stops there: what it prints may land in
+ * the same ring (our dom0's console output does), and reading on would
+ * print its own output again and again.
+ */
+static int ring_end(struct vmctl_env *env, uint32_t *end)
+{
+	uint32_t count;
+
+	*end = 0;
+	for (unsigned int i = 0; i < DMESG_MAX_READS; i++) {
+		if (read_ring(env, false, i > 0, end, &count))
+			return 1;
+		if (!count)
+			break;
+	}
+	return 0;
+}
+
 int vmctl_cmd_dmesg(struct vmctl_env *env, int argc, char **argv)
 {
 	struct vmctl_opts o = { 0 };
 	bool clear = false;
-	uint32_t index = 0;
+	uint32_t index = 0, end, count;
 	int c;
 
 	while ((c = vmctl_getopt(&o, argc, argv, "c")) != -1) {
@@ -114,26 +156,22 @@ int vmctl_cmd_dmesg(struct vmctl_env *env, int argc, char **argv)
 	}
 	if (o.ind != argc)
 		return vmctl_usage(env, argv[0]);
+	if (ring_end(env, &end))
+		return 1;
 	for (unsigned int i = 0; i < DMESG_MAX_READS; i++) {
-		struct xen_sysctl op = { .cmd = XEN_SYSCTL_readconsole };
-		struct xen_sysctl_readconsole *r = &op.u.readconsole;
-		int rc;
+		int32_t past_end;
 
-		r->clear = clear;
-		r->incremental = i > 0;
-		r->index = index;
-		r->count = VMCTL_BUF_SIZE - 1;
-		set_xen_guest_handle(r->buffer, env->scratch->buf);
-		rc = vmctl_sysctl(env->hv, &op);
-		if (rc) {
-			vmctl_printf(env, "vmctl: readconsole: %s\n", vmctl_errno_name(rc));
+		if (read_ring(env, clear, i > 0, &index, &count))
 			return 1;
-		}
-		if (!r->count || r->count > VMCTL_BUF_SIZE - 1)
+		past_end = (int32_t)(index - end);
+		if (!count || past_end >= (int32_t)count)
 			break;
-		env->scratch->buf[r->count] = '\0';
+		if (past_end > 0)
+			count -= past_end;
+		env->scratch->buf[count] = '\0';
 		env->out(env->ctx, env->scratch->buf);
-		index = r->index;
+		if (past_end >= 0)
+			break;
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "guests/lib/thread.h"
 #include "guests/lib/time.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 #define GUEST_MAX_PAGES (2048 * 256) /* the largest guest vmctl builds: 2 GiB */
 
@@ -39,9 +40,10 @@ static const void *load_file(void *ctx, const char *path, size_t *len)
 	return data;
 }
 
+/* Whole: kprintf would cut at 511 bytes, and dmesg writes 4 KiB at a time. */
 static void out(void *ctx, const char *s)
 {
-	kprintf("%s", s);
+	console_write(s, strlen(s));
 }
 
 static void console_sync(void);
@@ -50,7 +52,7 @@ static int attach_console(void *ctx, domid_t domid, uint32_t port, uint64_t mfn)
 {
 	long rc;
 
-	console_sync(); /* `create -c`: the new domain is not served yet */
+	console_sync(); /* `create -c`: the new domain's console is not served yet */
 	rc = conback_attach(domid);
 
 	return rc == -ENOENT ? (int)rc : 0;

@@ -135,6 +135,17 @@ static void test_dmesg(void **state)
 	assert_int_equal(run("dmesg -x"), 2);
 }
 
+/* Our dom0's output goes into the ring dmesg reads: it prints the ring once, not its own echo. */
+static void test_dmesg_own_output(void **state)
+{
+	strcpy(fake.console, "(KEEL) Keel starting\n");
+	echo_out_to_console = true;
+	assert_int_equal(run("dmesg"), 0);
+	echo_out_to_console = false;
+	assert_out("(KEEL) Keel starting\n");
+	assert_string_equal(fake.console, "(KEEL) Keel starting\n(KEEL) Keel starting\n");
+}
+
 static void test_parse_mem(void **state)
 {
 	static const struct {
@@ -395,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sched_credit, setup),
 		cmocka_unit_test_setup(test_info, setup),
 		cmocka_unit_test_setup(test_dmesg, setup),
+		cmocka_unit_test_setup(test_dmesg_own_output, setup),
 		cmocka_unit_test_setup(test_parse_mem, setup),
 		cmocka_unit_test_setup(test_mem_set_and_max, setup),
 		cmocka_unit_test_setup(test_create_messages, setup),

@@ -30,9 +30,14 @@ static struct {
 	const char *text; /* NULL: the test kernel */
 } files[8];
 
+static bool echo_out_to_console; /* out() also writes the fake's console ring, as in our dom0 */
+
 static void env_out(void *ctx, const char *s)
 {
 	size_t n = strlen(s);
+
+	if (echo_out_to_console && strlen(fake.console) + n < sizeof(fake.console))
+		strcat(fake.console, s);
 
 	assert_true(out_len + n < sizeof(out));
 	memcpy(out + out_len, s, n + 1);
