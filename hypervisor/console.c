@@ -152,6 +152,14 @@ void hypercall_console_line(domid_t domid, const char *line, size_t len)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+/*
+ * The control domain's open line (a prompt and what is typed after it):
+ * when someone else's line cuts it, it is shown again, whole, when the
+ * control domain writes on, so its log still has the line in one piece.
+ */
+static char open_text[256];
+static size_t open_len;
+
 /* The control domain's output as it comes (hypercalls/console_io.c): a prompt shows at once. */
 void hypercall_console_text(domid_t domid, const char *s, size_t len)
 {
@@ -164,11 +172,17 @@ void hypercall_console_text(domid_t domid, const char *s, size_t len)
 			emit("\n", 1);
 			at_line_start = true;
 		}
-		if (at_line_start)
+		if (at_line_start) {
 			emit(prefix, (size_t)n);
+			emit(open_text, open_len); /* the line someone else cut, again */
+		}
 		emit(&s[i], 1);
 		at_line_start = s[i] == '\n';
 		line_owner = domid;
+		if (at_line_start)
+			open_len = 0;
+		else if (open_len < sizeof(open_text))
+			open_text[open_len++] = s[i];
 	}
 	spin_unlock_irqrestore(&console_lock, flags);
 }

@@ -95,6 +95,26 @@ static void refresh(struct line_editor *ed)
 	move_cursor(ed, ed->cur);
 }
 
+void le_suspend(struct line_editor *ed)
+{
+	if (!ed->started)
+		return;
+	move_to_cell(ed, ed->prompt_len + ed->len);
+	out_str(ed, "\r\n");
+	ed->shown = 0;
+}
+
+void le_resume(struct line_editor *ed)
+{
+	if (!ed->started)
+		return;
+	ed->shown = 0;
+	out(ed, ed->prompt, ed->prompt_len);
+	out(ed, ed->buf, ed->len);
+	settle(ed, ed->prompt_len + ed->len);
+	move_cursor(ed, ed->cur);
+}
+
 static void set_line(struct line_editor *ed, const char *text)
 {
 	ed->len = strlcpy(ed->buf, text, sizeof(ed->buf));

@@ -116,4 +116,13 @@ const char *le_history(const struct line_editor *ed, size_t age);
  */
 size_t le_history_count(const struct line_editor *ed);
 
+/**
+ * le_suspend() - before output from elsewhere (a guest's log line): ends
+ * the visible line, when one is being edited, so the output starts on a
+ * fresh line.  le_resume() afterwards shows the prompt and the line again
+ * with the cursor where it was.  Both do nothing between lines.
+ */
+void le_suspend(struct line_editor *ed);
+void le_resume(struct line_editor *ed);
+
 #endif /* GUESTS_COMMON_LINE_EDITOR_H */

@@ -7,6 +7,7 @@
  * Runs in dom0's threads and event handlers (all on one vCPU, cooperative):
  * no locks.
  */
+#include "guests/dom0/dom0.h" /* first: vmctl's headers must precede Xen's */
 #include "guests/dom0/console_backend.h"
 
 #include <xen/io/console.h>
@@ -51,7 +52,9 @@ static void flush_line(struct console *c)
 	if (!c->line_len)
 		return;
 	c->line[c->line_len] = 0;
+	shell_async_begin();
 	kprintf("[%s] %s\n", c->name, c->line);
+	shell_async_end();
 	c->line_len = 0;
 }
 

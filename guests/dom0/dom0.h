@@ -43,6 +43,13 @@ int shell_run(int argc, char **argv);
 /** The shell's thread: prompt, line editor, commands (shell.c). */
 void shell_thread(void *arg);
 
+/**
+ * Around output that is not the running command's (a guest's log line,
+ * the reaper's report): the line being typed at the prompt moves below it.
+ */
+void shell_async_begin(void);
+void shell_async_end(void);
+
 /** vmctl ARGS...: the toolstack's commands (vmctl_glue.c). */
 int dom0_vmctl(int argc, char **argv);
 

@@ -36,9 +36,20 @@ static void run_line(const char *line)
 		shell_run(argc, argv);
 }
 
+static struct line_editor ed;
+
+void shell_async_begin(void)
+{
+	le_suspend(&ed);
+}
+
+void shell_async_end(void)
+{
+	le_resume(&ed);
+}
+
 void shell_thread(void *arg)
 {
-	static struct line_editor ed;
 	char buf[64];
 
 	le_init(&ed, "dom0# ", shell_write, NULL);

@@ -171,8 +171,10 @@ static void reaper_thread(void *arg)
 			waitq_wait(&reaper_wait, 0);
 		dom_exc_pending = false;
 		toolstack_lock();
+		shell_async_begin();
 		vmctl_lifecycle(&env);
 		console_sync();
+		shell_async_end();
 		toolstack_unlock();
 	}
 }

@@ -10,11 +10,12 @@ A Script is the list of what to type, built in order:
     r = keel(CMDLINE, modules=[DOM0, ROOTFS], serial_input=sh.steps())
     out = sh.outputs(r)          # one Output per typed command, in order
 
-Keel prints a domain's console output a whole line at a time (hypercalls/
-console_io.c), so the prompt `(d0) dom0# ` shows only together with the
-echo of the line typed at it, once Enter is read.  A command is therefore
-typed once the shell has read the previous one (its `(d0) dom0# PREVIOUS`
-line appeared) and, with after=, once the console then showed that
+Keel prints dom0's console output as it comes (hypercalls/console_io.c);
+a line of dom0's cut by someone else's is shown again whole when dom0
+writes on, and dom0's shell moves the line being typed below a guest's
+log line, so the echo of a typed command always ends up on one line
+`(d0) dom0# COMMAND`.  A command is typed once the shell has read the
+previous one (that line appeared) and, with after=, once the console then showed that
 pattern (something the previous commands caused: a guest's greeting).  The shell reads its input only between commands and runs the
 lines in order, so what is typed ahead waits its turn; bulk() types
 several lines in one go.  Keel's input ring holds 1024 bytes: keep one

@@ -359,6 +359,28 @@ static void test_ctrl_l(void **state)
 	assert_int_equal(t.bells, 0);
 }
 
+/* Output from elsewhere while a line is edited: on a line of its own, then the line again. */
+static void test_suspend_resume(void **state)
+{
+	le_start(&ed);
+	edit("vmctl des\x02\x02", "vmctl des");
+	le_suspend(&ed);
+	term_write(&t, "[hello] Hello\r\n", 15);
+	le_resume(&ed);
+	assert_string_equal(row(0), "> vmctl des");
+	assert_string_equal(row(1), "[hello] Hello");
+	assert_string_equal(row(2), "> vmctl des");
+	expect_cursor(2, 9); /* where it was: two to the left of the end */
+	edit("X", "vmctl dXes");
+	assert_string_equal(row(2), "> vmctl dXes");
+	/* Between lines (a command running) both do nothing. */
+	assert_int_equal(type("\r"), LE_LINE);
+	le_suspend(&ed);
+	le_resume(&ed);
+	assert_int_equal(t.row, 3);
+	assert_int_equal(t.col, 0);
+}
+
 static void test_history(void **state)
 {
 	le_start(&ed);
@@ -521,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup(test_kills, setup),
 		cmocka_unit_test_setup(test_ctrl_c_and_eof, setup),
 		cmocka_unit_test_setup(test_ctrl_l, setup),
+		cmocka_unit_test_setup(test_suspend_resume, setup),
 		cmocka_unit_test_setup(test_history, setup),
 		cmocka_unit_test_setup(test_history_ring, setup),
 		cmocka_unit_test_setup(test_line_limit, setup),
