@@ -41,6 +41,11 @@ static const struct vmctl_cmd commands[] = {
 	{ "help", vmctl_cmd_help, "[COMMAND]", "this list, or one command's usage" },
 };
 
+/* Commands the caller runs itself (their loops wait on its console), listed by help. */
+static const struct vmctl_cmd caller_commands[] = {
+	{ "top", NULL, "[-i ITERATIONS] [-d SECONDS]", "a live table of domains (xentop)" },
+};
+
 void vmctl_printf(struct vmctl_env *env, const char *fmt, ...)
 {
 	char line[512];
@@ -57,6 +62,9 @@ static const struct vmctl_cmd *find_cmd(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
+	for (size_t i = 0; i < ARRAY_SIZE(caller_commands); i++)
+		if (!strcmp(caller_commands[i].name, name))
+			return &caller_commands[i];
 	return NULL;
 }
 
@@ -87,6 +95,8 @@ static int vmctl_cmd_help(struct vmctl_env *env, int argc, char **argv)
 	vmctl_printf(env, "Usage: vmctl COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		vmctl_printf(env, " %-14s %s\n", commands[i].name, commands[i].help);
+	for (size_t i = 0; i < ARRAY_SIZE(caller_commands); i++)
+		vmctl_printf(env, " %-14s %s\n", caller_commands[i].name, caller_commands[i].help);
 	return 0;
 }
 
@@ -101,6 +111,11 @@ int vmctl_main(struct vmctl_env *env, int argc, char **argv)
 	c = find_cmd(argv[1]);
 	if (!c) {
 		vmctl_printf(env, "vmctl: unknown command '%s'; try 'vmctl help'\n", argv[1]);
+		return 2;
+	}
+	if (!c->run) {
+		vmctl_printf(env, "vmctl: %s runs in dom0's shell, where it can wait for a key\n",
+			     c->name);
 		return 2;
 	}
 	return c->run(env, argc - 1, argv + 1);

@@ -140,6 +140,24 @@ int xs_dir_next(const void *payload, size_t len, size_t *pos, const char **name)
 	return 1;
 }
 
+int xs_dir_copy(const void *payload, size_t len, char *buf, size_t size)
+{
+	size_t pos = 0, out = 0;
+	const char *name;
+	int rc, count = 0;
+
+	while ((rc = xs_dir_next(payload, len, &pos, &name)) == 1) {
+		size_t n = strlen(name) + 1;
+
+		if (out + n > size)
+			return -E2BIG;
+		memcpy(buf + out, name, n);
+		out += n;
+		count++;
+	}
+	return rc < 0 ? rc : count;
+}
+
 int xs_parse_watch_event(const void *payload, size_t len, const char **path, const char **token)
 {
 	size_t pos = 0;

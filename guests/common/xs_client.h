@@ -80,6 +80,13 @@ int xs_reply_check(const struct xsd_sockmsg *hdr, const void *payload, uint32_t 
  */
 int xs_dir_next(const void *payload, size_t len, size_t *pos, const char **name);
 
+/**
+ * Copies the names of an XS_DIRECTORY reply into @buf (@size bytes), each
+ * NUL-terminated.  Returns how many, -E2BIG when they do not fit, -EIO for
+ * an unterminated name.
+ */
+int xs_dir_copy(const void *payload, size_t len, char *buf, size_t size);
+
 /** Splits an XS_WATCH_EVENT's "path\0token\0": 0 or -EIO. */
 int xs_parse_watch_event(const void *payload, size_t len, const char **path, const char **token);
 

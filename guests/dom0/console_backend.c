@@ -120,9 +120,11 @@ static void drain(struct console *c)
 		}
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	r->out_cons = cons;
 	if (n)
 		console_write(buf, n);
+	if (r->out_cons == cons)
+		return; /* nothing taken: no event back (the guest would answer it in turn) */
+	r->out_cons = cons;
 	evtchn_notify(c->port);
 }
 

@@ -150,22 +150,9 @@ static int st_rm(void *ctx, const char *path)
 
 static int st_directory(void *ctx, const char *path, char *buf, size_t len)
 {
-	int n = path_request(XS_DIRECTORY, path), count = 0, rc;
-	size_t pos = 0, out = 0;
-	const char *name;
+	int n = path_request(XS_DIRECTORY, path);
 
-	if (n < 0)
-		return n;
-	while ((rc = xs_dir_next(reply + sizeof(struct xsd_sockmsg), n, &pos, &name)) == 1) {
-		size_t l = strlen(name) + 1;
-
-		if (out + l > len)
-			return -E2BIG;
-		memcpy(buf + out, name, l);
-		out += l;
-		count++;
-	}
-	return rc < 0 ? rc : count;
+	return n < 0 ? n : xs_dir_copy(reply + sizeof(struct xsd_sockmsg), n, buf, len);
 }
 
 static int st_set_perms(void *ctx, const char *path, domid_t owner, domid_t reader)

@@ -19,6 +19,7 @@
 #include "guests/lib/time.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "lib/string.h"
 
 #define GUEST_MAX_PAGES (2048 * 256) /* the largest guest vmctl builds: 2 GiB */
 
@@ -147,10 +148,64 @@ static void toolstack_unlock(void)
 	waitq_wake(&toolstack_wait);
 }
 
+/*
+ * vmctl top [-i ITERATIONS] [-d SECONDS]: xentop's live table, redrawn
+ * every SECONDS (default 1) until a key is pressed; with -i, ITERATIONS
+ * frames one after the other and no key is looked for (input typed ahead
+ * is the shell's).  The loop lives here because it waits on dom0's console.
+ */
+static bool key_pressed(bool interactive)
+{
+	char key;
+
+	if (!interactive || !console_pending())
+		return false;
+	console_read(&key, 1);
+	return true;
+}
+
+static int top(int argc, char **argv)
+{
+	static struct vmctl_top_sample samples[2];
+	long iterations = -1, delay = 1;
+	int i = 0;
+
+	for (int a = 2; a < argc; a += 2) {
+		long v = a + 1 < argc ? dom0_atoi(argv[a + 1]) : -1;
+
+		if (v < 1 || (strcmp(argv[a], "-i") && strcmp(argv[a], "-d"))) {
+			kprintf("usage: vmctl top [-i ITERATIONS] [-d SECONDS]\n");
+			return 2;
+		}
+		*(strcmp(argv[a], "-i") ? &delay : &iterations) = v;
+	}
+	if (vmctl_top_sample(&env, &samples[0]))
+		return 1;
+	for (;;) {
+		for (long t = 0; t < delay * 10 && !(iterations < 0 && console_pending()); t++)
+			thread_sleep_ns(100 * NSEC_PER_MSEC);
+		if (key_pressed(iterations < 0))
+			return 0;
+		if (vmctl_top_sample(&env, &samples[(i + 1) % 2]))
+			return 1;
+		if (iterations < 0)
+			kprintf("\x1b[H\x1b[2J");
+		vmctl_top_frame(&env, &samples[i % 2], &samples[(i + 1) % 2]);
+		if (++i == iterations)
+			return 0;
+	}
+}
+
 int dom0_vmctl(int argc, char **argv)
 {
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "top")) {
+		toolstack_lock();
+		rc = top(argc, argv);
+		toolstack_unlock();
+		return rc;
+	}
 	toolstack_lock();
 	rc = vmctl_main(&env, argc, argv);
 	console_sync();

@@ -129,6 +129,8 @@ static void ring_input(evtchn_port_t port, void *data)
 		input_put(&c, 1);
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (ring->in_cons == cons)
+		return; /* nothing taken: no event back, or the backend answers it and so on */
 	ring->in_cons = cons;
 	evtchn_notify(ring_port);
 }
@@ -146,6 +148,11 @@ void console_init(void)
 	ring = mfn_to_virt(start_info->console.domU.mfn);
 	ring_port = start_info->console.domU.evtchn;
 	evtchn_bind(ring_port, ring_input, NULL);
+}
+
+size_t console_pending(void)
+{
+	return input_head - input_tail;
 }
 
 size_t console_read(char *buf, size_t len)

@@ -36,4 +36,7 @@ void console_init(void);
  */
 size_t console_read(char *buf, size_t len);
 
+/** Bytes typed and not yet read (console_read() would not sleep when non-zero). */
+size_t console_pending(void);
+
 #endif /* GUESTS_LIB_CONSOLE_H */

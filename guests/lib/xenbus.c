@@ -63,6 +63,7 @@ static void deliver(const struct xsd_sockmsg *hdr, const char *payload)
 static void store_event(evtchn_port_t p, void *data)
 {
 	struct xsd_sockmsg hdr;
+	bool took = false;
 	long n;
 	int whole;
 
@@ -71,6 +72,7 @@ static void store_event(evtchn_port_t p, void *data)
 		n = xs_client_ring_read(intf, rx + rx_len, sizeof(rx) - rx_len);
 		if (n < 0)
 			panic("xenbus: the store ring is corrupt");
+		took |= n > 0;
 		rx_len += n;
 		whole = xs_msg_complete(rx, rx_len, &hdr);
 		if (whole < 0)
@@ -84,7 +86,8 @@ static void store_event(evtchn_port_t p, void *data)
 		rx_len -= whole;
 		memmove(rx, rx + whole, rx_len);
 	}
-	evtchn_notify(port);
+	if (took)
+		evtchn_notify(port); /* room in rsp for xenstored */
 }
 
 long xenbus_init(void)
@@ -171,22 +174,8 @@ long xenbus_rm(uint32_t tx, const char *path)
 long xenbus_directory(uint32_t tx, const char *path, char *buf, size_t len)
 {
 	long rc = path_op(XS_DIRECTORY, tx, path);
-	size_t pos = 0, out = 0;
-	const char *name;
-	long count = 0;
 
-	if (rc)
-		return rc;
-	while ((rc = xs_dir_next(reply.payload, reply.hdr.len, &pos, &name)) == 1) {
-		size_t n = strlen(name) + 1;
-
-		if (out + n > len)
-			return -E2BIG;
-		memcpy(buf + out, name, n);
-		out += n;
-		count++;
-	}
-	return rc < 0 ? rc : count;
+	return rc ? rc : xs_dir_copy(reply.payload, reply.hdr.len, buf, len);
 }
 
 static long watch_op(bool watch, const char *path, const char *token)

@@ -337,7 +337,7 @@ static void test_usage_and_help(void **state)
 	assert_out("Usage: vmctl create [-c] FILE\n\ncreate a domain from a config file\n");
 	assert_int_equal(run("help"), 0);
 	for (const char *c = "create list destroy shutdown reboot pause unpause console info "
-			     "dmesg mem-set mem-max vcpu-list sched-credit help";
+			     "dmesg mem-set mem-max vcpu-list sched-credit help top";
 	     *c;) {
 		char word[32];
 		size_t n = strcspn(c, " ");
@@ -348,6 +348,11 @@ static void test_usage_and_help(void **state)
 		c += n + (c[n] == ' ');
 	}
 	assert_int_equal(run("help nope"), 1);
+	/* top's loop is dom0's: vmctl_main only documents it. */
+	assert_int_equal(run("help top"), 0);
+	assert_out("Usage: vmctl top [-i ITERATIONS] [-d SECONDS]\n\na live table of domains (xentop)\n");
+	assert_int_equal(run("top"), 2);
+	assert_out("vmctl: top runs in dom0's shell, where it can wait for a key\n");
 }
 
 static void test_name_lookup(void **state)

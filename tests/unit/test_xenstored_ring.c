@@ -216,6 +216,15 @@ static void test_client_codec(void **state)
 	assert_int_equal(xs_dir_next("a\0bc\0", 5, &pos, &name), 0);
 	pos = 0;
 	assert_int_equal(xs_dir_next("ab", 2, &pos, &name), -EIO);
+	{
+		char names[5];
+
+		assert_int_equal(xs_dir_copy("a\0bc\0", 5, names, sizeof(names)), 2);
+		assert_memory_equal(names, "a\0bc\0", 5);
+		assert_int_equal(xs_dir_copy("a\0bc\0", 5, names, 4), -E2BIG);
+		assert_int_equal(xs_dir_copy("a\0bc", 4, names, sizeof(names)), -EIO);
+		assert_int_equal(xs_dir_copy("", 0, names, sizeof(names)), 0);
+	}
 	assert_int_equal(xs_parse_watch_event("/p\0tok\0", 7, &path, &token), 0);
 	assert_string_equal(token, "tok");
 	assert_int_equal(xs_parse_watch_event("/p\0tok", 6, &path, &token), -EIO);
