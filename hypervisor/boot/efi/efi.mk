@@ -54,7 +54,9 @@ $(EFI_APP): $(EFI_SO)
 # in them survive.
 $(EFI_IMG): export EFI_IMG_CMDLINE := $(CMDLINE)
 $(EFI_IMG): export EFI_IMG_MODULES := $(MODULES)
-$(EFI_IMG): $(EFI_APP) $(BUILD)/hypervisor.elf scripts/mkefiimg.sh efi-force
+# The default modules (dom0 and its root filesystem) are built first.
+$(EFI_IMG): $(EFI_APP) $(BUILD)/hypervisor.elf scripts/mkefiimg.sh efi-force \
+	$(if $(findstring $(BUILD)/guests/,$(MODULES)),guests rootfs)
 	KEEL_EFI_LOADER=$(EFI_APP) KEEL_HYPERVISOR=$(BUILD)/hypervisor.elf \
 		scripts/mkefiimg.sh $@ "$$EFI_IMG_CMDLINE" "$$EFI_IMG_MODULES"
 
