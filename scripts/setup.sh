@@ -27,6 +27,8 @@ needs=(
 	# A PV kernel built by others (GRUB 2.06's PV image), run as a domU on
 	# Xen and on Keel by tests/system/test_third_party.py.
 	"grub-xen-host:/usr/lib/grub-xen/grub-x86_64-xen.bin"
+	# GNU cpio reads what scripts/mkrootfs.py writes (tests/system/test_mkrootfs.py).
+	"cpio:/usr/bin/cpio"
 )
 
 # Files from Debian packages we do not install (their scripts would start
