@@ -167,7 +167,12 @@ void hypercall_console_text(domid_t domid, const char *s, size_t len)
 	int n = format_snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
 	unsigned long flags = spin_lock_irqsave(&console_lock);
 
-	for (size_t i = 0; i < len; i++) {
+	while (len) {
+		size_t seg = 0;
+
+		/* One line's piece: up to and with its newline, or the rest. */
+		while (seg < len && s[seg++] != '\n')
+			;
 		if (!at_line_start && line_owner != domid) {
 			emit("\n", 1);
 			at_line_start = true;
@@ -176,13 +181,19 @@ void hypercall_console_text(domid_t domid, const char *s, size_t len)
 			emit(prefix, (size_t)n);
 			emit(open_text, open_len); /* the line someone else cut, again */
 		}
-		emit(&s[i], 1);
-		at_line_start = s[i] == '\n';
+		emit(s, seg);
 		line_owner = domid;
-		if (at_line_start)
+		at_line_start = s[seg - 1] == '\n';
+		if (at_line_start) {
 			open_len = 0;
-		else if (open_len < sizeof(open_text))
-			open_text[open_len++] = s[i];
+		} else {
+			size_t keep = MIN(seg, sizeof(open_text) - open_len);
+
+			memcpy(open_text + open_len, s, keep);
+			open_len += keep;
+		}
+		s += seg;
+		len -= seg;
 	}
 	spin_unlock_irqrestore(&console_lock, flags);
 }

@@ -73,15 +73,25 @@ int xs_req_transaction_end(void *buf, size_t size, uint32_t req_id, uint32_t tx_
 int xs_req_set_perms(void *buf, size_t size, uint32_t req_id, uint32_t tx_id, const char *path,
 		     const struct xs_perm *perms, size_t nr)
 {
-	char tail[XENSTORE_PAYLOAD_MAX];
-	size_t len = 0;
+	int len = xs_req_build(buf, size, XS_SET_PERMS, req_id, tx_id, &path, 1, NULL, 0);
+	struct xsd_sockmsg hdr;
 
-	for (size_t i = 0; i < nr; i++) {
-		if (len + XS_PERM_STR_MAX > sizeof(tail))
+	/* The permission strings go straight after the path, in the caller's buffer. */
+	for (size_t i = 0; len >= 0 && i < nr; i++) {
+		char perm[XS_PERM_STR_MAX];
+		size_t n = xs_perm_format(&perms[i], perm) + 1;
+
+		memcpy(&hdr, buf, sizeof(hdr)); /* the caller's buffer may be unaligned */
+		if (hdr.len + n > XENSTORE_PAYLOAD_MAX)
 			return -E2BIG;
-		len += xs_perm_format(&perms[i], tail + len) + 1;
+		if ((size_t)len + n > size)
+			return -ENOSPC;
+		memcpy((char *)buf + len, perm, n);
+		len += (int)n;
+		hdr.len += (uint32_t)n;
+		memcpy(buf, &hdr, sizeof(hdr));
 	}
-	return xs_req_build(buf, size, XS_SET_PERMS, req_id, tx_id, &path, 1, tail, len);
+	return len;
 }
 
 int xs_req_introduce(void *buf, size_t size, uint32_t req_id, uint16_t domid, uint64_t mfn,

@@ -7,6 +7,8 @@
  */
 #include "guests/dom0/dom0.h"
 
+#include "dom0-tools/vmctl/domain_table.h"
+
 #include "guests/dom0/console_backend.h"
 #include "guests/lib/console.h"
 #include "guests/lib/thread.h"
@@ -33,10 +35,10 @@ static uint64_t one_run(char *cfg)
 	return first ? first - start : 0;
 }
 
-static void sort(uint64_t *v, int n)
+static void sort(uint64_t *v, size_t n)
 {
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
 			uint64_t t = v[j];
 
 			v[j] = v[j - 1];
@@ -46,21 +48,20 @@ static void sort(uint64_t *v, int n)
 
 int dom0_bench_create(int argc, char **argv)
 {
-	uint64_t runs[MAX_RUNS];
-	int n = 20;
+	uint64_t runs[MAX_RUNS], n = 20;
 
-	if (argc < 2 || argc > 3 || (argc == 3 && (n = (int)dom0_atoi(argv[2])) < 1) ||
-	    n > MAX_RUNS) {
+	if (argc < 2 || argc > 3 || (argc == 3 && vmctl_parse_uint(argv[2], MAX_RUNS, &n)) || !n) {
 		kprintf("usage: bench-create CFG [RUNS (1-%d, default 20)]\n", MAX_RUNS);
 		return 2;
 	}
-	for (int i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < n; i++) {
 		runs[i] = one_run(argv[1]);
 		if (!runs[i]) {
-			kprintf("bench-create: run %d failed (no domain or no console line)\n", i + 1);
+			kprintf("bench-create: run %lu failed (no domain or no console line)\n",
+				(unsigned long)i + 1);
 			return 1;
 		}
-		kprintf("BENCH create_to_first_line_us.%d %lu\n", i + 1,
+		kprintf("BENCH create_to_first_line_us.%lu %lu\n", (unsigned long)i + 1,
 			(unsigned long)(runs[i] / 1000));
 	}
 	sort(runs, n);

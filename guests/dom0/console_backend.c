@@ -160,6 +160,11 @@ long conback_connect(domid_t domid, const char *name, uint64_t ring_mfn, uint32_
 	return 0;
 }
 
+bool conback_serves(domid_t domid)
+{
+	return find(domid) != NULL;
+}
+
 void conback_disconnect(domid_t domid)
 {
 	struct console *c = find(domid);

@@ -10,6 +10,7 @@
 #ifndef GUESTS_DOM0_CONSOLE_BACKEND_H
 #define GUESTS_DOM0_CONSOLE_BACKEND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <xen/xen.h>
@@ -20,6 +21,9 @@
  * 0, -ENOSPC when too many domains are served, or the hypercall's errno.
  */
 long conback_connect(domid_t domid, const char *name, uint64_t ring_mfn, uint32_t remote_port);
+
+/** Whether @domid's console is served. */
+bool conback_serves(domid_t domid);
 
 /** Stops serving @domid (its output left in the ring is logged first). */
 void conback_disconnect(domid_t domid);

@@ -31,9 +31,6 @@ bool dom0_newest_domain(domid_t *domid);
 /** bench-create CFG [N]: vmctl create to first console line (bench_create.c). */
 int dom0_bench_create(int argc, char **argv);
 
-/** A decimal number, or -1 when @s is not one. */
-long dom0_atoi(const char *s);
-
 /** A short English name for a negative errno ("no such file or directory"). */
 const char *dom0_strerror(int err);
 

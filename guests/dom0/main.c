@@ -38,20 +38,6 @@ const char *dom0_strerror(int err)
 	}
 }
 
-long dom0_atoi(const char *s)
-{
-	long v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
 static void mount_root(void)
 {
 	static struct ramfs_entry table[ROOT_ENTRIES];

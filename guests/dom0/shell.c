@@ -12,7 +12,6 @@
 #include "guests/common/argv_split.h"
 #include "guests/common/line_editor.h"
 #include "guests/lib/console.h"
-#include "lib/errno.h"
 
 #define MAX_ARGS 32
 
@@ -29,7 +28,7 @@ static void run_line(const char *line)
 	int rc = argv_split(line, words, sizeof(words), argv, MAX_ARGS, &argc);
 
 	if (rc) {
-		kprintf("shell: %s\n", rc == -E2BIG ? "too many words" : "unbalanced quotes");
+		kprintf("shell: %s\n", argv_split_strerror(rc));
 		return;
 	}
 	if (argc)

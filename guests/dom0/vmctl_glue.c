@@ -26,8 +26,6 @@
 static struct vmctl_domain_table domains;
 static struct vmctl_scratch scratch;
 static uint64_t guest_p2m[GUEST_MAX_PAGES];
-static bool served[VMCTL_MAX_DOMAINS];	 /* console backend connected for dom[i] */
-static domid_t served_id[VMCTL_MAX_DOMAINS];
 static bool toolstack_busy;
 static struct waitq toolstack_wait, reaper_wait;
 static bool dom_exc_pending;
@@ -91,26 +89,22 @@ static struct vmctl_env env = {
 	.release = "keel-dom0",
 };
 
-/* Serves the console of every domain vmctl knows, and only those. */
+/*
+ * Serves the console of every domain vmctl knows.  A console stops being
+ * served when its domain is released (dom0_console_release), before the
+ * domain is destroyed.
+ */
 static void console_sync(void)
 {
 	for (int i = 0; i < VMCTL_MAX_DOMAINS; i++) {
 		struct vmctl_domain *d = &domains.dom[i];
+		long rc;
 
-		if (served[i] && (!d->used || d->domid != served_id[i])) {
-			conback_disconnect(served_id[i]);
-			served[i] = false;
-		}
-		if (d->used && !served[i] && d->console_mfn) {
-			long rc = conback_connect(d->domid, d->config.name, d->console_mfn,
-						  d->console_port);
-
-			if (rc)
-				kprintf("dom0: cannot serve %s's console: %ld\n", d->config.name,
-					rc);
-			served[i] = !rc;
-			served_id[i] = d->domid;
-		}
+		if (!d->used || !d->console_mfn || conback_serves(d->domid))
+			continue;
+		rc = conback_connect(d->domid, d->config.name, d->console_mfn, d->console_port);
+		if (rc)
+			kprintf("dom0: cannot serve %s's console: %ld\n", d->config.name, rc);
 	}
 }
 
@@ -128,11 +122,7 @@ bool dom0_newest_domain(domid_t *domid)
 
 void dom0_console_release(domid_t domid)
 {
-	for (int i = 0; i < VMCTL_MAX_DOMAINS; i++)
-		if (served[i] && served_id[i] == domid) {
-			conback_disconnect(domid);
-			served[i] = false;
-		}
+	conback_disconnect(domid);
 }
 
 static void toolstack_lock(void)
@@ -171,13 +161,14 @@ static int top(int argc, char **argv)
 	int i = 0;
 
 	for (int a = 2; a < argc; a += 2) {
-		long v = a + 1 < argc ? dom0_atoi(argv[a + 1]) : -1;
+		uint64_t v;
 
-		if (v < 1 || (strcmp(argv[a], "-i") && strcmp(argv[a], "-d"))) {
+		if (a + 1 == argc || vmctl_parse_uint(argv[a + 1], 1000000, &v) || !v ||
+		    (strcmp(argv[a], "-i") && strcmp(argv[a], "-d"))) {
 			kprintf("usage: vmctl top [-i ITERATIONS] [-d SECONDS]\n");
 			return 2;
 		}
-		*(strcmp(argv[a], "-i") ? &delay : &iterations) = v;
+		*(strcmp(argv[a], "-i") ? &delay : &iterations) = (long)v;
 	}
 	if (vmctl_top_sample(&env, &samples[0]))
 		return 1;

@@ -115,34 +115,47 @@ static void ring_send(const char *msg, size_t len)
 	}
 }
 
-/* Sends the request built in @msg (@len bytes) and waits for its reply into `reply`. */
-static long transact(char *msg, int len, uint32_t expect_type)
-{
-	long rc;
+/*
+ * One request at a time: request_begin() waits for the slot and gives the
+ * request's id; the caller builds into `request` and transact() sends it,
+ * waits for the reply into `reply` and frees the slot.  The slot is taken
+ * before building because sending may sleep (a full ring), and another
+ * thread must not build over a request still going out.
+ */
+static char request[XS_MSG_MAX];
 
-	if (len < 0)
-		return len;
-	if (!intf)
-		return -ENODEV;
+static uint32_t request_begin(void)
+{
 	while (busy)
 		waitq_wait(&busy_wait, 0);
 	busy = true;
-	reply_ready = false;
-	ring_send(msg, len);
-	while (!reply_ready)
-		waitq_wait(&reply_wait, 0);
-	rc = xs_reply_check(&reply.hdr, reply.payload, expect_type);
+	return next_req_id++;
+}
+
+static long transact(int len, uint32_t expect_type)
+{
+	long rc = len;
+
+	if (len >= 0 && !intf)
+		rc = -ENODEV;
+	if (len >= 0 && intf) {
+		reply_ready = false;
+		ring_send(request, len);
+		while (!reply_ready)
+			waitq_wait(&reply_wait, 0);
+		rc = xs_reply_check(&reply.hdr, reply.payload, expect_type);
+	}
 	busy = false;
 	waitq_wake(&busy_wait);
 	return rc;
 }
 
-/* Builds and sends a request on one path; the reply is in `reply`. */
+/* A request on one path; the reply is in `reply`. */
 static long path_op(uint32_t type, uint32_t tx, const char *path)
 {
-	static char msg[XS_MSG_MAX];
+	uint32_t id = request_begin();
 
-	return transact(msg, xs_req_path(msg, sizeof(msg), type, next_req_id++, tx, path), type);
+	return transact(xs_req_path(request, sizeof(request), type, id, tx, path), type);
 }
 
 long xenbus_read(uint32_t tx, const char *path, char *buf, size_t len)
@@ -159,10 +172,9 @@ long xenbus_read(uint32_t tx, const char *path, char *buf, size_t len)
 
 long xenbus_write(uint32_t tx, const char *path, const char *value)
 {
-	static char msg[XS_MSG_MAX];
+	uint32_t id = request_begin();
 
-	return transact(msg, xs_req_write(msg, sizeof(msg), next_req_id++, tx, path, value,
-					  strlen(value)),
+	return transact(xs_req_write(request, sizeof(request), id, tx, path, value, strlen(value)),
 			XS_WRITE);
 }
 
@@ -180,9 +192,9 @@ long xenbus_directory(uint32_t tx, const char *path, char *buf, size_t len)
 
 static long watch_op(bool watch, const char *path, const char *token)
 {
-	static char msg[XS_MSG_MAX];
+	uint32_t id = request_begin();
 
-	return transact(msg, xs_req_watch(msg, sizeof(msg), next_req_id++, watch, path, token),
+	return transact(xs_req_watch(request, sizeof(request), id, watch, path, token),
 			watch ? XS_WATCH : XS_UNWATCH);
 }
 
@@ -215,8 +227,8 @@ void xenbus_wait_watch(char *path, size_t path_len, char *token, size_t token_le
 
 long xenbus_transaction_start(uint32_t *tx)
 {
-	static char msg[XS_MSG_MAX];
-	long rc = transact(msg, xs_req_transaction_start(msg, sizeof(msg), next_req_id++),
+	uint32_t id = request_begin();
+	long rc = transact(xs_req_transaction_start(request, sizeof(request), id),
 			   XS_TRANSACTION_START);
 
 	return rc ? rc : xs_parse_txid(reply.payload, reply.hdr.len, tx);
@@ -224,9 +236,9 @@ long xenbus_transaction_start(uint32_t *tx)
 
 long xenbus_transaction_end(uint32_t tx, bool commit)
 {
-	static char msg[XS_MSG_MAX];
+	uint32_t id = request_begin();
 
-	return transact(msg, xs_req_transaction_end(msg, sizeof(msg), next_req_id++, tx, commit),
+	return transact(xs_req_transaction_end(request, sizeof(request), id, tx, commit),
 			XS_TRANSACTION_END);
 }
 
