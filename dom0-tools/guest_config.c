@@ -533,9 +533,11 @@ int guest_config_load(struct guest_config *gc, struct xlcfg *cfg)
 }
 
 int guest_config_parse(struct guest_config *gc, struct xlcfg *cfg, const char *file,
-		       const char *text, size_t len)
+		       const char *text, size_t len, unsigned int nr_args, char *const *args)
 {
 	int rc = xlcfg_parse(cfg, file, text, len);
 
+	for (unsigned int i = 0; !rc && i < nr_args; i++)
+		rc = xlcfg_parse_arg(cfg, i, args[i], strlen(args[i]));
 	return rc ? rc : guest_config_load(gc, cfg);
 }

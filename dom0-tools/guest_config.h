@@ -96,9 +96,13 @@ struct guest_config {
  */
 int guest_config_load(struct guest_config *gc, struct xlcfg *cfg);
 
-/* xlcfg_parse() then guest_config_load(): one call for vmctl create. */
+/*
+ * xlcfg_parse(), then each of args[0..nr_args-1] ("KEY=VALUE", given
+ * after the file on vmctl create's command line: they win over the
+ * file), then guest_config_load(): one call for vmctl create.
+ */
 int guest_config_parse(struct guest_config *gc, struct xlcfg *cfg, const char *file,
-		       const char *text, size_t len);
+		       const char *text, size_t len, unsigned int nr_args, char *const *args);
 
 /* xl's name for an action ("destroy", "rename-restart", ...). */
 const char *guest_action_name(enum guest_action action);

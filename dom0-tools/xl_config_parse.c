@@ -68,7 +68,10 @@ static void vreport(char *buf, const struct xlcfg *cfg, uint32_t line, uint32_t 
 {
 	int n;
 
-	if (line && col)
+	if (line >= XLCFG_ARG_LINE)
+		n = format_snprintf(buf, XLCFG_MSG_MAX, "%s: setting %u given after it: ",
+				    file_name(cfg), line - XLCFG_ARG_LINE + 1);
+	else if (line && col)
 		n = format_snprintf(buf, XLCFG_MSG_MAX, "%s:%u:%u: ", file_name(cfg), line, col);
 	else if (line)
 		n = format_snprintf(buf, XLCFG_MSG_MAX, "%s:%u: ", file_name(cfg), line);
@@ -203,7 +206,7 @@ static void skip_space_lines(struct scan *s)
  */
 static int check_text(struct scan *s)
 {
-	uint32_t line = 1;
+	uint32_t line = s->line;
 	size_t start = 0;
 
 	for (size_t i = 0; i < s->len; i++) {
@@ -473,8 +476,9 @@ static int store(struct scan *s, const char *key, uint32_t line, uint32_t col,
 		if (!strcmp(cfg->settings[i].key, key))
 			set = &cfg->settings[i];
 	if (set) {
-		xlcfg_warn(cfg, line, "\"%s\" set again (first at line %u): the last value wins",
-			   key, set->line);
+		if (line < XLCFG_ARG_LINE) /* an argument after the file overrides on purpose */
+			xlcfg_warn(cfg, line, "\"%s\" set again (first at line %u): the last value wins",
+				   key, set->line);
 	} else {
 		if (cfg->nr_settings == XLCFG_MAX_SETTINGS)
 			return fail_at(s, -E2BIG, line, col, "more than %u settings in the file",
@@ -531,14 +535,12 @@ static int parse_statement(struct scan *s)
 	return 0;
 }
 
-int xlcfg_parse(struct xlcfg *cfg, const char *file, const char *text, size_t len)
+/* Parses text's statements into cfg as it is, numbering its lines from first_line. */
+static int parse_text(struct xlcfg *cfg, const char *text, size_t len, uint32_t first_line)
 {
-	struct scan s = {.cfg = cfg, .text = text, .len = len, .line = 1};
-	int rc;
+	struct scan s = {.cfg = cfg, .text = text, .len = len, .line = first_line};
+	int rc = check_text(&s);
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->file = file;
-	rc = check_text(&s);
 	while (!rc) {
 		skip_space_lines(&s);
 		if (peek(&s) == ';') {
@@ -550,6 +552,22 @@ int xlcfg_parse(struct xlcfg *cfg, const char *file, const char *text, size_t le
 		rc = parse_statement(&s);
 	}
 	return rc;
+}
+
+int xlcfg_parse(struct xlcfg *cfg, const char *file, const char *text, size_t len)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->file = file;
+	return parse_text(cfg, text, len, 1);
+}
+
+int xlcfg_parse_arg(struct xlcfg *cfg, unsigned int index, const char *text, size_t len)
+{
+	if (index >= XLCFG_MAX_ARGS) {
+		xlcfg_error(cfg, 0, "more than %u settings given after it", XLCFG_MAX_ARGS);
+		return -E2BIG;
+	}
+	return parse_text(cfg, text, len, XLCFG_ARG_LINE + index);
 }
 
 const struct xlcfg_setting *xlcfg_find(const struct xlcfg *cfg, const char *key)

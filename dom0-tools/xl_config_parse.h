@@ -110,6 +110,18 @@ struct xlcfg {
  */
 int xlcfg_parse(struct xlcfg *cfg, const char *file, const char *text, size_t len);
 
+/*
+ * Settings given after the file, as `xl create FILE KEY=VALUE ...` takes
+ * them: parses text (argument index, from 0) into cfg as parsed so far.
+ * A key already set takes the new value without a warning (overriding is
+ * the point), and messages name the argument ("FILE: setting 2 given
+ * after it: ..."): its statements' line numbers are XLCFG_ARG_LINE +
+ * index.  Returns as xlcfg_parse.
+ */
+#define XLCFG_ARG_LINE 0x40000000u
+#define XLCFG_MAX_ARGS 64
+int xlcfg_parse_arg(struct xlcfg *cfg, unsigned int index, const char *text, size_t len);
+
 /* The setting named key, or NULL if the file has none. */
 const struct xlcfg_setting *xlcfg_find(const struct xlcfg *cfg, const char *key);
 

@@ -16,7 +16,7 @@ GUEST_LDFLAGS = -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack
 GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S)
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(GUEST_LIB_SRCS))) \
 	$(patsubst %.c,$(BUILD)/obj/%.o,$(GUEST_COMMON_SRCS)) \
-	$(addprefix $(BUILD)/obj/lib/,format.o string.o strlcpy.o pvclock.o xs_proto.o xs_ring.o)
+	$(addprefix $(BUILD)/obj/lib/,cmdline.o format.o string.o strlcpy.o pvclock.o xs_proto.o xs_ring.o)
 GUEST_BUILDER_OBJS := $(addprefix $(BUILD)/obj/lib/,elf64.o xen_elfnote.o hypercall_page.o \
 	domain_layout.o domain_build.o)
 GUEST_TOOLS_OBJS = $(patsubst %.c,$(BUILD)/guests/tools/%.o,$(DOM0_TOOLS_SRCS))

@@ -98,7 +98,7 @@ int vmctl_cmd_create(struct vmctl_env *env, int argc, char **argv)
 			return vmctl_usage(env, argv[0]);
 		console = true;
 	}
-	if (o.ind != argc - 1)
+	if (o.ind >= argc)
 		return vmctl_usage(env, argv[0]);
 	text = env->load_file(env->ctx, argv[o.ind], &len);
 	if (!text) {
@@ -106,7 +106,9 @@ int vmctl_cmd_create(struct vmctl_env *env, int argc, char **argv)
 		return 1;
 	}
 	vmctl_printf(env, "Parsing config from %s\n", argv[o.ind]);
-	rc = guest_config_parse(&s->gc, &s->cfg, argv[o.ind], text, len);
+	/* KEY=VALUE after the file win over it, as with xl create */
+	rc = guest_config_parse(&s->gc, &s->cfg, argv[o.ind], text, len, (unsigned int)(argc - o.ind - 1),
+				argv + o.ind + 1);
 	for (unsigned int i = 0; i < s->cfg.diag.nr_warnings; i++)
 		vmctl_printf(env, "warning: %s\n", s->cfg.diag.warnings[i]);
 	if (s->cfg.diag.dropped_warnings)

@@ -23,7 +23,8 @@ struct vmctl_cmd {
 static int vmctl_cmd_help(struct vmctl_env *env, int argc, char **argv);
 
 static const struct vmctl_cmd commands[] = {
-	{ "create", vmctl_cmd_create, "[-c] FILE", "create a domain from a config file" },
+	{ "create", vmctl_cmd_create, "[-c] FILE [KEY=VALUE ...]",
+	  "create a domain from a config file (settings after it win)" },
 	{ "list", vmctl_cmd_list, "[-l] [DOMAIN]", "list domains" },
 	{ "destroy", vmctl_cmd_destroy, "DOMAIN", "terminate a domain immediately" },
 	{ "shutdown", vmctl_cmd_shutdown, "[-w] DOMAIN", "ask a domain to power off" },

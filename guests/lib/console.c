@@ -18,6 +18,7 @@
 #include "guests/lib/mm.h"
 #include "guests/lib/thread.h"
 #include "lib/format.h"
+#include "lib/printk.h"
 #include "lib/string.h"
 
 #define INPUT_SIZE 4096
@@ -81,6 +82,22 @@ void kprintf(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	vprint("", fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * lib/'s shared code (the command-line parser, the builder) logs through
+ * printk with a KLOG_* level prefix "<N>": a guest prints every level,
+ * without the prefix.
+ */
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '9' && fmt[2] == '>')
+		fmt += 3;
 	va_start(ap, fmt);
 	vprint("", fmt, ap);
 	va_end(ap);

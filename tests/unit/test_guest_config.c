@@ -25,7 +25,7 @@ static char text[64 * 1024];
 
 static int load(const char *t)
 {
-	return guest_config_parse(&gc, &cfg, "g.cfg", t, strlen(t));
+	return guest_config_parse(&gc, &cfg, "g.cfg", t, strlen(t), 0, NULL);
 }
 
 static int load_example(const char *name)
@@ -41,7 +41,7 @@ static int load_example(const char *name)
 	len = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
 	text[len] = '\0';
-	return guest_config_parse(&gc, &cfg, name, text, len);
+	return guest_config_parse(&gc, &cfg, name, text, len, 0, NULL);
 }
 
 /* A valid guest with one more line appended, for the checks of one key. */
@@ -166,7 +166,7 @@ static void test_example_pygrub(void **state)
 	/* With a kernel the same file loads; the bootloader is ignored, saying so. */
 	end = text + strlen(text);
 	strcpy(end, "kernel = '/boot/vmlinuz'\n");
-	assert_int_equal(guest_config_parse(&gc, &cfg, "mail.cfg", text, strlen(text)), 0);
+	assert_int_equal(guest_config_parse(&gc, &cfg, "mail.cfg", text, strlen(text), 0, NULL), 0);
 	expect_warnings(1);
 	assert_string_equal(
 	    cfg.diag.warnings[0],

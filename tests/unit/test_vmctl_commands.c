@@ -187,6 +187,28 @@ static void test_mem_set_and_max(void **state)
 	assert_int_equal(run("mem-max nope 16m"), 1);
 	assert_out("vmctl: domain 'nope' does not exist\n");
 }
+/* Settings after the file win over it, as with xl create; a bad one is named. */
+static void test_create_overrides(void **state)
+{
+	const struct vmctl_domain *d;
+
+	(void)state;
+	add_file("/etc/s.cfg", "name = 's'\nkernel = '/k'\nmemory = 8\ncpu_weight = 256\n");
+	assert_int_equal(run("create /etc/s.cfg name=\"s2\" cpu_weight=512 memory=9"), 0);
+	assert_out("Parsing config from /etc/s.cfg\n");
+	d = vmctl_table_find_name(&table, "s2");
+	assert_non_null(d);
+	assert_null(vmctl_table_find_name(&table, "s"));
+	assert_int_equal(fake.dom[d->domid].weight, 512);
+	assert_int_equal(fake.dom[d->domid].max_pages, 9 * 256);
+
+	assert_int_equal(run("create /etc/s.cfg name=\"s3\" memory=\"x\""), 1);
+	assert_out("Parsing config from /etc/s.cfg\n"
+		   "error: /etc/s.cfg: setting 2 given after it: memory: expected a number, got a string\n");
+	assert_int_equal(run("create /etc/s.cfg name="), 1);
+	assert_null(vmctl_table_find_name(&table, "s3"));
+}
+
 static void test_create_messages(void **state)
 {
 	add_file("/etc/w.cfg", "name = 'w'\nkernel = '/k'\nmemory = 8\nmemroy = 9\n");
@@ -219,7 +241,7 @@ static void test_create_messages(void **state)
 		   "vmctl: big: not enough free memory: memory = 15 MiB, the host has 14 MiB free\n");
 	assert_null(vmctl_table_find_name(&table, "big"));
 	assert_int_equal(run("create"), 2);
-	assert_out("Usage: vmctl create [-c] FILE\n");
+	assert_out("Usage: vmctl create [-c] FILE [KEY=VALUE ...]\n");
 	assert_int_equal(run("create -x /etc/w.cfg"), 2);
 }
 
@@ -334,7 +356,8 @@ static void test_usage_and_help(void **state)
 	assert_int_equal(run("vcpu-list 77"), 1);
 	assert_out("vmctl: domain '77' does not exist\n");
 	assert_int_equal(run("help create"), 0);
-	assert_out("Usage: vmctl create [-c] FILE\n\ncreate a domain from a config file\n");
+	assert_out("Usage: vmctl create [-c] FILE [KEY=VALUE ...]\n\n"
+		   "create a domain from a config file (settings after it win)\n");
 	assert_int_equal(run("help"), 0);
 	for (const char *c = "create list destroy shutdown reboot pause unpause console info "
 			     "dmesg mem-set mem-max vcpu-list sched-credit help top";
@@ -415,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup(test_parse_mem, setup),
 		cmocka_unit_test_setup(test_mem_set_and_max, setup),
 		cmocka_unit_test_setup(test_create_messages, setup),
+		cmocka_unit_test_setup(test_create_overrides, setup),
 		cmocka_unit_test_setup(test_create_console_and_failure_cleanup, setup),
 		cmocka_unit_test_setup(test_console_command, setup),
 		cmocka_unit_test_setup(test_destroy, setup),

@@ -30,7 +30,7 @@ static const uint8_t uuid[16] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0
 
 static void load_config(const char *text)
 {
-	assert_int_equal(guest_config_parse(&gc, &cfg, "t.cfg", text, strlen(text)), 0);
+	assert_int_equal(guest_config_parse(&gc, &cfg, "t.cfg", text, strlen(text), 0, NULL), 0);
 }
 
 static int setup(void **state)

@@ -308,6 +308,24 @@ static void test_duplicates_last_wins(void **state)
 	want_string("vif", "b");
 }
 
+/* KEY=VALUE after the file (xl create FILE KEY=VALUE): they win quietly, errors name them. */
+static void test_settings_after_the_file(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("memory = 128\nname = 'a'\n"), 0);
+	assert_int_equal(xlcfg_parse_arg(&cfg, 0, "name=\"b\"", 8), 0);
+	assert_int_equal(xlcfg_parse_arg(&cfg, 1, "vcpus=2", 7), 0);
+	want_string("name", "b");
+	want_number("vcpus", 2);
+	want_number("memory", 128);
+	assert_int_equal(cfg.diag.nr_warnings, 0);
+	assert_int_equal(xlcfg_parse_arg(&cfg, 2, "cpus=[1", 7), -EINVAL);
+	assert_string_equal(cfg.diag.error, "t.cfg: setting 3 given after it: \"cpus\": unterminated "
+					    "list: this '[' has no ']' before the end of the file");
+	assert_int_equal(xlcfg_parse_arg(&cfg, XLCFG_MAX_ARGS, "a=1", 3), -E2BIG);
+	assert_string_equal(cfg.diag.error, "t.cfg: more than 64 settings given after it");
+}
+
 static void test_warning_overflow_is_counted(void **state)
 {
 	char *p = big;
@@ -521,6 +539,7 @@ int main(void)
 	    cmocka_unit_test(test_statements),
 	    cmocka_unit_test(test_bad_statements),
 	    cmocka_unit_test(test_duplicates_last_wins),
+	    cmocka_unit_test(test_settings_after_the_file),
 	    cmocka_unit_test(test_warning_overflow_is_counted),
 	    cmocka_unit_test(test_nul_bytes),
 	    cmocka_unit_test(test_line_limit),
