@@ -33,6 +33,7 @@ struct scan {
 	size_t len, pos;
 	uint32_t line;	   /* 1-based line of text[pos] */
 	size_t line_start; /* offset of the first byte of that line */
+	bool bare_words;   /* a setting given after the file: name=web2 means "web2" */
 };
 
 static int peek(const struct scan *s)
@@ -325,6 +326,35 @@ pool_full:
 		       XLCFG_STRING_POOL);
 }
 
+/*
+ * A word without quotes as a string: only in a setting given after the
+ * file, where the operator's shell has already eaten the quotes
+ * (`vmctl create web.cfg name="web2"` arrives as name=web2).
+ */
+static int parse_bare_word(struct scan *s, struct xlcfg_value *v)
+{
+	struct xlcfg *cfg = s->cfg;
+	uint32_t n = 0;
+
+	while (is_word_char(peek_at(s, n)))
+		n++;
+	if (n > XLCFG_MAX_STRING)
+		return fail_at(s, -E2BIG, v->line, v->col, "string longer than %u bytes",
+			       XLCFG_MAX_STRING);
+	if (cfg->pool_used + n + 1 >= XLCFG_STRING_POOL)
+		return fail_at(s, -E2BIG, v->line, v->col,
+			       "the file's strings exceed %u bytes in all", XLCFG_STRING_POOL);
+	v->type = XLCFG_STRING;
+	v->str = cfg->pool_used;
+	v->str_len = n;
+	memcpy(cfg->pool + cfg->pool_used, s->text + s->pos, n);
+	cfg->pool[cfg->pool_used + n] = '\0';
+	cfg->pool_used += n + 1;
+	for (uint32_t i = 0; i < n; i++)
+		advance(s);
+	return 0;
+}
+
 static unsigned int number_base(const char *tok, size_t len, size_t *skip)
 {
 	if (len > 1 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
@@ -417,6 +447,8 @@ static int parse_value(struct scan *s, struct xlcfg_value *v, const char *key, b
 		return fail(s, -EINVAL, "\"%s\": nested lists are not supported", key);
 	if (c == '[')
 		return parse_list(s, v, key);
+	if (s->bare_words && (is_key_start(c) || c == '/'))
+		return parse_bare_word(s, v);
 	return bad_value(s, key, in_list);
 }
 
@@ -538,7 +570,8 @@ static int parse_statement(struct scan *s)
 /* Parses text's statements into cfg as it is, numbering its lines from first_line. */
 static int parse_text(struct xlcfg *cfg, const char *text, size_t len, uint32_t first_line)
 {
-	struct scan s = {.cfg = cfg, .text = text, .len = len, .line = first_line};
+	struct scan s = {.cfg = cfg, .text = text, .len = len, .line = first_line,
+			 .bare_words = first_line >= XLCFG_ARG_LINE};
 	int rc = check_text(&s);
 
 	while (!rc) {

@@ -319,6 +319,11 @@ static void test_settings_after_the_file(void **state)
 	want_number("vcpus", 2);
 	want_number("memory", 128);
 	assert_int_equal(cfg.diag.nr_warnings, 0);
+	/* the shell ate the quotes: one bare word is a string, only here */
+	assert_int_equal(xlcfg_parse_arg(&cfg, 2, "kernel=/boot/spin.elf", 21), 0);
+	want_string("kernel", "/boot/spin.elf");
+	assert_int_equal(parse("kernel = /boot/k\n"), -EINVAL);
+	assert_int_equal(parse("memory = 128\n"), 0);
 	assert_int_equal(xlcfg_parse_arg(&cfg, 2, "cpus=[1", 7), -EINVAL);
 	assert_string_equal(cfg.diag.error, "t.cfg: setting 3 given after it: \"cpus\": unterminated "
 					    "list: this '[' has no ']' before the end of the file");
