@@ -327,17 +327,26 @@ pool_full:
 }
 
 /*
- * A word without quotes as a string: only in a setting given after the
- * file, where the operator's shell has already eaten the quotes
- * (`vmctl create web.cfg name="web2"` arrives as name=web2).
+ * A value without quotes as a string, up to the end of its line: only in
+ * a setting given after the file, where the operator's shell has already
+ * eaten the quotes (`vmctl create web.cfg name="web2" extra="a=b c"`
+ * arrives as name=web2 and "extra=a=b c").  Control bytes are refused as
+ * in a quoted string.
  */
-static int parse_bare_word(struct scan *s, struct xlcfg_value *v)
+static int parse_bare_value(struct scan *s, struct xlcfg_value *v)
 {
 	struct xlcfg *cfg = s->cfg;
 	uint32_t n = 0;
+	int c;
 
-	while (is_word_char(peek_at(s, n)))
+	while ((c = peek_at(s, n)) != END && c != '\n') {
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return fail_at(s, -EINVAL, v->line, v->col + n,
+				       "control byte 0x%02x in a value", (unsigned int)c);
 		n++;
+	}
+	while (n && (s->text[s->pos + n - 1] == ' ' || s->text[s->pos + n - 1] == '\t'))
+		n--;
 	if (n > XLCFG_MAX_STRING)
 		return fail_at(s, -E2BIG, v->line, v->col, "string longer than %u bytes",
 			       XLCFG_MAX_STRING);
@@ -447,8 +456,8 @@ static int parse_value(struct scan *s, struct xlcfg_value *v, const char *key, b
 		return fail(s, -EINVAL, "\"%s\": nested lists are not supported", key);
 	if (c == '[')
 		return parse_list(s, v, key);
-	if (s->bare_words && (is_key_start(c) || c == '/'))
-		return parse_bare_word(s, v);
+	if (s->bare_words && !in_list && (is_key_start(c) || c == '/'))
+		return parse_bare_value(s, v);
 	return bad_value(s, key, in_list);
 }
 

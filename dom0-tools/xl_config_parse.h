@@ -114,8 +114,9 @@ int xlcfg_parse(struct xlcfg *cfg, const char *file, const char *text, size_t le
  * Settings given after the file, as `xl create FILE KEY=VALUE ...` takes
  * them: parses text (argument index, from 0) into cfg as parsed so far.
  * A key already set takes the new value without a warning (overriding is
- * the point); a value that is one word without quotes is a string (the
- * shell ate the quotes of name="web2"); and messages name the argument ("FILE: setting 2 given
+ * the point); a value without quotes that is not a number or a list is
+ * a string up to the end of the line (the shell ate the quotes of
+ * name="web2"); and messages name the argument ("FILE: setting 2 given
  * after it: ..."): its statements' line numbers are XLCFG_ARG_LINE +
  * index.  Returns as xlcfg_parse.
  */

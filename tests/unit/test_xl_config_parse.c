@@ -322,6 +322,9 @@ static void test_settings_after_the_file(void **state)
 	/* the shell ate the quotes: one bare word is a string, only here */
 	assert_int_equal(xlcfg_parse_arg(&cfg, 2, "kernel=/boot/spin.elf", 21), 0);
 	want_string("kernel", "/boot/spin.elf");
+	assert_int_equal(xlcfg_parse_arg(&cfg, 3, "extra=a=b c  ", 13), 0);
+	want_string("extra", "a=b c");
+	assert_int_equal(xlcfg_parse_arg(&cfg, 4, "extra=a\x01", 8), -EINVAL);
 	assert_int_equal(parse("kernel = /boot/k\n"), -EINVAL);
 	assert_int_equal(parse("memory = 128\n"), 0);
 	assert_int_equal(xlcfg_parse_arg(&cfg, 2, "cpus=[1", 7), -EINVAL);
