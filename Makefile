@@ -36,7 +36,7 @@ help:
 	@echo "make fuzz       libFuzzer targets (clang) for FUZZ_SECONDS=30; not part of make test"
 	@echo "make test-xen   build our PV test kernels (tests/pv/) and run them on Xen 4.17 in QEMU"
 	@echo "make bench      null hypercall and exception bounce on Keel and Xen 4.17 (docs/benchmarks.md)"
-	@echo "make sched-bench  credit scheduler figures from the simulator (docs/scheduler.md)"
+	@echo "make sched-bench  credit scheduler figures: simulator, Keel and Xen 4.17 (docs/scheduler.md)"
 	@echo "Variables: SMP=$(SMP) MEM=$(MEM) CMDLINE='$(CMDLINE)' MODULES='file args,file2'"
 	@echo "           QEMU_EXTRA='-s -S' (gdb stub), KEEL_ACCEL=tcg|kvm"
 
@@ -382,8 +382,9 @@ bench: setup hypervisor $(BUILD)/bench/pv_bench.elf $(BUILD)/bench/host_syscall 
 # source, optimised and without sanitizers, replaying workload files.
 # `make sched-bench` prints the issue's share, cap and latency figures from it,
 # next to caps and latencies measured in QEMU on Keel and on Xen 4.17 with
-# tests/bench/sched_bench.c (scripts/sched-bench.sh; JSON and plots in
-# build/sched-bench/; SCHED_BENCH_REAL=0 skips the QEMU runs).
+# tests/bench/sched_bench.c, and weights measured there with dom0 and three
+# spin domains (scripts/sched-bench.sh; JSON and plots in build/sched-bench/;
+# SCHED_BENCH_REAL=0 skips the QEMU runs).
 SCHEDSIM_SRCS := $(wildcard sched/*.c sched/sim/*.c)
 .PHONY: schedsim sched-bench
 schedsim: $(BUILD)/schedsim
@@ -391,7 +392,7 @@ $(BUILD)/schedsim: $(SCHEDSIM_SRCS) $(wildcard sched/*.h sched/sim/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g -I. $(WARNINGS) -Wno-missing-prototypes -o $@ $(SCHEDSIM_SRCS) -lm
 
-sched-bench: $(BUILD)/schedsim hypervisor $(BUILD)/bench/sched_bench.elf
+sched-bench: $(BUILD)/schedsim hypervisor $(BUILD)/bench/sched_bench.elf guests rootfs
 	scripts/sched-bench.sh
 
 $(BUILD)/bench/pv_bench.elf: $(BUILD)/bench/pv_bench.o $(PV_COMMON) tests/pv/pv.lds

@@ -15,58 +15,21 @@ Exit status 0, or 1 when a run gave no figure.
 import json
 import os
 import re
-import select
-import subprocess
 import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from dom0_qemu import ROOT, Step, boot
+
 OUT = os.path.join(ROOT, "build", "bench")
-MODULES = "%s/build/guests/dom0.elf,%s/build/guests/rootfs.cpio" % (ROOT, ROOT)
-HYPERVISORS = {
-    "keel": (["-cpu", "max", "-kernel", os.path.join(ROOT, "build", "hypervisor.elf"),
-              "-device", "isa-debug-exit,iobase=0xf4,iosize=4"],
-             "console=com1 com1=115200 dom0_mem=128M noreboot"),
-    # Xen 4.17 crashes PV kernels under TCG with SMAP on (tests/pv/README.md).
-    "xen": (["-cpu", "max,-smap", "-kernel", os.path.join(ROOT, "build", "xen", "xen-4.17-amd64")],
-            "console=com1 com1=115200 dom0_mem=128M noreboot"),
-}
-PROMPT = re.compile(rb"dom0# ")
 BENCH = re.compile(r"^(?:\(d0\) )?BENCH (\S+) (\d+)\s*$")
 
 
 def run(name, runs, timeout=600):
     """One boot; the BENCH figures as a dict, and the console log's path."""
-    args, cmdline = HYPERVISORS[name]
     log_path = os.path.join(OUT, "create-%s.log" % name)
-    argv = ["qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-smp", "1",
-            "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
-            "-append", cmdline, "-initrd", MODULES] + args
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    console, typed, deadline = b"", 0, time.monotonic() + timeout
-    script = [b"bench-create /etc/guests/hello.cfg %d\n" % runs, b"poweroff\n"]
-    try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-            if ready:
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                console += chunk
-            if typed < len(script) and len(PROMPT.findall(console)) > typed:
-                proc.stdin.write(script[typed])
-                proc.stdin.flush()
-                typed += 1
-            if b"Dom0 halted" in console or b"powering off the machine" in console:
-                break
-    finally:
-        proc.kill()
-        proc.wait()
-    with open(log_path, "wb") as f:
-        f.write(console)
+    console = boot(name, [Step("bench-create /etc/guests/hello.cfg %d" % runs), Step("poweroff")],
+                   timeout=timeout, log_path=log_path)
     figures = {}
-    for line in console.decode("utf-8", "replace").replace("\r", "").split("\n"):
+    for line in console.replace("\r", "").split("\n"):
         m = BENCH.match(line)
         if m:
             figures[m.group(1)] = int(m.group(2))

@@ -10,8 +10,10 @@
 # Then the same caps and latency measured on a machine: the PV kernel
 # tests/bench/sched_bench.c as dom0 (8 vCPUs, 1 CPU) of Keel and of Xen
 # 4.17 booted with sched=credit, in QEMU TCG with -icount (guest time from
-# instruction counts, so the figures do not depend on the host's load;
-# SCHED_BENCH_REAL=0 skips these runs).
+# instruction counts, so the figures do not depend on the host's load).
+# And the weights 1:2:4 on a machine, on 1 and on 2 CPUs: our dom0 on Keel
+# and on Xen 4.17 creates three spin domains (scripts/sched-bench-weights.py,
+# the same -icount).  SCHED_BENCH_REAL=0 skips the machine runs.
 # Writes build/sched-bench/*.json (one per run), *.png (shares over time)
 # and results.json, and prints tables.  Figures are measured, never
 # asserted: the exit status is 0 unless a run fails.
@@ -36,9 +38,11 @@ run latency-boost "I/O domain and 7 hogs, boost on" latency.wl
 run latency-noboost "I/O domain and 7 hogs, boost off" latency.wl 'boost off'
 
 # The machine runs: "name value" lines from the kernel's BENCH output.
-icount="-icount shift=5,sleep=off"
+icount_opts="shift=5,sleep=off"
+icount="-icount $icount_opts"
 : >"$out/keel-real.txt"
 : >"$out/xen-real.txt"
+rm -f "$out/weights-real.json"
 if [ "${SCHED_BENCH_REAL:-1}" != 0 ]; then
 	echo "sched-bench: Keel in QEMU"
 	# shellcheck disable=SC2086
@@ -53,6 +57,7 @@ if [ "${SCHED_BENCH_REAL:-1}" != 0 ]; then
 		--smp 1 --xen-cmdline "sched=credit dom0_max_vcpus=8" "$root/build/bench/sched_bench.elf" \
 		>/dev/null 2>&1 || true
 	sed -e 's/\r$//' "$out/xen/serial.log" 2>/dev/null | awk '$1 == "BENCH" { print $2, $3 }' >"$out/xen-real.txt" || true
+	"$root/scripts/sched-bench-weights.py" --icount "$icount_opts" "$out/weights-real.json" || true
 fi
 
 python3 - "$out" <<'EOF'
@@ -110,6 +115,40 @@ if keel or xen:
         print("%-22s %10.1f %10s %18s" % (label, sim, keel.get(key, "-"), xen.get(key, "-")))
     if not keel or not xen:
         print("(a machine run gave no figures: see %s)" % out)
+
+weights_path = os.path.join(out, "weights-real.json")
+if os.path.exists(weights_path):
+    with open(weights_path) as f:
+        machine = json.load(f)
+    print()
+    print("machine runs, weights 1:2:4: three spin domUs (cpu_weight 128/256/512) created by dom0,")
+    print("QEMU TCG -icount %s; share of the machine over %d s by each domain's runstate," %
+          (machine["icount"], machine["measured_lines"]))
+    print("mean of %d boots, its diff from the ideal and range over the boots; units: the three's" %
+          machine["boots"])
+    print("total split by the units of work each did (a cross-check; see docs/scheduler.md)")
+    print("%-12s %-3s %5s | %5s %5s | %5s %5s %11s %5s | %5s %5s %11s %5s" %
+          ("run", "dom", "ideal", "sim", "diff", "Keel", "diff", "range", "units",
+           "Xen", "diff", "range", "units"))
+    table = results["machine_weights"] = {}
+    for run in ("weights-1cpu", "weights-2cpu"):
+        for d in load(run)["domains"]:
+            ideal, sim = 100 * d["ideal"], 100 * d["share"]
+            row = table.setdefault(run, {})[d["name"]] = {"ideal": round(ideal, 3),
+                                                          "simulator": round(sim, 3)}
+            cells = "%-12s %-3s %5.1f | %5.1f %+5.1f" % (run, d["name"], ideal, sim, sim - ideal)
+            for hv in ("keel", "xen"):
+                m = machine.get(hv, {}).get(run, {}).get(d["name"])
+                if not m:
+                    cells += " | %5s %5s %11s %5s" % ("-", "-", "-", "-")
+                    continue
+                row[hv] = {k: round(m[k], 3)
+                           for k in ("share", "share_min", "share_max", "units_share")}
+                spread = "%.1f-%.1f" % (m["share_min"], m["share_max"])
+                cells += " | %5.1f %+5.1f %11s %5.1f" % (m["share"], m["share"] - ideal, spread,
+                                                       m["units_share"])
+            print(cells)
+    print("(ideal: weighted max-min, as the simulator computes it; dom0 has the rest)")
 with open(os.path.join(out, "results.json"), "w") as f:
     json.dump(results, f, indent=2)
 print("\nJSON and plots in %s" % out)
