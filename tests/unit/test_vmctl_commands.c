@@ -368,6 +368,17 @@ static void test_name_lookup(void **state)
 	assert_int_equal(vmctl_table_resolve(&table, "nope", &got), -ESRCH);
 	assert_int_equal(vmctl_table_resolve(&table, "32752", &got), -ESRCH); /* DOMID_FIRST_RESERVED */
 	assert_int_equal(vmctl_parse_domid("32751", &got), 0);
+	{
+		uint64_t v;
+
+		/* A bound below 9: a digit above it is out of range too. */
+		assert_int_equal(vmctl_parse_uint("2", 1, &v), -EINVAL);
+		assert_int_equal(vmctl_parse_uint("10", 1, &v), -EINVAL);
+		assert_int_equal(vmctl_parse_uint("1", 1, &v), 0);
+		assert_int_equal(vmctl_parse_uint("0", 0, &v), 0);
+		assert_int_equal(vmctl_parse_uint("18446744073709551615", UINT64_MAX, &v), 0);
+		assert_int_equal(vmctl_parse_uint("18446744073709551616", UINT64_MAX, &v), -EINVAL);
+	}
 	assert_int_equal(vmctl_parse_domid("0x1", &got), -EINVAL);
 	assert_int_equal(vmctl_parse_domid("", &got), -EINVAL);
 	assert_string_equal(vmctl_table_name(&table, 0), "Domain-0");
