@@ -180,11 +180,14 @@ static int cpu_item_on_host(struct cpu_item *ci, unsigned int index, unsigned in
 			    unsigned int nr_nodes, char why[GCHECK_WHY_MAX])
 {
 	if (ci->nodes && ci->hi >= nr_nodes)
-		return why_fail(why, "item %u: node %u does not exist (this host has %u NUMA node%s)",
+		return why_fail(why,
+				"item %u: node %u does not exist (this host has %u NUMA node%s)",
 				index, ci->hi, nr_nodes, nr_nodes > 1 ? "s" : "");
 	if (ci->nodes && nr_nodes > 1)
-		return why_fail(why, "item %u: node items need the host's NUMA topology, which "
-				     "vmctl does not read yet: give CPU numbers", index);
+		return why_fail(why,
+				"item %u: node items need the host's NUMA topology, which "
+				"vmctl does not read yet: give CPU numbers",
+				index);
 	if (!ci->nodes && !ci->all && ci->hi >= nr_cpus)
 		return why_fail(why, "item %u: CPU %u does not exist (this host has CPUs 0-%u)",
 				index, ci->hi, nr_cpus - 1);
@@ -235,8 +238,9 @@ void gcheck_cpumap_format(const struct gcheck_cpumap *map, unsigned int nr_cpus,
 			hi++;
 		count += hi - lo + 1;
 		if (at < len)
-			at += (size_t)format_snprintf(buf + at, len - at, hi == lo ? "%s%u" : "%s%u-%u",
-						      at ? "," : "", lo, hi);
+			at += (size_t)format_snprintf(buf + at, len - at,
+						      hi == lo ? "%s%u" : "%s%u-%u", at ? "," : "",
+						      lo, hi);
 		lo = hi;
 	}
 	if (count == nr_cpus || !count)

@@ -231,7 +231,7 @@ static void test_bad_pointers_fault(void **state)
 	op = affinity_op(XEN_DOMCTL_setvcpuaffinity, 1, 0, HARD, 8);
 	set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, NULL);
 	assert_int_equal(domctl(v0, &op), -EINVAL); /* NULL: Xen 4.17's answer */
-	/* A bitmap that cannot be written: get fails; set fails with the change made (Xen's answer). */
+	/* Cannot be written: get fails; set fails with the change made (Xen's answer). */
 	op = affinity_op(XEN_DOMCTL_getvcpuaffinity, 1, 0, HARD, 1024);
 	host_guest_fault_range((uint64_t)(uintptr_t)&hard[100], 1);
 	assert_int_equal(domctl(v0, &op), -EFAULT);

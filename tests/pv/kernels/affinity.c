@@ -28,8 +28,8 @@
 #include "tests/pv/harness.h"
 #include "guests/lib/hypercall.h"
 
-#define HARD XEN_VCPUAFFINITY_HARD
-#define SOFT XEN_VCPUAFFINITY_SOFT
+#define HARD	XEN_VCPUAFFINITY_HARD
+#define SOFT	XEN_VCPUAFFINITY_SOFT
 #define BAD_PTR ((uint8_t *)HYPERVISOR_VIRT_START)
 
 static uint8_t hard[128], soft[128];
