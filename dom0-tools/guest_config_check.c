@@ -112,46 +112,139 @@ static bool read_small(const char **s, const char *end, unsigned int *out)
 	return n > 0 && n < 6 && v <= 65535;
 }
 
-/* N or N-M with N <= M, filling [s, end) exactly. */
-static bool read_range(const char *s, const char *end)
+/* N or N-M with N <= M, filling [s, end) exactly, into *lo and *hi. */
+static bool read_range(const char *s, const char *end, unsigned int *lo, unsigned int *hi)
 {
-	unsigned int lo, hi;
-
-	if (!read_small(&s, end, &lo))
+	if (!read_small(&s, end, lo))
 		return false;
+	*hi = *lo;
 	if (s == end)
 		return true;
-	if (*s++ != '-' || !read_small(&s, end, &hi))
+	if (*s++ != '-' || !read_small(&s, end, hi))
 		return false;
-	return s == end && lo <= hi;
+	return s == end && *lo <= *hi;
+}
+
+/* One CPULIST item: CPUs (or NUMA nodes) lo..hi, or all of them; added, or taken away. */
+struct cpu_item {
+	bool exclude, nodes, all;
+	unsigned int lo, hi;
+};
+
+/* The CPULIST item it as a cpu_item: 0, or -EINVAL with why. */
+static int parse_cpu_item(const struct item *it, struct cpu_item *ci, char why[GCHECK_WHY_MAX])
+{
+	const char *s = it->s, *end = it->s + it->len;
+	char buf[40];
+
+	*ci = (struct cpu_item){0};
+	if (!it->len)
+		return why_fail(why, "item %u is empty", it->index);
+	ci->exclude = *s == '^';
+	s += ci->exclude;
+	if (end - s == 3 && !memcmp(s, "all", 3)) {
+		ci->all = true;
+		return 0;
+	}
+	if (end - s > 6 && !memcmp(s, "nodes:", 6))
+		s += 6;
+	else if (end - s > 5 && !memcmp(s, "node:", 5))
+		s += 5;
+	ci->nodes = s != it->s + ci->exclude;
+	if (!read_range(s, end, &ci->lo, &ci->hi))
+		return why_fail(why,
+				"item %u \"%s\": expected all, N, N-M (N <= M <= 65535) "
+				"or node:N, optionally after '^'",
+				it->index, show(buf, it->s, it->len));
+	return 0;
 }
 
 int gcheck_cpulist(const char *list, char why[GCHECK_WHY_MAX])
 {
 	struct item it = {0};
+	struct cpu_item ci;
 	const char *pos = list;
-	char buf[40];
 
-	while (next_item(&pos, &it)) {
-		const char *s = it.s, *end = it.s + it.len;
+	while (next_item(&pos, &it))
+		if (parse_cpu_item(&it, &ci, why))
+			return -EINVAL;
+	return 0;
+}
 
-		if (!it.len)
-			return why_fail(why, "item %u is empty", it.index);
-		if (*s == '^')
-			s++;
-		if (end - s == 3 && !memcmp(s, "all", 3))
-			continue;
-		if (end - s > 6 && !memcmp(s, "nodes:", 6))
-			s += 6;
-		else if (end - s > 5 && !memcmp(s, "node:", 5))
-			s += 5;
-		if (!read_range(s, end))
-			return why_fail(why,
-					"item %u \"%s\": expected all, N, N-M (N <= M <= 65535) "
-					"or node:N, optionally after '^'",
-					it.index, show(buf, it.s, it.len));
+/*
+ * Turns ci into the CPUs lo..hi of a host with CPUs 0 .. nr_cpus-1 in
+ * nr_nodes NUMA nodes: 0, or -EINVAL with why.  With one node, node 0 is
+ * every CPU; with more, which CPU is in which node is not known here.
+ */
+static int cpu_item_on_host(struct cpu_item *ci, unsigned int index, unsigned int nr_cpus,
+			    unsigned int nr_nodes, char why[GCHECK_WHY_MAX])
+{
+	if (ci->nodes && ci->hi >= nr_nodes)
+		return why_fail(why,
+				"item %u: node %u does not exist (this host has %u NUMA node%s)",
+				index, ci->hi, nr_nodes, nr_nodes > 1 ? "s" : "");
+	if (ci->nodes && nr_nodes > 1)
+		return why_fail(why,
+				"item %u: node items need the host's NUMA topology, which "
+				"vmctl does not read yet: give CPU numbers",
+				index);
+	if (!ci->nodes && !ci->all && ci->hi >= nr_cpus)
+		return why_fail(why, "item %u: CPU %u does not exist (this host has CPUs 0-%u)",
+				index, ci->hi, nr_cpus - 1);
+	if (ci->nodes || ci->all) {
+		ci->lo = 0;
+		ci->hi = nr_cpus - 1;
 	}
 	return 0;
+}
+
+int gcheck_cpulist_map(const char *list, unsigned int nr_cpus, unsigned int nr_nodes,
+		       struct gcheck_cpumap *map, char why[GCHECK_WHY_MAX])
+{
+	struct item it = {0};
+	struct cpu_item ci;
+	const char *pos = list;
+	bool any = false;
+
+	memset(map, 0, sizeof(*map));
+	if (!nr_cpus || nr_cpus > GCHECK_CPUS_MAX)
+		return why_fail(why, "this host has %u CPUs: vmctl handles 1 to %u", nr_cpus,
+				GCHECK_CPUS_MAX);
+	while (next_item(&pos, &it)) {
+		if (parse_cpu_item(&it, &ci, why) ||
+		    cpu_item_on_host(&ci, it.index, nr_cpus, nr_nodes ? nr_nodes : 1, why))
+			return -EINVAL;
+		for (unsigned int c = ci.lo; c <= ci.hi; c++)
+			gcheck_cpumap_set(map, c, !ci.exclude);
+	}
+	for (unsigned int c = 0; c < nr_cpus; c++)
+		any |= gcheck_cpumap_test(map, c);
+	return any ? 0 : why_fail(why, "names no CPU");
+}
+
+void gcheck_cpumap_format(const struct gcheck_cpumap *map, unsigned int nr_cpus, char *buf,
+			  size_t len)
+{
+	size_t at = 0;
+	unsigned int count = 0;
+
+	buf[0] = '\0';
+	for (unsigned int lo = 0; lo < nr_cpus; lo++) {
+		unsigned int hi = lo;
+
+		if (!gcheck_cpumap_test(map, lo))
+			continue;
+		while (hi + 1 < nr_cpus && gcheck_cpumap_test(map, hi + 1))
+			hi++;
+		count += hi - lo + 1;
+		if (at < len)
+			at += (size_t)format_snprintf(buf + at, len - at,
+						      hi == lo ? "%s%u" : "%s%u-%u", at ? "," : "",
+						      lo, hi);
+		lo = hi;
+	}
+	if (count == nr_cpus || !count)
+		format_snprintf(buf, len, "%s", count ? "all" : "none");
 }
 
 static bool is_mac(const char *s, size_t len, uint8_t *first)

@@ -1,7 +1,7 @@
 /*
  * hypercalls/control.h - the privileged control interface's shared parts
- * (control.c, debug_keys.c; used by domctl.c and sysctl.c) and what it
- * needs from the machine.
+ * (control.c, debug_keys.c, domctl_affinity.c; used by domctl.c and
+ * sysctl.c) and what it needs from the machine.
  *
  * The arch_control_* functions are implemented by the hypervisor in
  * hypervisor/arch/x86/pv/pv_control.c and, for host unit tests, by
@@ -20,6 +20,7 @@
 struct domain;
 struct vcpu;
 struct xen_domctl_getdomaininfo;
+struct xen_domctl_vcpuaffinity;
 
 /* What the machine reports through XEN_SYSCTL_physinfo (the rest is generic). */
 struct control_machine {
@@ -62,6 +63,13 @@ long control_admit(const struct vcpu *v, uint32_t version, uint32_t expected);
 
 /* XEN_DOMCTL_getdomaininfo's record of d (any state but CREATING). */
 void control_domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+/*
+ * domctl_affinity.c: XEN_DOMCTL_setvcpuaffinity or getvcpuaffinity (cmd)
+ * of one of d's vCPUs; the caller holds the domctl lock.  0 or a negative
+ * errno (the rules are at the top of that file).
+ */
+long domctl_vcpu_affinity(struct domain *d, uint32_t cmd, const struct xen_domctl_vcpuaffinity *va);
 
 /* debug_keys.c: what XEN_SYSCTL_debug_keys does with one key (output on the console). */
 void control_debug_key(char key);

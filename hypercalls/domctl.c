@@ -7,7 +7,9 @@
  * control domain (-EPERM, invariant 6 of DESIGN.md), and, for every
  * command but createdomain, op->domain must name a domain (-ESRCH).
  * Then one small worker per command; commands that return data copy the
- * whole struct back, as Xen does (-EFAULT if that fails).
+ * whole struct back, as Xen does (-EFAULT if that fails), but for the
+ * vCPU affinities (domctl_affinity.c), which answer in the caller's
+ * bitmaps only, as Xen's do.
  *
  * Differences from Xen 4.17 (docs/control-interface.md): the privilege
  * check comes before the domain lookup, so an unprivileged caller learns
@@ -351,6 +353,9 @@ static long domain_command(struct vcpu *v, struct xen_domctl *op, struct domain 
 		return 0;
 	case XEN_DOMCTL_scheduler_op:
 		return scheduler_op(d, &op->u.scheduler_op, copyback);
+	case XEN_DOMCTL_setvcpuaffinity:
+	case XEN_DOMCTL_getvcpuaffinity:
+		return domctl_vcpu_affinity(d, op->cmd, &op->u.vcpuaffinity);
 	default:
 		return -ENOSYS;
 	}

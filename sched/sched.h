@@ -28,6 +28,30 @@ void sched_credit_get(struct domain *d, unsigned int *weight, unsigned int *cap)
 /* Sets them at once: 0, or -EINVAL (weight out of range, cap above 100 per vCPU of d). */
 int sched_credit_set(struct domain *d, unsigned int weight, unsigned int cap);
 
+/*
+ * A vCPU's CPU affinities, bit c for CPU c (XEN_DOMCTL_{set,get}vcpuaffinity).
+ * hard: the CPUs it may run on; the scheduler never runs it elsewhere.
+ * soft: the CPUs it would rather run on; kept and reported, as Xen's
+ * toolstack expects, but Keel's credit scheduler has no soft affinity
+ * (docs/scheduler.md), so it changes nothing.
+ */
+struct sched_affinity {
+	uint64_t hard;
+	uint64_t soft;
+};
+
+/* v's affinities as last set, unaltered: every CPU (all bits) until then. */
+void sched_vcpu_affinity_get(struct vcpu *v, struct sched_affinity *a);
+
+/*
+ * Sets v's affinities to *a, then writes the effective ones back into it:
+ * hard limited to the CPUs online, soft limited to that.  0, or -EINVAL
+ * if the hard mask names no CPU online (nothing changes).  A vCPU running
+ * on a CPU no longer allowed leaves it at that CPU's next pick, asked for
+ * at once; a waiting or sleeping one is moved to an allowed CPU at once.
+ */
+int sched_vcpu_affinity_set(struct vcpu *v, struct sched_affinity *a);
+
 /* Xen system time: nanoseconds since boot (what timeouts in hypercalls are measured in). */
 uint64_t sched_now_ns(void);
 

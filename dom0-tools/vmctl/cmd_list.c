@@ -1,6 +1,7 @@
 /*
  * dom0-tools/vmctl/cmd_list.c - the commands that show domains: list,
- * vcpu-list, and top's frame, in xl's and xentop's column layouts.
+ * vcpu-list (with each vCPU's hard / soft affinity, as xl prints them),
+ * and top's frame, in xl's and xentop's column layouts.
  *
  * Owns: nothing; it reads getdomaininfolist into the env's scratch.
  * Times print with one decimal from nanoseconds, memory in MiB (list) or
@@ -8,6 +9,7 @@
  */
 #include "dom0-tools/vmctl/commands.h"
 
+#include "dom0-tools/guest_config_check.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -107,9 +109,27 @@ int vmctl_cmd_list(struct vmctl_env *env, int argc, char **argv)
 	return 0;
 }
 
-static void vcpu_rows(struct vmctl_env *env, const struct xen_domctl_getdomaininfo *di)
+/* A vCPU's hard and soft affinity as xl shows them ("all / all", "1 / all"), into buf. */
+static void affinity_text(struct vmctl_env *env, domid_t domid, uint32_t vcpu,
+			  unsigned int nr_cpus, char *buf, size_t len)
 {
-	char name[GUEST_NAME_MAX + 1], time[16], cpu[8];
+	struct gcheck_cpumap hard = { 0 }, soft = { 0 };
+	char hard_text[96], soft_text[96];
+	int rc = vmctl_vcpu_affinity(env->hv, domid, vcpu, hard.bits, soft.bits, nr_cpus);
+
+	if (rc) {
+		format_snprintf(buf, len, "(%s)", vmctl_errno_name(rc));
+		return;
+	}
+	gcheck_cpumap_format(&hard, nr_cpus, hard_text, sizeof(hard_text));
+	gcheck_cpumap_format(&soft, nr_cpus, soft_text, sizeof(soft_text));
+	format_snprintf(buf, len, "%s / %s", hard_text, soft_text);
+}
+
+static void vcpu_rows(struct vmctl_env *env, const struct xen_domctl_getdomaininfo *di,
+		      unsigned int nr_cpus)
+{
+	char name[GUEST_NAME_MAX + 1], time[16], cpu[8], affinity[200];
 	const char *who = vmctl_name(env, di->domain, name, sizeof(name));
 
 	for (uint32_t v = 0; v <= di->max_vcpu_id; v++) {
@@ -124,24 +144,28 @@ static void vcpu_rows(struct vmctl_env *env, const struct xen_domctl_getdomainin
 		else
 			format_snprintf(cpu, sizeof(cpu), "-");
 		seconds(time, sizeof(time), vi->cpu_time, 9);
-		vmctl_printf(env, "%-32s %5u %5u %5s   %c%c%c %s  all / all\n", who, di->domain, v,
-			     cpu, vi->running ? 'r' : '-', vi->blocked ? 'b' : '-',
-			     vi->online ? '-' : 'p', time);
+		affinity_text(env, di->domain, v, nr_cpus, affinity, sizeof(affinity));
+		vmctl_printf(env, "%-32s %5u %5u %5s   %c%c%c %s  %s\n", who, di->domain, v, cpu,
+			     vi->running ? 'r' : '-', vi->blocked ? 'b' : '-',
+			     vi->online ? '-' : 'p', time, affinity);
 	}
 }
 
 int vmctl_cmd_vcpu_list(struct vmctl_env *env, int argc, char **argv)
 {
+	unsigned int nr_cpus;
 	int n;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
 		return vmctl_usage(env, argv[0]);
+	if (vmctl_host_cpus(env, argv[0], &nr_cpus, NULL))
+		return 1;
 	n = collect(env, argc == 2 ? argv[1] : NULL);
 	if (n < 0)
 		return 1;
 	vmctl_printf(env, "%-32s %5s %5s %5s %5s %9s  %s\n", "Name", "ID", "VCPU", "CPU", "State",
 		     "Time(s)", "Affinity (Hard / Soft)");
 	for (int i = 0; i < n; i++)
-		vcpu_rows(env, &env->scratch->info[i]);
+		vcpu_rows(env, &env->scratch->info[i], nr_cpus);
 	return 0;
 }

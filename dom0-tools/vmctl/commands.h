@@ -22,6 +22,14 @@ int vmctl_getopt(struct vmctl_opts *o, int argc, char **argv, const char *spec);
 /** Prints cmd's usage line; returns 2. */
 int vmctl_usage(struct vmctl_env *env, const char *cmd);
 
+/**
+ * The host's CPU numbers (0 .. *nr_cpus-1) and, if nr_nodes is not NULL,
+ * its NUMA nodes, from physinfo; 0, or a negative errno said as
+ * "vmctl: CMD: physinfo: ...".
+ */
+int vmctl_host_cpus(struct vmctl_env *env, const char *cmd, unsigned int *nr_cpus,
+		    unsigned int *nr_nodes);
+
 int vmctl_cmd_create(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_destroy(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_shutdown(struct vmctl_env *env, int argc, char **argv);
@@ -31,6 +39,7 @@ int vmctl_cmd_unpause(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_console(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_list(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_vcpu_list(struct vmctl_env *env, int argc, char **argv);
+int vmctl_cmd_vcpu_pin(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_info(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_dmesg(struct vmctl_env *env, int argc, char **argv);
 int vmctl_cmd_mem_set(struct vmctl_env *env, int argc, char **argv);

@@ -4,14 +4,15 @@
  *
  * Owns: the sequence of steps and the unwinding.  Everything that can be
  * refused without the hypervisor (the kernel image, the layout, the
- * scratch size, the host's free memory) is checked before
- * createdomain, so most refusals create nothing at all.  After
+ * scratch size, the host's free memory, cpus= against the host's CPUs)
+ * is checked before createdomain, so most refusals create nothing at all.  After
  * createdomain, every failure goes through one exit that tears the
  * domain down (vmctl_domain_teardown), so a half-built domain never
  * outlives the call.
  */
 #include "dom0-tools/vmctl/domain_create.h"
 
+#include "dom0-tools/guest_config_check.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -26,6 +27,8 @@ struct create {
 	char *msg;
 	uint64_t nr_pages;
 	const char *step; /* the step that failed */
+	struct gcheck_cpumap cpus; /* cpus=, on this host (unused without it) */
+	unsigned int nr_cpus;	   /* the host's CPU numbers: 0 .. nr_cpus-1 */
 };
 
 static int create_fail(struct create *c, const char *step, int rc)
@@ -42,6 +45,20 @@ static uint32_t domu_features(const struct vmctl_hv *hv)
 	if (vmctl_xen_version(hv, XENVER_get_features, &fi))
 		return 0;
 	return fi.submap & ~(1u << XENFEAT_dom0);
+}
+
+/* cpus= read for this host (physinfo pi): 0, or -EINVAL with msg set. */
+static int create_cpumap(struct create *c, const struct xen_sysctl_physinfo *pi)
+{
+	const struct guest_config *gc = c->p->gc;
+	char why[GCHECK_WHY_MAX];
+
+	c->nr_cpus = pi->max_cpu_id + 1;
+	if (!gc->cpus[0] || !gcheck_cpulist_map(gc->cpus, c->nr_cpus, pi->max_node_id + 1, &c->cpus,
+						why))
+		return 0;
+	format_snprintf(c->msg, VMCTL_MSG_MAX, "%s: cpus = \"%s\": %s", gc->name, gc->cpus, why);
+	return -EINVAL;
 }
 
 /* The kernel image, the layout and the host's room: checked before anything exists. */
@@ -82,7 +99,7 @@ static int create_check(struct create *c)
 				gc->name, gc->memory_mib, (unsigned long long)(pi.free_pages >> 8));
 		return -ENOMEM;
 	}
-	return 0;
+	return create_cpumap(c, &pi);
 }
 
 static int create_domain(struct create *c)
@@ -116,6 +133,27 @@ static int create_domain(struct create *c)
 	rc = vmctl_domctl(c->hv, &op);
 	if (rc)
 		return create_fail(c, "max_mem", rc);
+	return 0;
+}
+
+/*
+ * cpus=: every vCPU's hard affinity, set as xl sets it, before the
+ * domain's memory and first run.  Nothing to do without cpus= (every CPU).
+ */
+static int create_affinity(struct create *c)
+{
+	struct gcheck_cpumap map;
+
+	if (!c->p->gc->cpus[0])
+		return 0;
+	for (uint32_t vcpu = 0; vcpu < c->p->gc->maxvcpus; vcpu++) {
+		int rc;
+
+		map = c->cpus; /* the hypervisor writes the effective CPUs back into it */
+		rc = vmctl_vcpu_pin(c->hv, c->d->domid, vcpu, map.bits, c->nr_cpus);
+		if (rc)
+			return create_fail(c, "setvcpuaffinity", rc);
+	}
 	return 0;
 }
 
@@ -314,6 +352,8 @@ static int create_steps(struct create *c)
 
 	rc = create_domain(c);
 	if (!rc)
+		rc = create_affinity(c);
+	if (!rc)
 		rc = create_populate(c);
 	if (!rc)
 		rc = create_build(c, &entry);
@@ -334,7 +374,10 @@ int vmctl_domain_create(const struct vmctl_hv *hv, const struct vmctl_store *st,
 			struct vmctl_create_scratch *s, const struct vmctl_create_params *p,
 			struct vmctl_domain *d, char *msg)
 {
-	struct create c = { hv, st, s, p, d, msg, (uint64_t)p->gc->memory_mib << 8, NULL };
+	struct create c = {
+		.hv = hv, .st = st, .s = s, .p = p, .d = d, .msg = msg,
+		.nr_pages = (uint64_t)p->gc->memory_mib << 8,
+	};
 	int rc;
 
 	msg[0] = '\0';

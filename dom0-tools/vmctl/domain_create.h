@@ -14,7 +14,8 @@
  * The kernel and ramdisk bytes are read in place, never copied.
  *
  * Steps, in order (docs/vmctl.md): check the kernel image and the layout,
- * physinfo's free memory, then createdomain, max_vcpus, max_mem,
+ * physinfo's free memory and CPUs (for cpus=), then createdomain,
+ * max_vcpus, max_mem, setvcpuaffinity (each vCPU, only with cpus=),
  * populate_physmap, getdomaininfo, alloc_unbound (store, console),
  * domain_build through foreign mappings, mask the event upcalls,
  * pin the L4, setvcpucontext (vCPU 0; the others stay down for the
@@ -71,6 +72,7 @@ struct vmctl_create_params {
  *            corrupt ELF, not a PV kernel, a layout that does not fit);
  *   -E2BIG   memory above what s->p2m holds;
  *   -ENOMEM  the host has less free memory than the guest's `memory`;
+ *   -EINVAL  also: cpus= names CPUs (or nodes) the host does not have;
  *   anything a hypercall or a store op answered.
  */
 int vmctl_domain_create(const struct vmctl_hv *hv, const struct vmctl_store *st,

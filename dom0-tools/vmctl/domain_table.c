@@ -59,7 +59,8 @@ int vmctl_parse_uint(const char *s, uint64_t max, uint64_t *v)
 	for (; *s; s++) {
 		int dv = digit_value(*s);
 
-		if (dv > 9 || n > (max - (uint64_t)dv) / 10)
+		/* n * 10 + dv > max without overflow: max - dv would wrap for a digit above max */
+		if (dv > 9 || (uint64_t)dv > max || n > (max - (uint64_t)dv) / 10)
 			return -EINVAL;
 		n = n * 10 + (uint64_t)dv;
 	}

@@ -83,6 +83,34 @@ int vmctl_domain_simple(const struct vmctl_hv *hv, domid_t dom, uint32_t cmd)
 	return vmctl_domctl(hv, &op);
 }
 
+/* A vcpuaffinity domctl with the given bitmaps (NULL: that mask is not asked for). */
+static int vcpu_affinity_op(const struct vmctl_hv *hv, uint32_t cmd, domid_t dom, uint32_t vcpu,
+			    uint8_t *hard, uint8_t *soft, uint32_t nr_bits)
+{
+	struct xen_domctl op = { .cmd = cmd, .domain = dom };
+	struct xen_domctl_vcpuaffinity *va = &op.u.vcpuaffinity;
+
+	va->vcpu = vcpu;
+	va->flags = (hard ? XEN_VCPUAFFINITY_HARD : 0) | (soft ? XEN_VCPUAFFINITY_SOFT : 0);
+	set_xen_guest_handle(va->cpumap_hard.bitmap, hard);
+	set_xen_guest_handle(va->cpumap_soft.bitmap, soft);
+	va->cpumap_hard.nr_bits = hard ? nr_bits : 0;
+	va->cpumap_soft.nr_bits = soft ? nr_bits : 0;
+	return vmctl_domctl(hv, &op);
+}
+
+int vmctl_vcpu_pin(const struct vmctl_hv *hv, domid_t dom, uint32_t vcpu, uint8_t *hard,
+		   uint32_t nr_bits)
+{
+	return vcpu_affinity_op(hv, XEN_DOMCTL_setvcpuaffinity, dom, vcpu, hard, NULL, nr_bits);
+}
+
+int vmctl_vcpu_affinity(const struct vmctl_hv *hv, domid_t dom, uint32_t vcpu, uint8_t *hard,
+			uint8_t *soft, uint32_t nr_bits)
+{
+	return vcpu_affinity_op(hv, XEN_DOMCTL_getvcpuaffinity, dom, vcpu, hard, soft, nr_bits);
+}
+
 int vmctl_physinfo(const struct vmctl_hv *hv, struct xen_sysctl_physinfo *pi)
 {
 	struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo };

@@ -66,6 +66,23 @@ int vmctl_domain_info(const struct vmctl_hv *hv, domid_t dom,
 /** XEN_DOMCTL_pausedomain / unpausedomain / destroydomain: 0 or a negative errno. */
 int vmctl_domain_simple(const struct vmctl_hv *hv, domid_t dom, uint32_t cmd);
 
+/**
+ * XEN_DOMCTL_setvcpuaffinity of dom's vCPU vcpu, hard affinity only: the
+ * CPUs in hard (an xenctl_bitmap's bytes, nr_bits bits) in, the
+ * effective ones (those online) written back into it by the hypervisor.
+ * 0 or a negative errno.
+ */
+int vmctl_vcpu_pin(const struct vmctl_hv *hv, domid_t dom, uint32_t vcpu, uint8_t *hard,
+		   uint32_t nr_bits);
+
+/**
+ * XEN_DOMCTL_getvcpuaffinity of dom's vCPU vcpu: its hard and soft
+ * affinity into the bitmaps hard and soft (nr_bits bits each).  0 or a
+ * negative errno.
+ */
+int vmctl_vcpu_affinity(const struct vmctl_hv *hv, domid_t dom, uint32_t vcpu, uint8_t *hard,
+			uint8_t *soft, uint32_t nr_bits);
+
 /** XEN_SYSCTL_physinfo into *pi: 0 or a negative errno. */
 int vmctl_physinfo(const struct vmctl_hv *hv, struct xen_sysctl_physinfo *pi);
 

@@ -37,6 +37,8 @@ static const struct vmctl_cmd commands[] = {
 	{ "mem-set", vmctl_cmd_mem_set, "DOMAIN MEM", "set a domain's balloon target" },
 	{ "mem-max", vmctl_cmd_mem_max, "DOMAIN MEM", "set a domain's memory limit" },
 	{ "vcpu-list", vmctl_cmd_vcpu_list, "[DOMAIN]", "list the vCPUs of one or all domains" },
+	{ "vcpu-pin", vmctl_cmd_vcpu_pin, "DOMAIN VCPU|all CPULIST|all",
+	  "set the CPUs a vCPU may run on (hard affinity)" },
 	{ "sched-credit", vmctl_cmd_sched_credit, "[-d DOMAIN [-w WEIGHT] [-c CAP]]",
 	  "show or set credit scheduler parameters" },
 	{ "help", vmctl_cmd_help, "[COMMAND]", "this list, or one command's usage" },

@@ -1,9 +1,11 @@
 /*
  * tests/host/sched_shim.c - sched/sched.h and the guest console line for
- * unit tests: yields and kicks are counted, console lines kept.
+ * unit tests: yields and kicks are counted, console lines kept, weights,
+ * caps and affinities remembered with the scheduler's checks.
  */
 #include "host/sched_shim.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "hypercalls/hypercall.h"
@@ -139,5 +141,56 @@ int sched_credit_set(struct domain *d, unsigned int weight, unsigned int cap)
 	host_credit[i].set = true;
 	host_credit[i].weight = weight;
 	host_credit[i].cap = cap;
+	return 0;
+}
+
+/*
+ * Affinities by vCPU (a few in tests), every CPU until set; the CPUs
+ * online are host_sched_online's (the policy's check: a hard mask must
+ * name one).
+ */
+uint64_t host_sched_online = 3;
+unsigned int host_sched_affinity_sets;
+
+static struct {
+	const struct vcpu *v;
+	struct sched_affinity a;
+} host_affinity[16];
+
+void host_sched_reset(void)
+{
+	memset(host_affinity, 0, sizeof(host_affinity));
+	host_sched_online = 3;
+	host_sched_affinity_sets = 0;
+}
+
+/* v's entry, made on first use (the table is small: tests use few vCPUs). */
+static struct sched_affinity *affinity_of(const struct vcpu *v)
+{
+	for (unsigned int i = 0; i < sizeof(host_affinity) / sizeof(host_affinity[0]); i++) {
+		if (host_affinity[i].v == v)
+			return &host_affinity[i].a;
+		if (!host_affinity[i].v) {
+			host_affinity[i].v = v;
+			host_affinity[i].a = (struct sched_affinity){~0ULL, ~0ULL};
+			return &host_affinity[i].a;
+		}
+	}
+	abort();
+}
+
+void sched_vcpu_affinity_get(struct vcpu *v, struct sched_affinity *a)
+{
+	*a = *affinity_of(v);
+}
+
+int sched_vcpu_affinity_set(struct vcpu *v, struct sched_affinity *a)
+{
+	if (!(a->hard & host_sched_online))
+		return -EINVAL;
+	*affinity_of(v) = *a;
+	host_sched_affinity_sets++;
+	a->hard &= host_sched_online;
+	a->soft &= a->hard;
 	return 0;
 }

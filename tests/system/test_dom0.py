@@ -57,8 +57,8 @@ def rootfs(tmp_path):
     return make
 
 
-def boot(keel, sh, root=ROOTFS, mem=1024, label="dom0-shell"):
-    r = keel(CMDLINE, smp=1, mem=mem, modules=[DOM0, root], serial_input=sh.steps(),
+def boot(keel, sh, root=ROOTFS, mem=1024, label="dom0-shell", smp=1):
+    r = keel(CMDLINE, smp=smp, mem=mem, modules=[DOM0, root], serial_input=sh.steps(),
              label=label, timeout=150)
     r.expect_no("FATAL TRAP", "PANIC: dom0", "(d0) PANIC")
     r.expect_exit(EXIT_SUCCESS)
@@ -335,3 +335,40 @@ def test_create_destroy_cycles_do_not_leak(keel, rootfs):
     after = free_memory(sh.output(r, "vmctl info", 1))
     check(before == after, "free_memory %d MiB before, %d after %d cycles" % (
         before, after, cycles), sh.output(r, "vmctl info", 1), r)
+
+
+def test_cpus_and_vcpu_pin(keel, rootfs):
+    """On 2 CPUs: cpus="1" pins hello's vCPU at create, vcpu-pin moves it to CPU 0;
+    a CPU the host lacks (7), in a config or in vcpu-pin, is refused with one clear
+    line and changes nothing."""
+    root = rootfs({"/etc/t/hello.cfg": guest_cfg("hello", cpus="1"),
+                   "/etc/t/far.cfg": guest_cfg("far", cpus="0,7")})
+    sh = Script()
+    sh.cmd("vmctl create /etc/t/far.cfg")
+    sh.cmd("vmctl create /etc/t/hello.cfg")
+    sh.cmd("vmctl vcpu-list hello", after=greeting("hello"))
+    sh.bulk(["vmctl vcpu-pin hello 0 7", "vmctl vcpu-list hello", "vmctl vcpu-pin hello 0 0",
+             "vmctl vcpu-list hello", "vmctl list", "vmctl destroy hello"])
+    sh.cmd("poweroff")
+    r = boot(keel, sh, root, smp=2, label="dom0-vcpu-pin")
+    out = lambda c, n=0: sh.output(r, c, n)     # noqa: E731
+    row = r"^hello +1 +0 +%d +[rb-]{2}- +[\d.]+ +%s$"     # vCPU 0 of hello (domain 1)
+
+    o = out("vmctl create /etc/t/far.cfg")
+    check(o.grep(r"^(vmctl|error|warning)") ==
+          ['vmctl: far: cpus = "0,7": item 2: CPU 7 does not exist (this host has CPUs 0-1)'],
+          "cpus naming CPU 7: one line", o, r)
+    check(not o.has(r"domain \d+ created"), "far: refused before createdomain", o, r)
+    o = out("vmctl vcpu-list hello")
+    check(o.has(row % (1, "1 / all")), "cpus=1: vCPU 0 on CPU 1, affinity 1", o, r)
+    o = out("vmctl vcpu-pin hello 0 7")
+    check(o.lines == ['vmctl: vcpu-pin: CPU list "7": item 1: CPU 7 does not exist '
+                      '(this host has CPUs 0-1)'], "vcpu-pin to CPU 7: one line", o, r)
+    o = out("vmctl vcpu-list hello", 1)
+    check(o.has(row % (1, "1 / all")), "a refused pin changes nothing", o, r)
+    o = out("vmctl vcpu-pin hello 0 0")
+    check(not o.grep(r"^(vmctl|error)"), "vcpu-pin 0 says nothing", o, r)
+    o = out("vmctl vcpu-list hello", 2)
+    check(o.has(row % (0, "0 / all")), "pinned: vCPU 0 on CPU 0, affinity 0", o, r)
+    check(sorted(list_rows(out("vmctl list"))) == ["Domain-0", "hello"], "only hello was made",
+          out("vmctl list"), r)

@@ -26,6 +26,7 @@
 #include "arch/guest_access.h"
 #include "host/control_shim.h"
 #include "host/hypercall_shim.h"
+#include "host/sched_shim.h"
 #include "host/test_shim.h"
 #include "host/vcpu_context_shim.h"
 #include "hypercalls/evtchn.h"
@@ -85,6 +86,7 @@ static inline int env_setup(void **state)
 	host_hypercall_preempt_after(-1);
 	host_vcpu_context_reset();
 	host_control_reset();
+	host_sched_reset();
 	host_log_reset();
 	fake_now = 0;
 	env_free_at_start = buddy_free();

@@ -343,6 +343,37 @@ static void test_affinity_is_never_broken(void **state)
 	assert_ptr_equal(curr(1), &vc[1]);
 }
 
+/*
+ * What XEN_DOMCTL_setvcpuaffinity relies on: a vCPU running on a CPU its
+ * new affinity leaves out is off that CPU at its next pick, rate limit or
+ * not, and runs where it may; a sleeping one is moved at once.
+ */
+static void test_running_vcpu_leaves_a_cpu_it_may_no_longer_use(void **state)
+{
+	sched_cpumask_t t = 0;
+
+	(void)state;
+	add(0, 0, 0);
+	add(1, 1, 0);
+	settle(sched_vcpu_wake(&s, &vc[0], 0), 0);
+	assert_ptr_equal(curr(0), &vc[0]);
+	/* Well inside its 1 ms rate limit. */
+	assert_int_equal(sched_vcpu_set_affinity(&s, &vc[0], sched_cpu_bit(1), 100 * US, &t), 0);
+	assert_int_equal(t, sched_cpu_bit(0));
+	settle(t, 100 * US);
+	assert_null(curr(0));
+	assert_ptr_equal(curr(1), &vc[0]);
+	assert_int_equal(vc[0].cpu, 1);
+	/* Asleep: its CPU changes at once, and it wakes there. */
+	t = 0;
+	assert_int_equal(sched_vcpu_set_affinity(&s, &vc[1], sched_cpu_bit(1), 200 * US, &t), 0);
+	assert_int_equal(vc[1].cpu, 1);
+	settle(sched_vcpu_sleep(&s, &vc[0], 300 * US), 300 * US);
+	settle(sched_vcpu_wake(&s, &vc[1], 400 * US), 400 * US);
+	assert_ptr_equal(curr(1), &vc[1]);
+	assert_null(curr(0));
+}
+
 static void test_running_vcpu_moves_at_its_next_pick(void **state)
 {
 	sched_cpumask_t mask;
@@ -499,6 +530,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_idle_cpu_steals_queued_work, setup2),
 	    cmocka_unit_test_setup(test_wake_prefers_an_idle_cpu, setup2),
 	    cmocka_unit_test_setup(test_affinity_is_never_broken, setup2),
+	    cmocka_unit_test_setup(test_running_vcpu_leaves_a_cpu_it_may_no_longer_use, setup2),
 	    cmocka_unit_test_setup(test_running_vcpu_moves_at_its_next_pick, setup2),
 	    cmocka_unit_test_setup(test_big_weight_one_vcpu_leaves_the_rest, setup2),
 	    cmocka_unit_test_setup(test_remove_retires_balance, setup1),

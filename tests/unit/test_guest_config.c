@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "dom0-tools/guest_config.h"
+#include "dom0-tools/guest_config_check.h"
 #include "lib/errno.h"
 
 static struct xlcfg cfg;
@@ -388,6 +389,66 @@ static void test_cpus(void **state)
 	expect_refused("cpus = 3", -EINVAL, "g.cfg:3: cpus: expected a string, got a number");
 }
 
+/* cpus= and vmctl vcpu-pin's CPULIST on a given host, and an affinity printed back. */
+static void expect_map(const char *list, unsigned int nr_cpus, unsigned int nr_nodes,
+		       const char *shown)
+{
+	struct gcheck_cpumap map;
+	char why[GCHECK_WHY_MAX], shown_now[64];
+
+	assert_int_equal(gcheck_cpulist_map(list, nr_cpus, nr_nodes, &map, why), 0);
+	gcheck_cpumap_format(&map, nr_cpus, shown_now, sizeof(shown_now));
+	assert_string_equal(shown_now, shown);
+}
+
+static void expect_no_map(const char *list, unsigned int nr_cpus, unsigned int nr_nodes,
+			  const char *reason)
+{
+	struct gcheck_cpumap map;
+	char why[GCHECK_WHY_MAX];
+
+	assert_int_equal(gcheck_cpulist_map(list, nr_cpus, nr_nodes, &map, why), -EINVAL);
+	assert_string_equal(why, reason);
+}
+
+static void test_cpulist_on_a_host(void **state)
+{
+	struct gcheck_cpumap map;
+	char cut[8];
+
+	(void)state;
+	expect_map("0-1,3", 8, 1, "0-1,3");
+	expect_map("all,^7", 8, 1, "0-6");
+	expect_map("^0, 5-6, 0-2,^1", 8, 1, "0,2,5-6");
+	expect_map("1", 2, 1, "1");
+	expect_map("all", 2, 1, "all");
+	expect_map("0-1", 2, 1, "all");
+	expect_map("node:0,^1", 4, 1, "0,2-3");
+	expect_map("nodes:0-0", 4, 0, "all");
+	expect_map("511", 512, 1, "511");
+	expect_no_map("7", 2, 1, "item 1: CPU 7 does not exist (this host has CPUs 0-1)");
+	expect_no_map("0,3-8", 4, 1, "item 2: CPU 8 does not exist (this host has CPUs 0-3)");
+	expect_no_map("^1", 2, 1, "names no CPU");
+	expect_no_map("1,all,^all", 2, 1, "names no CPU");
+	expect_no_map("node:1", 4, 1, "item 1: node 1 does not exist (this host has 1 NUMA node)");
+	expect_no_map("node:0", 4, 2,
+		      "item 1: node items need the host's NUMA topology, which vmctl does not read "
+		      "yet: give CPU numbers");
+	expect_no_map("1-", 4, 1,
+		      "item 1 \"1-\": expected all, N, N-M (N <= M <= 65535) or node:N, optionally "
+		      "after '^'");
+	expect_no_map("0", 0, 1, "this host has 0 CPUs: vmctl handles 1 to 512");
+	expect_no_map("0", 513, 1, "this host has 513 CPUs: vmctl handles 1 to 512");
+	/* Printing: none, and a list cut to the buffer, still terminated. */
+	memset(&map, 0, sizeof(map));
+	gcheck_cpumap_format(&map, 4, cut, sizeof(cut));
+	assert_string_equal(cut, "none");
+	for (unsigned int c = 0; c < 16; c += 2)
+		gcheck_cpumap_set(&map, c, true);
+	gcheck_cpumap_format(&map, 16, cut, sizeof(cut));
+	assert_string_equal(cut, "0,2,4,6");
+}
+
 static void test_vifs(void **state)
 {
 	(void)state;
@@ -526,6 +587,7 @@ int main(void)
 	    cmocka_unit_test(test_actions),
 	    cmocka_unit_test(test_scheduling),
 	    cmocka_unit_test(test_cpus),
+	    cmocka_unit_test(test_cpulist_on_a_host),
 	    cmocka_unit_test(test_vifs),
 	    cmocka_unit_test(test_disks),
 	    cmocka_unit_test(test_uuid_and_limits),

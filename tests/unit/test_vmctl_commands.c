@@ -27,6 +27,13 @@ static __unused void assert_out(const char *expect)
 		fail_msg("output:\n%s\nexpected:\n%s", out, expect);
 }
 
+/* Runs cmd: its exit status and its whole output. */
+static void expect_run(const char *cmd, int status, const char *output)
+{
+	assert_int_equal(run(cmd), status);
+	assert_out(output);
+}
+
 static void test_list_columns(void **state)
 {
 	create_guest("/etc/hello.cfg", HELLO_CFG, "hello");
@@ -66,15 +73,62 @@ static void test_state_letters(void **state)
 	assert_string_equal(st, "-bp--d");
 }
 
+/* VCPU_LIST_HEAD, then one row of hello (id 1) per "VCPU CPU STATE TIME AFFINITY" given. */
+#define VCPU_LIST_HEAD                                                                             \
+	"Name                                ID  VCPU   CPU State   Time(s)  Affinity (Hard / Soft)\n"
+#define HELLO_ROW(rest) "hello                                1 " rest "\n"
+
 static void test_vcpu_list(void **state)
 {
 	create_guest("/etc/hello.cfg", HELLO_CFG "vcpus = 1\nmaxvcpus = 2\n", "hello");
 	assert_int_equal(run("vcpu-list hello"), 0);
-	assert_out("Name                                ID  VCPU   CPU State   Time(s)  Affinity (Hard / Soft)\n"
-		   "hello                                1     0     0   -b-       1.5  all / all\n"
-		   "hello                                1     1     -   --p       0.0  all / all\n");
+	assert_out(VCPU_LIST_HEAD HELLO_ROW("    0     0   -b-       1.5  all / all")
+		       HELLO_ROW("    1     -   --p       0.0  all / all"));
 	assert_int_equal(run("vcpu-list"), 0);
 	assert_non_null(strstr(out, "\nDomain-0                             0     0     0   -b-"));
+}
+
+static void test_vcpu_pin(void **state)
+{
+	create_guest("/etc/hello.cfg", HELLO_CFG "vcpus = 1\nmaxvcpus = 2\n", "hello");
+	expect_run("vcpu-pin hello 0 1", 0, "");
+	assert_int_equal(fake.dom[1].hard[0], 0x02);
+	expect_run("vcpu-list hello", 0,
+		   VCPU_LIST_HEAD HELLO_ROW("    0     1   -b-       1.5  1 / all")
+		       HELLO_ROW("    1     -   --p       0.0  all / all"));
+	/* all vCPUs; then every CPU again, by list and by name. */
+	assert_int_equal(run("vcpu-pin hello all 0"), 0);
+	assert_int_equal(fake.dom[1].hard[0] | fake.dom[1].hard[1] << 4, 0x11);
+	assert_int_equal(run("vcpu-pin 1 1 0-1"), 0);
+	expect_run("vcpu-list hello", 0,
+		   VCPU_LIST_HEAD HELLO_ROW("    0     0   -b-       1.5  0 / all")
+		       HELLO_ROW("    1     -   --p       0.0  all / all"));
+	assert_int_equal(run("vcpu-pin hello all all"), 0);
+	assert_int_equal(fake.dom[1].hard[0], 0x03);
+	/* Refused before the hypervisor is asked, nothing changed. */
+	fake.nr_calls = 0;
+	expect_run("vcpu-pin hello 0 7", 1,
+		   "vmctl: vcpu-pin: CPU list \"7\": item 1: CPU 7 does not exist "
+		   "(this host has CPUs 0-1)\n");
+	expect_run("vcpu-pin hello 0 ^0,^1", 1,
+		   "vmctl: vcpu-pin: CPU list \"^0,^1\": names no CPU\n");
+	expect_run("vcpu-pin hello 2 0", 1,
+		   "vmctl: vcpu-pin: no vCPU '2': the domain has vCPUs 0-1\n");
+	expect_run("vcpu-pin ghost 0 0", 1, "vmctl: domain 'ghost' does not exist\n");
+	assert_int_equal(fake_find_call("setvcpuaffinity", 0), -1);
+	assert_int_equal(fake.dom[1].hard[0], 0x03);
+	expect_run("vcpu-pin hello 0", 2, "Usage: vmctl vcpu-pin DOMAIN VCPU|all CPULIST|all\n");
+	assert_int_equal(run("vcpu-pin hello 0 0 1"), 2);
+	/* The hypervisor's refusal is said. */
+	fake.fail_step = "setvcpuaffinity";
+	fake.fail_rc = -EINVAL;
+	expect_run("vcpu-pin hello all 1", 1,
+		   "vmctl: vcpu-pin hello vCPU 0: setvcpuaffinity: EINVAL\n");
+	/* A hypervisor without the affinity domctls: vcpu-list says so in the column. */
+	fake.fail_step = "getvcpuaffinity";
+	fake.fail_rc = -ENOSYS;
+	assert_int_equal(run("vcpu-list hello"), 0);
+	assert_non_null(strstr(out, "1.5  (ENOSYS)\n"));
 }
 
 static void test_sched_credit(void **state)
@@ -360,7 +414,7 @@ static void test_usage_and_help(void **state)
 		   "create a domain from a config file (settings after it win)\n");
 	assert_int_equal(run("help"), 0);
 	for (const char *c = "create list destroy shutdown reboot pause unpause console info "
-			     "dmesg mem-set mem-max vcpu-list sched-credit help top";
+			     "dmesg mem-set mem-max vcpu-list vcpu-pin sched-credit help top";
 	     *c;) {
 		char word[32];
 		size_t n = strcspn(c, " ");
@@ -391,6 +445,17 @@ static void test_name_lookup(void **state)
 	assert_int_equal(vmctl_table_resolve(&table, "nope", &got), -ESRCH);
 	assert_int_equal(vmctl_table_resolve(&table, "32752", &got), -ESRCH); /* DOMID_FIRST_RESERVED */
 	assert_int_equal(vmctl_parse_domid("32751", &got), 0);
+	{
+		uint64_t v;
+
+		/* A bound below 9: a digit above it is out of range too. */
+		assert_int_equal(vmctl_parse_uint("2", 1, &v), -EINVAL);
+		assert_int_equal(vmctl_parse_uint("10", 1, &v), -EINVAL);
+		assert_int_equal(vmctl_parse_uint("1", 1, &v), 0);
+		assert_int_equal(vmctl_parse_uint("0", 0, &v), 0);
+		assert_int_equal(vmctl_parse_uint("18446744073709551615", UINT64_MAX, &v), 0);
+		assert_int_equal(vmctl_parse_uint("18446744073709551616", UINT64_MAX, &v), -EINVAL);
+	}
 	assert_int_equal(vmctl_parse_domid("0x1", &got), -EINVAL);
 	assert_int_equal(vmctl_parse_domid("", &got), -EINVAL);
 	assert_string_equal(vmctl_table_name(&table, 0), "Domain-0");
@@ -431,6 +496,7 @@ int main(void)
 		cmocka_unit_test_setup(test_list_columns, setup),
 		cmocka_unit_test_setup(test_state_letters, setup),
 		cmocka_unit_test_setup(test_vcpu_list, setup),
+		cmocka_unit_test_setup(test_vcpu_pin, setup),
 		cmocka_unit_test_setup(test_sched_credit, setup),
 		cmocka_unit_test_setup(test_info, setup),
 		cmocka_unit_test_setup(test_dmesg, setup),

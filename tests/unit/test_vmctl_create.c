@@ -210,6 +210,52 @@ static void test_create_failing_step_leaves_nothing(void **state)
 	}
 }
 
+/* cpus=: every vCPU pinned after max_vcpus and before any memory, checked against the host first. */
+static void test_create_applies_cpus(void **state)
+{
+	static const char base[] = "name = 'hello'\nkernel = '/k'\nmemory = 8\nmaxvcpus = 2\n";
+	char text[128];
+	uint64_t free_before;
+	int at;
+
+	snprintf(text, sizeof(text), "%scpus = '1'\n", base);
+	load_config(text);
+	assert_int_equal(create(), 0);
+	at = fake_find_call("max_vcpus", 0);
+	at = fake_find_call("setvcpuaffinity", (unsigned int)at);
+	assert_true(at >= 0 && at < fake_find_call("populate_physmap", 0));
+	assert_int_equal(fake.dom[1].hard[0], 0x02);
+	assert_int_equal(fake.dom[1].hard[1], 0x02);
+	assert_int_equal(fake.dom[1].soft[0], 0x03); /* soft affinity is not touched */
+
+	/* A CPU the host does not have: refused before anything exists. */
+	setup(state);
+	snprintf(text, sizeof(text), "%scpus = '0,7'\n", base);
+	load_config(text);
+	assert_int_equal(create(), -EINVAL);
+	assert_string_equal(msg, "hello: cpus = \"0,7\": item 2: CPU 7 does not exist "
+				 "(this host has CPUs 0-1)");
+	assert_int_equal(fake_find_call("createdomain", 0), -1);
+
+	/* The hypervisor refuses: the step is named and the domain goes. */
+	setup(state);
+	snprintf(text, sizeof(text), "%scpus = 'all,^0'\n", base);
+	load_config(text);
+	free_before = fake_free_pages();
+	fake.fail_step = "setvcpuaffinity";
+	fake.fail_rc = -EINVAL;
+	assert_int_equal(create(), -EINVAL);
+	assert_string_equal(msg, "hello: setvcpuaffinity failed: EINVAL (domain 1 destroyed)");
+	assert_nothing_left(free_before);
+
+	/* No cpus=: every CPU, nothing asked. */
+	setup(state);
+	load_config(base);
+	assert_int_equal(create(), 0);
+	assert_int_equal(fake_find_call("setvcpuaffinity", 0), -1);
+	assert_int_equal(fake.dom[1].hard[1], 0x03);
+}
+
 /* No cpu_weight or cap: no scheduler call at all (Xen's default credit2 needs none). */
 static void test_create_default_sched_asks_nothing(void **state)
 {
@@ -314,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup(test_create_store_tree, setup),
 		cmocka_unit_test_setup(test_create_failing_step_leaves_nothing, setup),
 		cmocka_unit_test_setup(test_create_failing_store_op_leaves_nothing, setup),
+		cmocka_unit_test_setup(test_create_applies_cpus, setup),
 		cmocka_unit_test_setup(test_create_default_sched_asks_nothing, setup),
 		cmocka_unit_test_setup(test_create_sched_credit2, setup),
 		cmocka_unit_test_setup(test_create_refuses_more_than_free, setup),

@@ -6,7 +6,8 @@
  * Included by one test file each (its state is per binary).  The fake
  * hypervisor records every call by name ("createdomain", "populate_physmap",
  * ...), answers domctl/sysctl/memory_op/event_channel_op/mmuext_op/
- * sched_op/xen_version for up to FAKE_DOMS domains, hands out machine
+ * sched_op/xen_version for up to FAKE_DOMS domains on a host of two CPUs
+ * (vCPU affinities kept as Xen keeps them), hands out machine
  * frames from fake_ram (free frames are counted, so a leak shows), maps
  * them for map_foreign, and fails the call named fake.fail_step with
  * fake.fail_rc.  The fake store is a flat table of nodes with xenstored's
@@ -29,6 +30,8 @@
 #define FAKE_DOMS	8
 #define FAKE_MAX_CALLS	1024
 #define FAKE_FREE_OWNER 0xffff
+#define FAKE_VCPUS	8    /* the vCPUs whose affinity the fake keeps */
+#define FAKE_CPUS_ALL	0x03 /* physinfo: CPUs 0 and 1, both online */
 
 struct fake_dom {
 	bool exists, dying;
@@ -38,6 +41,7 @@ struct fake_dom {
 	uint16_t weight, cap;
 	bool vcpu0_set, pinned;
 	uint8_t handle[16];
+	uint8_t hard[FAKE_VCPUS], soft[FAKE_VCPUS]; /* affinities, bit c: CPU c */
 };
 
 static struct {
@@ -122,6 +126,13 @@ static void fake_domain_info(domid_t id, struct xen_domctl_getdomaininfo *di)
 	memcpy(di->handle, d->handle, 16);
 }
 
+/* A new domain's vCPUs may run on every CPU. */
+static void fake_affinity_reset(struct fake_dom *d)
+{
+	memset(d->hard, FAKE_CPUS_ALL, sizeof(d->hard));
+	memset(d->soft, FAKE_CPUS_ALL, sizeof(d->soft));
+}
+
 /* A domain the test sets up directly (dom0, or one "created elsewhere"). */
 static __unused void fake_add_domain(domid_t id, uint64_t pages, unsigned int vcpus)
 {
@@ -134,6 +145,7 @@ static __unused void fake_add_domain(domid_t id, uint64_t pages, unsigned int vc
 	d->vcpu0_set = true;
 	d->weight = 256;
 	d->max_pages = pages;
+	fake_affinity_reset(d);
 	for (uint64_t i = 0; i < pages; i++)
 		if (!fake_alloc(id, &mfn))
 			d->tot_pages++;
@@ -172,6 +184,7 @@ static long fake_createdomain(struct xen_domctl *op)
 	fake.dom[id].pause = 1;
 	fake.dom[id].max_vcpus = cd->max_vcpus;
 	fake.dom[id].weight = 256;
+	fake_affinity_reset(&fake.dom[id]);
 	memcpy(fake.dom[id].handle, cd->handle, 16);
 	if (fake_alloc(FAKE_FREE_OWNER - 1, &fake.dom[id].shared_info))
 		return -ENOMEM;
@@ -241,7 +254,46 @@ static long fake_vcpu_op(struct fake_dom *d, struct xen_domctl *op)
 	vi->blocked = vi->online;
 	vi->running = 0;
 	vi->cpu_time = vi->online ? 1500000000ULL : 0;
+	/* vCPU n runs on CPU n % 2, unless its affinity sends it to the lowest CPU it allows. */
 	vi->cpu = vi->vcpu % 2;
+	if (vi->vcpu < FAKE_VCPUS && !(d->hard[vi->vcpu] & (1u << vi->cpu)))
+		vi->cpu = (uint32_t)__builtin_ctz(d->hard[vi->vcpu]);
+	return 0;
+}
+
+/*
+ * set/getvcpuaffinity with Xen 4.17's rules (hypercalls/domctl_affinity.c)
+ * on a host of two CPUs: masks of one byte at the most.
+ */
+static long fake_affinity(struct fake_dom *d, uint32_t cmd, struct xen_domctl_vcpuaffinity *va)
+{
+	bool set = cmd == XEN_DOMCTL_setvcpuaffinity;
+	int rc = fake_call(set ? "setvcpuaffinity" : "getvcpuaffinity");
+	bool want_hard = va->flags & XEN_VCPUAFFINITY_HARD;
+	bool want_soft = va->flags & XEN_VCPUAFFINITY_SOFT;
+	uint8_t *hard = va->cpumap_hard.bitmap.p, *soft = va->cpumap_soft.bitmap.p;
+	uint32_t v = va->vcpu;
+
+	if (rc)
+		return rc;
+	if (v >= d->max_vcpus || v >= FAKE_VCPUS || !va->flags || (want_hard && !hard) ||
+	    (want_soft && !soft))
+		return -EINVAL;
+	assert_true(!want_hard || va->cpumap_hard.nr_bits == 2);
+	assert_true(!want_soft || va->cpumap_soft.nr_bits == 2);
+	if (set) {
+		uint8_t h = want_hard ? *hard & FAKE_CPUS_ALL : d->hard[v];
+
+		if (!h)
+			return -EINVAL;
+		d->hard[v] = h;
+		if (want_soft)
+			d->soft[v] = *soft & FAKE_CPUS_ALL;
+	}
+	if (want_hard)
+		*hard = d->hard[v];
+	if (want_soft)
+		*soft = set ? d->soft[v] & d->hard[v] : d->soft[v];
 	return 0;
 }
 
@@ -291,6 +343,9 @@ static long fake_domctl(struct xen_domctl *op)
 		return fake_vcpu_op(d, op);
 	case XEN_DOMCTL_scheduler_op:
 		return fake_sched_op(d, &op->u.scheduler_op);
+	case XEN_DOMCTL_setvcpuaffinity:
+	case XEN_DOMCTL_getvcpuaffinity:
+		return fake_affinity(d, op->cmd, &op->u.vcpuaffinity);
 	}
 	return -ENOSYS;
 }

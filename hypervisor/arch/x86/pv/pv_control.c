@@ -65,7 +65,7 @@ unsigned int arch_control_paddr_bits(void)
 
 unsigned int arch_control_vcpu_processor(const struct vcpu *v)
 {
-	return pv_vcpu(v)->processor;
+	return pv_sched_vcpu_cpu(v);
 }
 
 void arch_control_set_time_offset(struct domain *d, int64_t seconds)

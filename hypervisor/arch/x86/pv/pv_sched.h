@@ -18,6 +18,12 @@ void pv_sched_vcpu_remove(struct vcpu *v);
 void pv_sched_runnable_changed(struct vcpu *v, bool runnable);
 /* v (running, in a hypercall) lets the others of its CPU run first. */
 void pv_sched_yield(struct vcpu *v);
+/*
+ * The CPU whose queue holds v, or that runs it or last ran it, as the
+ * policy sees it (getvcpuinfo's cpu): a vCPU moved while asleep is
+ * already on its new CPU, as on Xen, before it runs there.
+ */
+unsigned int pv_sched_vcpu_cpu(const struct vcpu *v);
 /* v's CPU should choose again before it next returns to a guest (an IPI if it is another CPU). */
 void pv_sched_kick(struct vcpu *v);
 /*

@@ -7,10 +7,11 @@
  *
  * Decisions.  The policy is told when a vCPU's runnable state changes
  * (the vcpu_runnable_changed hook: pv_sched_runnable_changed), when one
- * yields, and when a CPU's policy timer has passed; it answers with the
- * CPUs that must choose again.  Those get need_resched (and an IPI if
- * they are not this CPU), and each, on its way back to a guest
- * (pv_exit_work), asks sched_pick_next what to run.  Time is now_ns(),
+ * yields, when the toolstack changes its hard affinity
+ * (sched_vcpu_affinity_set), and when a CPU's policy timer has passed;
+ * it answers with the CPUs that must choose again.  Those get
+ * need_resched (and an IPI if they are not this CPU), and each, on its
+ * way back to a guest (pv_exit_work), asks sched_pick_next what to run.  Time is now_ns(),
  * the TSC: a vCPU is charged the time it actually ran.  Policy timers
  * only flag their CPU; the exit path makes the call (no policy call from
  * an interrupt handler).
@@ -189,6 +190,7 @@ int pv_sched_vcpu_add(struct vcpu *v, unsigned int cpu)
 		fresh = NULL;
 	}
 	sched_vcpu_add(&sched, &pv_vcpu(v)->sv, d->sched_data, v, cpu);
+	pv_vcpu(v)->affinity = (struct sched_affinity){~0ULL, ~0ULL}; /* every CPU, as on Xen */
 	spin_unlock_irqrestore(&sched_lock, flags);
 	if (fresh)
 		heap_free(fresh);
@@ -253,6 +255,41 @@ int sched_credit_set(struct domain *d, unsigned int weight, unsigned int cap)
 	int rc = d->sched_data ? sched_dom_set(&sched, d->sched_data, weight, cap, now_ns(), &mask)
 			       : -EINVAL;
 
+	spin_unlock_irqrestore(&sched_lock, flags);
+	kick_mask(mask);
+	return rc;
+}
+
+unsigned int pv_sched_vcpu_cpu(const struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	unsigned int cpu = pv_vcpu(v)->sv.cpu;
+
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return cpu;
+}
+
+void sched_vcpu_affinity_get(struct vcpu *v, struct sched_affinity *a)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	*a = pv_vcpu(v)->affinity;
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+int sched_vcpu_affinity_set(struct vcpu *v, struct sched_affinity *a)
+{
+	struct pv_vcpu *pv = pv_vcpu(v);
+	sched_cpumask_t mask = 0;
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	/* The policy moves v off a CPU no longer allowed; the CPUs in mask pick again. */
+	int rc = sched_vcpu_set_affinity(&sched, &pv->sv, a->hard, now_ns(), &mask);
+
+	if (!rc) {
+		pv->affinity = *a;
+		a->hard = pv->sv.affinity;
+		a->soft &= a->hard;
+	}
 	spin_unlock_irqrestore(&sched_lock, flags);
 	kick_mask(mask);
 	return rc;

@@ -33,6 +33,7 @@
 #include "hypervisor/common/timer_queue.h"
 #include "hypervisor/common/vcpu.h"
 #include "sched/policy.h"
+#include "sched/sched.h"
 
 /* trap_frame.vector of a frame saved by the syscall entry (not a real vector). */
 #define PV_ENTRY_SYSCALL 0x100
@@ -82,8 +83,13 @@ struct pv_vcpu {
 	volatile bool virq_timer_pending;
 
 	bool has_context; /* registers loaded: may be brought up (pv_vcpu_context.c) */
-	/* Scheduling (pv_schedule.c): the policy's view, where it runs or last ran, its home. */
+	/*
+	 * Scheduling (pv_schedule.c): the policy's view, the affinities as the
+	 * toolstack last set them (sv.affinity is the effective hard one),
+	 * where it runs or last ran, its home.
+	 */
 	struct sched_vcpu sv;
+	struct sched_affinity affinity;
 	unsigned int processor;
 	unsigned int home;
 	struct vcpu *rq_next; /* ring of the home CPU's vCPUs (deferred wake-ups) */

@@ -26,4 +26,13 @@ extern uint64_t host_guest_timer, host_guest_period;
 /* sched_guest_timer_fire() calls (a deadline already past). */
 extern unsigned int host_guest_timer_fired;
 
+/*
+ * The CPUs online as sched_vcpu_affinity_set sees them (CPUs 0 and 1
+ * after host_sched_reset), and its successful calls so far.
+ */
+extern uint64_t host_sched_online;
+extern unsigned int host_sched_affinity_sets;
+/* Forgets every vCPU's affinities (back to every CPU): call it before a test's domains exist. */
+void host_sched_reset(void);
+
 #endif
