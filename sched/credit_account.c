@@ -22,11 +22,24 @@
  * Credit not issued is not lost: it was never created.  The books
  * (issued = consumed + balances + retired) hold exactly, in integer
  * nanoseconds.
+ *
+ * Late accounting.  The accounting runs from a CPU's timer, which can
+ * come late by more than a period (an SMI; Keel in a VM whose host
+ * descheduled it).  The time that passed was run by someone and debited,
+ * so one accounting then issues the credit of every period that passed
+ * (up to a second's worth): otherwise every balance would sink by the
+ * missed periods, all vCPUs would end up OVER for good, and weights would
+ * stop counting.  After an idle spell the same holds; wants bound what
+ * is issued (a vCPU that slept throughout is issued nothing, one that ran
+ * at most a slice beyond its debt).
  */
 #include "lib/printk.h"
 #include "sched/credit.h"
 #include "sched/credit_impl.h"
 #include "sched/policy.h"
+
+/* One accounting covers at most this much time (pool <= 64 CPUs x 1 s: see waterfill). */
+#define CREDIT_MAX_CATCH_UP_NS (1000ULL * 1000 * 1000)
 
 static struct credit_share *dom_share(struct sched_list *n)
 {
@@ -93,10 +106,10 @@ static uint64_t waterfill(struct sched_list *list,
 	return pool - left;
 }
 
-/* How much each vCPU and domain could use this period. */
-static void compute_wants(struct sched *s)
+/* How much each vCPU and domain could use in the `periods` periods this accounting covers. */
+static void compute_wants(struct sched *s, uint64_t periods)
 {
-	const uint64_t period = s->params.period_ns;
+	const uint64_t period = s->params.period_ns * periods;
 	struct sched_list *dn, *vn;
 
 	sched_list_for_each(dn, &s->doms) {
@@ -164,22 +177,35 @@ static sched_cpumask_t requeue_all(struct sched *s, uint64_t now)
 	return mask;
 }
 
+/* The periods since the last accounting (rules at the top): 1 unless its timer came late. */
+static uint64_t periods_passed(const struct sched *s, uint64_t now)
+{
+	const uint64_t period = s->params.period_ns;
+	uint64_t n;
+
+	if (!s->credit.next_account_ns || now < s->credit.next_account_ns)
+		return 1;
+	n = 1 + (now - s->credit.next_account_ns) / period;
+	return n < CREDIT_MAX_CATCH_UP_NS / period ? n : CREDIT_MAX_CATCH_UP_NS / period;
+}
+
 sched_cpumask_t credit_account(struct sched *s, uint64_t now)
 {
-	const uint64_t pool = s->params.period_ns * sched_cpumask_weight(s->online);
+	const uint64_t periods = periods_passed(s, now);
+	const uint64_t pool = s->params.period_ns * periods * sched_cpumask_weight(s->online);
 
 	/* Running vCPUs pay for their time so far: wants are computed on true balances. */
 	for (unsigned int c = 0; c < s->nr_cpus; c++)
 		if (s->cpu[c].curr)
 			credit_debit(s, s->cpu[c].curr, now);
-	compute_wants(s);
+	compute_wants(s, periods);
 	waterfill(&s->doms, dom_share, pool);
 	issue(s);
 	s->credit.periods++;
-	s->credit.next_account_ns += s->params.period_ns;
+	s->credit.next_account_ns += s->params.period_ns * periods;
 	if (s->credit.next_account_ns <= now)
 		s->credit.next_account_ns =
-		    now + s->params.period_ns; /* the machine was idle: no catching up */
+		    now + s->params.period_ns; /* idle for over a second: start afresh */
 	return requeue_all(s, now);
 }
 

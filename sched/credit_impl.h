@@ -50,8 +50,9 @@ sched_cpumask_t credit_enqueue(struct sched *s, struct sched_vcpu *sv, uint64_t 
 sched_cpumask_t credit_requeue(struct sched *s, struct sched_vcpu *sv, uint64_t now);
 
 /*
- * Issues one period's credit to the vCPUs that compete for CPU time and
- * re-sorts queues, unparks and preempts accordingly.  Returns the CPUs
+ * Issues the credit of the period that ended (of all that passed, if the
+ * timer came late) to the vCPUs that compete for CPU time and re-sorts
+ * queues, unparks and preempts accordingly.  Returns the CPUs
  * that must pick again.
  */
 sched_cpumask_t credit_account(struct sched *s, uint64_t now);
