@@ -6,8 +6,9 @@ A Script is the list of what to type, built in order:
     sh.cmd("vmctl create /etc/guests/hello.cfg")
     sh.cmd("vmctl list", after=r"\\[hello\\] Hello from")   # also wait for the greeting
     sh.bulk(["vmctl create /c.cfg", "vmctl destroy c"] * 5)  # typed at once
+    sh.timed("echo ping", r"^\\(d0\\) ping$")   # sh.latencies: typed to answered, s
     sh.cmd("poweroff")
-    r = keel(CMDLINE, modules=[DOM0, ROOTFS], serial_input=sh.steps())
+    r = boot(keel, sh)           # keel(CMDLINE, modules=[DOM0, ROOTFS], ...), checked
     out = sh.outputs(r)          # one Output per typed command, in order
 
 Keel prints dom0's console output as it comes (hypercalls/console_io.c);
@@ -28,8 +29,16 @@ lines (`[NAME] ...`) land in whichever command's output they were printed
 during.
 """
 
+import os
 import re
 import time
+
+from keel_qemu import EXIT_SUCCESS, REPO_ROOT
+
+GUESTS_BUILD = os.path.join(REPO_ROOT, "build", "guests")
+DOM0 = os.path.join(GUESTS_BUILD, "dom0.elf")
+ROOTFS = os.path.join(GUESTS_BUILD, "rootfs.cpio")
+CMDLINE = "console=com1 com1=115200 loglvl=all dom0_mem=128M noreboot"
 
 PROMPT_TEXT = "(d0) dom0# "
 # dom0's shell is up (guests/dom0/shell.c); its first prompt shows with the first echo.
@@ -79,9 +88,11 @@ class Script:
         self._ready = SHELL_READY    # what shows that the next line may be typed
         self._ready_count = 1        # ... once it showed that often
         self._delay = 0.0
+        self.latencies = []          # timed(): seconds from typing to the answer
 
     def _type(self, data, after, delay=0.0):
-        """Type data once _ready, then `after` (it comes later: the shell caused it) showed."""
+        """Type data (bytes, or a function of the match giving them) once _ready,
+        then `after` (it comes later: the shell caused it) showed."""
         delay += self._delay
         # The previous bulk's last line, as often as it typed it: each step finds the next one.
         waits = self._ready_count + (1 if after else 0) - 1 if self._ready else 0
@@ -90,8 +101,8 @@ class Script:
 
         def typed(match):
             time.sleep(delay)
-            return data
-        self._steps.append((pattern, typed if delay else data))
+            return data(match) if callable(data) else data
+        self._steps.append((pattern, typed if delay or callable(data) else data))
         self._delay = 0.0
 
     def cmd(self, line, after=None):
@@ -106,6 +117,30 @@ class Script:
         self.commands += list(lines)
         self._ready = echo_of(lines[-1])
         self._ready_count = lines.count(lines[-1])
+
+    def timed(self, line, answer, delay=0.0):
+        """Type `line` `delay` s after the shell read the previous one, and time it.
+
+        self.latencies gets one entry per timed line: the seconds from
+        typing it to the console showing `answer` (a pattern of its output),
+        None if that never came.  The next line is typed once it did.
+        """
+        slot = len(self.latencies)
+        self.latencies.append(None)
+        typed_at = []
+
+        def type_it(match):
+            typed_at.append(time.monotonic())
+            return (line + "\n").encode()
+
+        def answered(match):
+            self.latencies[slot] = time.monotonic() - typed_at[0]
+            return b""
+        self._type(type_it, None, delay)
+        self._steps.append((answer, answered))
+        self.commands.append(line)
+        self._ready = None
+        self._ready_count = 1
 
     def keys(self, data, after=None, delay=0.0):
         """Type raw bytes (not a shell line) once `after` showed, `delay` s later.
@@ -163,10 +198,39 @@ def free_memory(output):
 
 
 def list_rows(output):
-    """vmctl list's rows as {name: (id, mem, vcpus, state)}."""
+    """vmctl list's rows as {name: (id, mem, vcpus, state, seconds of CPU)}."""
     rows = {}
     for line in output.lines:
-        m = re.match(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([rbpscd-]{6})\s+[\d.]+$", line)
+        m = re.match(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([rbpscd-]{6})\s+([\d.]+)$", line)
         if m:
-            rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)), m.group(5))
+            rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)), m.group(5),
+                                float(m.group(6)))
     return rows
+
+
+def top_rows(output):
+    """The rows of each `vmctl top` frame in output: a list of {name: CPU(%)}."""
+    frames = []
+    for line in output.lines:
+        if re.match(r"^\s*NAME\s+STATE\s+CPU\(sec\)\s+CPU\(%\)", line):
+            frames.append({})
+        m = re.match(r"^\s*(\S+)\s+[rbpscd-]{6}\s+\d+\s+([\d.]+)\s", line)
+        if m and frames:
+            frames[-1][m.group(1)] = float(m.group(2))
+    return frames
+
+
+def boot(keel, sh, root=ROOTFS, mem=1024, label="dom0-shell", smp=1, timeout=150):
+    """Keel and dom0 (root filesystem `root`) on `smp` CPUs, typing sh; it must end in poweroff."""
+    r = keel(CMDLINE, smp=smp, mem=mem, modules=[DOM0, root], serial_input=sh.steps(),
+             label=label, timeout=timeout)
+    r.expect_no("FATAL TRAP", "PANIC: dom0", "(d0) PANIC")
+    r.expect_exit(EXIT_SUCCESS)
+    r.expect_line(r"^\(d0\) dom0: powering off$")
+    return r
+
+
+def check(cond, what, out, r):
+    """Assert cond, showing `what`, a command's output and the run's console tail."""
+    __tracebackhide__ = True
+    assert cond, "%s\n--- output ---\n%s\n--- run ---\n%s" % (what, out, r.describe(60))

@@ -14,14 +14,11 @@ import subprocess
 
 import pytest
 
-from dom0_shell import Script, free_memory, list_rows
-from keel_qemu import EXIT_SUCCESS, REPO_ROOT
+from dom0_shell import (DOM0, GUESTS_BUILD, ROOTFS, Script, boot, check, free_memory,
+                        list_rows)
+from keel_qemu import REPO_ROOT
 
-BUILD = os.path.join(REPO_ROOT, "build", "guests")
-DOM0 = os.path.join(BUILD, "dom0.elf")
-ROOTFS = os.path.join(BUILD, "rootfs.cpio")
-HELLO_ELF = os.path.join(BUILD, "hello.elf")
-CMDLINE = "console=com1 com1=115200 loglvl=all dom0_mem=128M noreboot"
+HELLO_ELF = os.path.join(GUESTS_BUILD, "hello.elf")
 HELLO_CFG = "/etc/guests/hello.cfg"
 
 
@@ -55,20 +52,6 @@ def rootfs(tmp_path):
             combined.write_bytes(a.read() + b.read())
         return str(combined)
     return make
-
-
-def boot(keel, sh, root=ROOTFS, mem=1024, label="dom0-shell", smp=1):
-    r = keel(CMDLINE, smp=smp, mem=mem, modules=[DOM0, root], serial_input=sh.steps(),
-             label=label, timeout=150)
-    r.expect_no("FATAL TRAP", "PANIC: dom0", "(d0) PANIC")
-    r.expect_exit(EXIT_SUCCESS)
-    r.expect_line(r"^\(d0\) dom0: powering off$")
-    return r
-
-
-def check(cond, what, out, r):
-    __tracebackhide__ = True
-    assert cond, "%s\n--- output ---\n%s\n--- run ---\n%s" % (what, out, r.describe(60))
 
 
 def test_walkthrough_console_and_knobs(keel, rootfs):
