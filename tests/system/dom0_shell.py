@@ -15,7 +15,8 @@ Keel prints dom0's console output as it comes (hypercalls/console_io.c);
 a line of dom0's cut by someone else's is shown again whole when dom0
 writes on, and dom0's shell moves the line being typed below a guest's
 log line, so the echo of a typed command always ends up on one line
-`(d0) dom0# COMMAND`.  A command is typed once the shell has read the
+`(d0) dom0# COMMAND` (shown twice when a guest's line came between the
+typing and the running: outputs() skips the second).  A command is typed once the shell has read the
 previous one (that line appeared) and, with after=, once the console then showed that
 pattern (something the previous commands caused: a guest's greeting).  The shell reads its input only between commands and runs the
 lines in order, so what is typed ahead waits its turn; bulk() types
@@ -172,10 +173,14 @@ class Script:
             if start < 0:
                 start = len(text)
             end = text.find("\n" + PROMPT_TEXT, start)
+            # A guest's line came before the shell ran it: the shell showed it again below.
+            redrawn = "\n" + PROMPT_TEXT + command + "\n"
+            while end >= 0 and text.startswith(redrawn, end):
+                end = text.find("\n" + PROMPT_TEXT, end + len(redrawn) - 1)
             if end < 0:
                 end = len(text)
             found.append(Output(command, [_strip(l) for l in text[start + 1:end].split("\n")
-                                          if l]))
+                                          if l and l != PROMPT_TEXT + command]))
             cursor = end + 1
         return found
 
