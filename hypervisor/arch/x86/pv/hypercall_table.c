@@ -27,6 +27,7 @@
 #include "hypercalls/hypercalls.h"
 #include "hypercalls/mmu.h"
 #include "hypervisor/arch/x86/pv/pv_gdt.h"
+#include "hypervisor/arch/x86/pv/pv_sched.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "lib/errno.h"
 
@@ -165,7 +166,7 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
 
 bool hypercall_preempt_check(void)
 {
-	return this_cpu()->need_resched;
+	return pv_sched_work_pending();
 }
 
 long pv_hypercall_call(struct vcpu *v, uint64_t nr, uint64_t args[5], bool *continued)

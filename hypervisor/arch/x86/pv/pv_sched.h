@@ -47,6 +47,13 @@ void pv_sched_sync(struct vcpu *v);
  * the control interface's count of timers (which is about domains).
  */
 unsigned int pv_sched_timers_queued(void);
+/*
+ * Whether this CPU's exit path has scheduler work waiting: a pick asked
+ * for (need_resched) or the policy's timer passed (a tick, the end of a
+ * slice, the accounting).  A long hypercall checks this between steps
+ * and continues later, so a tick is never held up by more than one step.
+ */
+bool pv_sched_work_pending(void);
 /* Installs the kick IPI's handler (boot CPU, before the others start). */
 void pv_sched_init(void);
 /* Leaves for the guest world on this CPU; never returns (pv_entry.asm). */

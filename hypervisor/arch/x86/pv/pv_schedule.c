@@ -338,6 +338,11 @@ static void policy_timer_fired(struct timer *t, void *data)
 	timer_set(t, now_ns() + sched.params.tick_ns);
 }
 
+bool pv_sched_work_pending(void)
+{
+	return this_cpu()->need_resched || policy_timer_due[smp_processor_id()];
+}
+
 unsigned int pv_sched_timers_queued(void)
 {
 	unsigned int n = 0;
