@@ -173,3 +173,31 @@ def test_spinning_domains_do_not_starve_dom0(keel):
         check(len(times) == 9 and None not in times and max(times) < bound,
               "%s: each command answered within %.1f s: %s" % (what, bound, shown),
               sh.output(r, "vmctl list", 2), r)
+
+
+def test_a_hypercall_flood_gets_only_its_share(keel):
+    """Two spins of equal weight, one doing its work as a flood of hypercalls
+    (spin's flood=version: xen_version 64 times a unit): the flooder's time in
+    Keel is charged to it, so it runs no more than the plain spin (ratio ~1;
+    measured 0.95)."""
+    sh = Script()
+    sh.cmd(f"vmctl create {SPIN_CFG} name=plain")
+    sh.cmd(f'vmctl create {SPIN_CFG} name=flood extra="flood=version"')
+    sh.cmd("vmctl list", after=spin_lines("flood", 7))
+    sh.cmd("poweroff")
+    r = boot(keel, sh, label="sched-flood")
+
+    r.expect_line(r"^\(d0\) \[flood\] spin: spinning with hypercalls: version, ")
+    lines = r.grep(SPIN_LINE.pattern)
+    # Leave out the lines that cover the second guest's start.
+    first = next(i for i, l in enumerate(lines) if "[flood]" in l)
+    window_lines = lines[first + 2:]
+    _, ran = ratios(window_lines, "flood", "plain", "flood=version beside a plain spin", r)
+    _, ms, plain_ran, _ = progress(window_lines)["plain"]
+    print("hypercall flood over plain spin, ran: %.2f; the plain spin ran %.1f %% of the time" %
+          (ran, 100 * plain_ran / ms))
+    check(0.67 <= ran <= 1.5, "the flooder ran %.2f times the plain spin's time (0.67-1.5)" % ran,
+          "\n".join(window_lines), r)
+    # Whatever the runstate says of the flooder: the plain spin kept its half of the CPU.
+    check(0.4 <= plain_ran / ms <= 0.6, "the plain spin ran %.1f %% of the time (40-60)" %
+          (100 * plain_ran / ms), "\n".join(window_lines), r)
