@@ -325,6 +325,48 @@ static const char *selftest_fault_smap(void)
 	return "a supervisor read of a user page did not fault";
 }
 
+/*
+ * memset and memcpy take whole quadwords when they can and bytes
+ * otherwise (lib/string.c): every alignment of destination and source,
+ * lengths around 8 and a page, against a byte loop, with guard bytes on
+ * both sides that must stay untouched.
+ */
+static uint8_t string_buf[2][PAGE_SIZE + 64];
+
+static const char *selftest_string(void)
+{
+	static const size_t lengths[] = {0, 1, 7, 8, 9, 15, 16, 63, 64, 65, PAGE_SIZE};
+	unsigned int cases = 0;
+
+	for (unsigned int dst_off = 0; dst_off < 16; dst_off++)
+		for (unsigned int src_off = 0; src_off < 16; src_off++)
+			for (unsigned int l = 0; l < sizeof(lengths) / sizeof(lengths[0]); l++) {
+				uint8_t *dst = string_buf[0] + 16 + dst_off;
+				const uint8_t *src = string_buf[1] + 16 + src_off;
+				size_t n = lengths[l];
+
+				for (size_t i = 0; i < sizeof(string_buf[0]); i++) {
+					string_buf[0][i] = 0xee;
+					string_buf[1][i] = (uint8_t)(i * 7 + 1);
+				}
+				memcpy(dst, src, n);
+				for (size_t i = 0; i < n; i++)
+					if (dst[i] != src[i])
+						return "memcpy copied a wrong byte";
+				if (dst[-1] != 0xee || dst[n] != 0xee)
+					return "memcpy wrote outside its destination";
+				memset(dst, (int)(0x100 + src_off), n); /* only the low byte counts */
+				for (size_t i = 0; i < n; i++)
+					if (dst[i] != (uint8_t)src_off)
+						return "memset wrote a wrong byte";
+				if (dst[-1] != 0xee || dst[n] != 0xee)
+					return "memset wrote outside its destination";
+				cases++;
+			}
+	printk("selftest string: memcpy and memset right in %u cases\n", cases);
+	return NULL;
+}
+
 static const char *selftest_ready(void)
 {
 	return NULL;
@@ -340,6 +382,7 @@ static const struct {
 	{ "fault-gp", selftest_fault_gp },     { "fault-de", selftest_fault_de },
 	{ "fault-ro", selftest_fault_ro },     { "fault-nx", selftest_fault_nx },
 	{ "guest-copy", selftest_guest_copy }, { "fault-smap", selftest_fault_smap },
+	{ "string", selftest_string },
 };
 
 void selftest_run(const char *name)

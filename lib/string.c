@@ -8,6 +8,8 @@
  */
 #include "lib/string.h"
 
+#include <stdint.h>
+
 /*
  * memset and memcpy use the string instructions: one instruction for any
  * length, which modern CPUs (ERMS) run at full memory bandwidth and which
@@ -17,6 +19,17 @@ void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
 
+	/*
+	 * Whole aligned quadwords (a page being scrubbed, say) go eight bytes
+	 * a step: the same speed on hardware, eight times fewer steps for an
+	 * emulator, which runs `rep` one iteration at a time.
+	 */
+	if (!(((uintptr_t)dst | n) & 7)) {
+		uint64_t q = n / 8, v = 0x0101010101010101ULL * (uint8_t)c;
+
+		__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+		return dst;
+	}
 	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
@@ -25,6 +38,12 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
 
+	if (!(((uintptr_t)dst | (uintptr_t)src | n) & 7)) { /* as memset's quadwords */
+		uint64_t q = n / 8;
+
+		__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+		return dst;
+	}
 	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }

@@ -108,3 +108,12 @@ def test_guest_copy(keel):
     r.expect_line(r"^\(KEEL\) selftest guest-copy: good copies work; 8 bad guest pointers gave -EFAULT$")
     r.expect_line(r"^\(KEEL\) selftest guest-copy: PASS$")
     r.expect_no("FATAL", "PANIC")
+
+
+def test_string_functions(keel):
+    """lib/string.c's memcpy and memset (quadwords when aligned, else bytes):
+    every alignment, lengths around 8 and a page, guard bytes untouched."""
+    r = keel("noreboot selftest=string")
+    r.expect_exit(EXIT_SUCCESS)
+    r.expect_line(r"^\(KEEL\) selftest string: memcpy and memset right in 2816 cases$")
+    r.expect_line(r"^\(KEEL\) selftest string: PASS$")
