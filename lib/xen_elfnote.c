@@ -54,7 +54,7 @@ static const char *const feature_names[] = {
 enum note_kind {
 	NOTE_SKIP,	/* INFO, and types Keel has no use for */
 	NOTE_NUM,	/* integer of 1, 2, 4 or 8 bytes -> uint64_t field */
-	NOTE_STR,	/* NUL-terminated string -> struct xen_elf_str field */
+	NOTE_STR,	/* string (descsz bytes, or up to a NUL) -> struct xen_elf_str field */
 	NOTE_SUPPORTED, /* SUPPORTED_FEATURES: a 32-bit XENFEAT bitmap */
 	NOTE_L1_MFN,	/* L1_MFN_VALID: mask/value pairs */
 };
@@ -184,13 +184,15 @@ static int parse_note(struct xen_kernel_info *info, const struct elf64_note *n,
 	case NOTE_L1_MFN:
 		return note_l1_mfn_valid(info, n, err);
 	case NOTE_STR:
+		/*
+		 * A string is its descsz bytes, up to a NUL if one comes first.
+		 * Linux writes FEATURES with .ascii, no NUL: the note's zero
+		 * padding ends it, which is how Xen's loader reads it too.
+		 */
+		if (!n->descsz)
+			return fail(err, -EINVAL, "Xen note %s at offset %#llx: empty (descsz 0)",
+				    xen_elfnote_name(n->type), (unsigned long long)n->offset);
 		len = strnlen((const char *)n->desc, n->descsz);
-		if (len == n->descsz)
-			return fail(err, -EINVAL,
-				    "Xen note %s at offset %#llx: string not NUL-terminated within "
-				    "descsz %u",
-				    xen_elfnote_name(n->type), (unsigned long long)n->offset,
-				    n->descsz);
 		store_str(info, n->type, (struct xen_elf_str){(const char *)n->desc, len});
 		return 0;
 	case NOTE_NUM:
@@ -492,10 +494,21 @@ static int check_kind(const struct xen_kernel_info *info, struct elf64_err *err)
 	return 0;
 }
 
+/*
+ * What every 64-bit PV domain gets whatever XENVER_get_features says:
+ * writable_page_tables, in the sense a PV kernel requires it, is the
+ * hypervisor emulating the kernel's plain writes to its page-table pages
+ * (Keel's pv_ptwr_fault.c, Xen's ptwr).  Linux requires it in FEATURES
+ * ("!writable_page_tables") while neither hypervisor reports the bit to
+ * a PV guest, which then keeps its page tables read-only and updates
+ * them by hypercall.
+ */
+#define XEN_KERNEL_PV_ALWAYS (1U << XENFEAT_writable_page_tables)
+
 static int check_features(const struct xen_kernel_info *info, const struct xen_kernel_caps *caps,
 			  struct elf64_err *err)
 {
-	uint32_t missing = info->features_required & ~caps->features;
+	uint32_t missing = info->features_required & ~(caps->features | XEN_KERNEL_PV_ALWAYS);
 
 	if (info->unknown_required.s)
 		return fail(err, -EOPNOTSUPP,
