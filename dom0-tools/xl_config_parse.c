@@ -274,20 +274,41 @@ static int parse_escape(struct scan *s, unsigned int *out)
 	return 0;
 }
 
+/* Whether a string of n bytes (and its NUL) fits the limits: 0, or the error. */
+static int string_fits(struct scan *s, const struct xlcfg_value *v, uint32_t n)
+{
+	if (n > XLCFG_MAX_STRING)
+		return fail_at(s, -E2BIG, v->line, v->col, "string longer than %u bytes",
+			       XLCFG_MAX_STRING);
+	if (s->cfg->pool_used + n + 1 > XLCFG_STRING_POOL)
+		return fail_at(s, -E2BIG, v->line, v->col,
+			       "the file's strings exceed %u bytes in all", XLCFG_STRING_POOL);
+	return 0;
+}
+
+/* The n bytes written at the pool's end become v's string. */
+static void string_close(struct xlcfg *cfg, struct xlcfg_value *v, uint32_t n)
+{
+	cfg->pool[cfg->pool_used + n] = '\0';
+	v->type = XLCFG_STRING;
+	v->str = cfg->pool_used;
+	v->str_len = n;
+	cfg->pool_used += n + 1;
+}
+
 static int parse_string(struct scan *s, struct xlcfg_value *v)
 {
 	struct xlcfg *cfg = s->cfg;
 	int quote = peek(s);
 	uint32_t n = 0;
-	char *out = cfg->pool + cfg->pool_used;
+	int rc = string_fits(s, v, 0);
 
-	v->type = XLCFG_STRING;
-	if (cfg->pool_used >= XLCFG_STRING_POOL)
-		goto pool_full;
+	if (rc)
+		return rc;
 	advance(s);
 	for (;;) {
 		unsigned int byte = 0;
-		int c = peek(s), rc;
+		int c = peek(s);
 
 		if (c == END || c == '\n')
 			return fail_at(s, -EINVAL, v->line, v->col,
@@ -307,23 +328,13 @@ static int parse_string(struct scan *s, struct xlcfg_value *v)
 			byte = (unsigned int)c;
 			advance(s);
 		}
-		if (n == XLCFG_MAX_STRING)
-			return fail_at(s, -E2BIG, v->line, v->col, "string longer than %u bytes",
-				       XLCFG_MAX_STRING);
-		/* Room for this byte and the NUL after it. */
-		if (cfg->pool_used + n + 1 >= XLCFG_STRING_POOL)
-			goto pool_full;
-		out[n++] = (char)byte;
+		rc = string_fits(s, v, n + 1);
+		if (rc)
+			return rc;
+		cfg->pool[cfg->pool_used + n++] = (char)byte;
 	}
-	out[n] = '\0';
-	v->str = cfg->pool_used;
-	v->str_len = n;
-	cfg->pool_used += n + 1;
+	string_close(cfg, v, n);
 	return 0;
-
-pool_full:
-	return fail_at(s, -E2BIG, v->line, v->col, "the file's strings exceed %u bytes in all",
-		       XLCFG_STRING_POOL);
 }
 
 /*
@@ -335,9 +346,8 @@ pool_full:
  */
 static int parse_bare_value(struct scan *s, struct xlcfg_value *v)
 {
-	struct xlcfg *cfg = s->cfg;
 	uint32_t n = 0;
-	int c;
+	int c, rc;
 
 	while ((c = peek_at(s, n)) != END && c != '\n') {
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
@@ -347,18 +357,11 @@ static int parse_bare_value(struct scan *s, struct xlcfg_value *v)
 	}
 	while (n && (s->text[s->pos + n - 1] == ' ' || s->text[s->pos + n - 1] == '\t'))
 		n--;
-	if (n > XLCFG_MAX_STRING)
-		return fail_at(s, -E2BIG, v->line, v->col, "string longer than %u bytes",
-			       XLCFG_MAX_STRING);
-	if (cfg->pool_used + n + 1 >= XLCFG_STRING_POOL)
-		return fail_at(s, -E2BIG, v->line, v->col,
-			       "the file's strings exceed %u bytes in all", XLCFG_STRING_POOL);
-	v->type = XLCFG_STRING;
-	v->str = cfg->pool_used;
-	v->str_len = n;
-	memcpy(cfg->pool + cfg->pool_used, s->text + s->pos, n);
-	cfg->pool[cfg->pool_used + n] = '\0';
-	cfg->pool_used += n + 1;
+	rc = string_fits(s, v, n);
+	if (rc)
+		return rc;
+	memcpy(s->cfg->pool + s->cfg->pool_used, s->text + s->pos, n);
+	string_close(s->cfg, v, n);
 	for (uint32_t i = 0; i < n; i++)
 		advance(s);
 	return 0;

@@ -75,11 +75,18 @@ static int bitmap_in(const struct xenctl_bitmap *b, unsigned int nr_cpus, uint64
 /* mask over the whole of the caller's bitmap b, 0 past nr_cpus: 0 or -EFAULT. */
 static int bitmap_out(const struct xenctl_bitmap *b, unsigned int nr_cpus, uint64_t mask)
 {
-	static const uint8_t zeros[64];
+	/*
+	 * nr_bits is the caller's, up to 2^32: a bitmap of up to 512 MiB to
+	 * clear.  A range that is not the guest's fails before any write,
+	 * and the clearing goes a page at a time.
+	 */
+	static const uint8_t zeros[PAGE_SIZE];
 	uint64_t va = (uint64_t)(uintptr_t)b->bitmap.p, len = (b->nr_bits + 7ULL) / 8;
 	unsigned int n = (unsigned int)MIN(len, (nr_cpus + 7) / 8);
 	uint8_t bytes[8];
 
+	if (!guest_range_ok(va, len))
+		return -EFAULT;
 	mask &= bits_below(MIN(b->nr_bits, nr_cpus));
 	for (unsigned int i = 0; i < n; i++)
 		bytes[i] = (uint8_t)(mask >> (8 * i));
