@@ -54,6 +54,7 @@
 #include <xen/xen.h>
 
 #include "arch/spinlock.h"
+#include "hypervisor/common/pv_ioport.h"
 #include "hypervisor/common/vcpu.h"
 #include "lib/types.h"
 #include "mm/frame_table.h"
@@ -118,6 +119,9 @@ struct domain {
 	bool is_shutting_down;	    /* first domain_shutdown seen */
 	unsigned int shutdown_code; /* SHUTDOWN_*, or DOMAIN_SHUTDOWN_CODE_NONE */
 	bool is_crashed;	    /* domain_crash was called */
+
+	/* Index registers of the ports it may not drive (hypervisor/common/pv_ioport.h). */
+	struct pv_io_latches io_latches;
 
 	/* SCHEDOP_watchdog (hypercalls/sched_op.c): deadlines of armed watchdogs (0: free). */
 	uint64_t watchdog_deadline[2];

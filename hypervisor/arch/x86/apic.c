@@ -39,7 +39,6 @@ enum {
 };
 
 #define APIC_BASE_EXTD (1UL << 10)
-#define APIC_BASE_ENABLE (1UL << 11)
 #define SVR_ENABLE (1u << 8)
 #define LVT_MASKED (1u << 16)
 #define LVT_TIMER_TSC_DEADLINE (2u << 17)
@@ -76,7 +75,7 @@ void apic_init_bsp(void)
 
 void apic_setup_local(void)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+	uint64_t base = rdmsr(MSR_APIC_BASE) | MSR_APIC_BASE_ENABLE;
 
 	if (apic_x2apic_mode)
 		base |= APIC_BASE_EXTD;

@@ -128,4 +128,11 @@ void cpu_setup_local(struct percpu *p)
 	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	write_cr4(cr4);
 	write_cr0((read_cr0() | CR0_WP | CR0_NE | CR0_MP) & ~CR0_EM);
+	/*
+	 * Xen's PAT, the one a PV guest's page-table cache bits are written
+	 * for (it reads it back through rdmsr): WC at index 4 and WP at 5.
+	 * Keel's own mappings use indices 0 (WB) and 3 (UC), the same in
+	 * the reset value.
+	 */
+	wrmsr(MSR_PAT, PV_MSR_PAT);
 }

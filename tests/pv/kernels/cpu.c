@@ -189,6 +189,127 @@ TEST(privileged, write_cr3_same)
 
 /* -------------------------------------------------------------------------- */
 
+#define CR4_TSD		  (1UL << 2)
+#define CR4_DE		  (1UL << 3)
+#define CR4_PAE		  (1UL << 5)
+#define CR4_MCE		  (1UL << 6)
+#define CR4_PGE		  (1UL << 7)
+#define CR4_OSFXSR	  (1UL << 9)
+#define CR4_OSXMMEXCPT	  (1UL << 10)
+#define CR4_FSGSBASE	  (1UL << 16)
+#define CR4_OSXSAVE	  (1UL << 18)
+#define CR4_SMEP	  (1UL << 20)
+#define CR4_SMAP	  (1UL << 21)
+#define CR4_GUEST_CHOICE  (CR4_TSD | CR4_DE | CR4_FSGSBASE | CR4_OSXSAVE)
+#define CR4_HOST_VISIBLE  (CR4_PAE | CR4_MCE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+
+static unsigned long read_cr4(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/* mov to %cr4 with a fixup; returns false if it trapped. */
+static bool try_write_cr4(unsigned long v)
+{
+	unsigned long before = pv_trap_count;
+
+	__asm__ volatile("1: mov %0, %%cr4\n2:\n" PV_FIXUP("1b", "2b") : : "r"(v) : "memory");
+	return pv_trap_count == before;
+}
+
+/*
+ * The guest's CR4 is its own view: the hypervisor's PAE/MCE/OSFXSR/
+ * OSXMMEXCPT and its own TSD/DE/FSGSBASE/OSXSAVE, nothing else.  Linux
+ * writes back what it read with bits changed; Xen drops what a guest may
+ * not set instead of refusing the write (Linux 6.1 oopses on a #GP there).
+ */
+TEST(privileged, cr4_is_a_view)
+{
+	unsigned long cr4 = read_cr4();
+
+	pv_printf("cr4 %#lx\n", cr4);
+	EXPECT_EQ(cr4 & ~(CR4_GUEST_CHOICE | CR4_HOST_VISIBLE), 0);
+	EXPECT_EQ(cr4 & (CR4_PAE | CR4_OSFXSR), CR4_PAE | CR4_OSFXSR);
+	pv_trap_reset();
+	EXPECT_TRUE(try_write_cr4(cr4 | CR4_PGE | CR4_SMEP | CR4_SMAP | (1UL << 12)));
+	EXPECT_EQ(read_cr4(), cr4);
+	EXPECT_TRUE(try_write_cr4(cr4 & ~(CR4_PAE | CR4_OSFXSR)));
+	EXPECT_EQ(read_cr4(), cr4);
+	EXPECT_EQ(pv_trap_count, 0);
+}
+
+static unsigned long rdfsbase(void)
+{
+	unsigned long v = 0;
+
+	__asm__ volatile("1: rdfsbase %0\n2:\n" PV_FIXUP("1b", "2b") : "+r"(v) : : "memory");
+	return v;
+}
+
+/*
+ * CR4.FSGSBASE is the guest's to set when its CPUID offers the feature:
+ * then rdfsbase/wrfsbase run natively (the guest kernel is in ring 3, as
+ * its user space is); cleared again, they are #UD.
+ */
+TEST(privileged, cr4_fsgsbase)
+{
+	unsigned long cr4 = read_cr4(), at, end;
+	uint64_t msr = 0;
+	uint32_t r[4];
+
+	xen_cpuid(7, r);
+	if (!(r[1] & 1)) {
+		pv_printf("no FSGSBASE in CPUID: the bit must not stick\n");
+		EXPECT_TRUE(try_write_cr4(cr4 | CR4_FSGSBASE));
+		EXPECT_EQ(read_cr4() & CR4_FSGSBASE, 0);
+		return;
+	}
+	pv_trap_reset();
+	EXPECT_TRUE(try_write_cr4(cr4 | CR4_FSGSBASE));
+	EXPECT_EQ(read_cr4(), cr4 | CR4_FSGSBASE);
+	__asm__ volatile("1: wrfsbase %0\n2:\n" PV_FIXUP("1b", "2b") : : "r"(0x12345000UL) : "memory");
+	EXPECT_EQ(pv_trap_count, 0);
+	EXPECT_EQ(rdfsbase(), 0x12345000UL);
+	EXPECT_TRUE(try_rdmsr(MSR_FS_BASE, &msr));
+	EXPECT_EQ(msr, 0x12345000UL);
+	EXPECT_EQ(pv_hypercall2(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0), 0);
+	EXPECT_EQ(rdfsbase(), 0);
+	EXPECT_TRUE(try_write_cr4(cr4 & ~CR4_FSGSBASE));
+	EXPECT_EQ(read_cr4() & CR4_FSGSBASE, 0);
+	PV_TRAP_AT("rdfsbase %%rax", at, end);
+	ASSERT_EQ(pv_trap_count, 1);
+	EXPECT_EQ(pv_last_trap.vector, 6);
+	EXPECT_EQ(pv_last_trap.rip, at);
+}
+
+#define MSR_APIC_BASE 0x1bU
+#define MSR_PAT	      0x277U
+
+/*
+ * Xen's answers: PAT is Xen's own (WB WT UC- UC WC WP UC UC), which page
+ * table cache bits are written for, and is not the guest's to change;
+ * the APIC base is a made-up enabled xAPIC at 0xfee00000, BSP on vCPU 0.
+ */
+TEST(privileged, pat_and_apic_base)
+{
+	uint64_t v = 0;
+
+	pv_trap_reset();
+	EXPECT_TRUE(try_rdmsr(MSR_PAT, &v));
+	EXPECT_EQ(v, 0x0000050100070406ULL);
+	EXPECT_TRUE(!try_wrmsr(MSR_PAT, 0x0007040600070406ULL));
+	EXPECT_EQ(pv_last_trap.vector, 13);
+	EXPECT_TRUE(try_rdmsr(MSR_PAT, &v));
+	EXPECT_EQ(v, 0x0000050100070406ULL);
+	EXPECT_TRUE(try_rdmsr(MSR_APIC_BASE, &v));
+	EXPECT_EQ(v, 0xfee00000ULL | 0x800 | 0x100);
+}
+
+/* -------------------------------------------------------------------------- */
+
 TEST(fpu, taskswitch_and_nm)
 {
 	unsigned long at, end;

@@ -449,6 +449,42 @@ TEST(physdev_op, set_iopl)
 	pv_vcpu0->evtchn_upcall_mask = 1;
 }
 
+static uint8_t inb_port(uint16_t port)
+{
+	uint8_t v = 0;
+
+	__asm__ volatile("1: inb %1, %0\n2:\n" PV_FIXUP("1b", "2b") : "+a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+static void outb_port(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("1: outb %0, %1\n2:\n" PV_FIXUP("1b", "2b") : : "a"(v), "Nd"(port) : "memory");
+}
+
+#define COM1 0x3f8
+
+/*
+ * With the IOPL to do port I/O, a port the domain may not drive is not a
+ * #GP: it reads all ones and takes no writes.  The hypervisor's serial
+ * console (COM1: we booted with console=com1) is such a port even for the
+ * control domain; its scratch register would give back what was written.
+ */
+TEST(physdev_op, ports_not_ours)
+{
+	pv_trap_reset();
+	EXPECT_EQ(set_iopl(1), 0);
+	outb_port(COM1 + 7, 0x5a);
+	EXPECT_EQ(inb_port(COM1 + 7), 0xff);
+	EXPECT_EQ(inb_port(COM1 + 5), 0xff); /* LSR: a live UART never reads all ones */
+	EXPECT_EQ(pv_trap_count, 0);
+	EXPECT_EQ(set_iopl(0), 0);
+	inb_port(COM1 + 7);
+	EXPECT_EQ(pv_trap_count, 1);
+	EXPECT_EQ(pv_last_trap.vector, 13);
+	pv_vcpu0->evtchn_upcall_mask = 1;
+}
+
 /*
  * With VMASST_TYPE_architectural_iopl the guest kernel counts as ring 0 for
  * IOPL checks, so even IOPL 0 lets it use cli and port I/O.

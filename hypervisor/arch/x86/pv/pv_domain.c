@@ -14,6 +14,7 @@
 #include "hypervisor/arch/x86/pv/pv_sched.h"
 #include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_timers.h"
+#include "hypervisor/arch/x86/pv/pv_emul.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "arch/time.h"
 #include "hypervisor/common/domain.h"
@@ -54,12 +55,12 @@ static int pv_vcpu_arch_init(struct vcpu *v)
 	pv->kernel_mode = true;
 	pv->dr[6] = PV_DR6_DEFAULT;
 	pv->dr[7] = PV_DR7_DEFAULT;
-	pv->pat = 0x0007040600070406ULL; /* the architectural reset value */
 	pv->period_ns = PV_DEFAULT_PERIOD_NS;
 	for (unsigned int i = 0; i < sizeof(pv->ldt_frames) / sizeof(pv->ldt_frames[0]); i++)
 		pv->ldt_frames[i] = INVALID_MFN;
 	pv_vcpu_fpu_reset(pv);
 	v->arch = pv;
+	pv_set_guest_cr4(v, 0);
 	if (pv_sched_vcpu_add(v, next_cpu())) {
 		v->arch = NULL;
 		heap_free(pv);

@@ -9,14 +9,19 @@
  *   - CR0: reads show the virtual TS; a write may change only TS.  CR2 is
  *     the last #PF address delivered (vcpu_info.arch.cr2), writable.  CR3
  *     reads give the running L4; writes are refused (use
- *     MMUEXT_NEW_BASEPTR) unless unchanged.  CR4 reads give the real CR4; writes that
- *     change it are refused.
+ *     MMUEXT_NEW_BASEPTR) unless unchanged.  CR4 is the vCPU's own view
+ *     (hypervisor/common/pv_cr4.h): TSD, DE, FSGSBASE and OSXSAVE its
+ *     choice as far as its CPUID allows, PAE/MCE/OSFXSR/OSXMMEXCPT Keel's;
+ *     a write is never refused, other bits are dropped.
  *   - MSRs: FS/GS/shadow-GS bases (as set_segment_base), EFER (read),
- *     PAT (a virtual copy), TSC (read); anything else raises #GP.
+ *     PAT (read: Xen's value, which Keel runs with), TSC (read), APIC base
+ *     (read: Xen's made-up answer); anything else raises #GP.
  *   - I/O: allowed when the virtual IOPL covers the guest's mode (the
  *     kernel counts as ring 1, or ring 0 with vm_assist
- *     architectural_iopl) and the domain may use the port: only the
- *     control domain, and never Keel's own console UART.
+ *     architectural_iopl), #GP otherwise.  It reaches the machine's port
+ *     only for the control domain and never Keel's own console UART;
+ *     other accesses meet a virtual device (hypervisor/common/pv_ioport.h:
+ *     reads all ones, writes dropped, private PCI and CMOS index latches).
  *   - cli/sti with a sufficient IOPL do nothing (as Xen: an event mask
  *     that POPF cannot restore would only cause lockups); otherwise #GP.
  *   - hlt, invd and CR8 give #GP (a PV kernel blocks with SCHEDOP_block);
@@ -40,6 +45,8 @@
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/common/pv_cpuid.h"
+#include "hypervisor/common/pv_cr4.h"
+#include "hypervisor/common/pv_ioport.h"
 #include "hypervisor/common/pv_emulate.h"
 #include "hypervisor/options.h"
 #include "lib/errno.h"
@@ -94,18 +101,24 @@ static void host_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct pv_cpu
 	*out = (struct pv_cpuid_leaf){ r.eax, r.ebx, r.ecx, r.edx };
 }
 
-static void guest_cpuid(void *c, uint32_t leaf, uint32_t subleaf, bool forced, uint32_t *eax,
-			uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+/* The CPUID policy of v; forced: asked through the forced-emulation prefix. */
+static struct pv_cpuid_params cpuid_params(struct vcpu *v, bool forced)
 {
-	struct emul_ctx *e = c;
-	struct pv_cpuid_params p = {
+	return (struct pv_cpuid_params){
 		.host = host_cpuid,
-		.hardware_domain = e->v->domain->domid == 0,
+		.hardware_domain = v->domain->domid == 0,
 		.xcr0_max = 0, /* Keel saves only FXSAVE state: no XSAVE/AVX for guests yet */
-		.enlightened_kernel = forced && pv_vcpu(e->v)->kernel_mode,
+		.guest_cr4_osxsave = !!(pv_vcpu(v)->cr4 & PV_CR4_OSXSAVE),
+		.enlightened_kernel = forced && pv_vcpu(v)->kernel_mode,
 		.preserve_ad = true,
 		.maddr_bits = (uint8_t)(cpuid(0x80000000).eax >= 0x80000008 ? cpuid(0x80000008).eax & 0xff : 36),
 	};
+}
+
+static void guest_cpuid(void *c, uint32_t leaf, uint32_t subleaf, bool forced, uint32_t *eax,
+			uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+{
+	struct pv_cpuid_params p = cpuid_params(((struct emul_ctx *)c)->v, forced);
 	struct pv_cpuid_leaf out;
 
 	pv_cpuid(&p, leaf, subleaf, &out);
@@ -113,6 +126,31 @@ static void guest_cpuid(void *c, uint32_t leaf, uint32_t subleaf, bool forced, u
 	*ebx = out.b;
 	*ecx = out.c;
 	*edx = out.d;
+}
+
+void pv_set_guest_cr4(struct vcpu *v, uint64_t val)
+{
+	struct pv_cpuid_params p = cpuid_params(v, false);
+	struct pv_cpuid_leaf l1, l7 = { 0 };
+	struct pv_cr4_policy policy;
+
+	pv_cpuid(&p, 1, 0, &l1);
+	pv_cpuid(&p, 7, 0, &l7);
+	policy = (struct pv_cr4_policy){
+		.tsc = !!(l1.d & (1u << 4)),
+		.de = !!(l1.d & (1u << 2)),
+		.fsgsbase = !!(l7.b & (1u << 0)),
+		.xsave = !!(l1.c & (1u << 26)),
+	};
+	pv_vcpu(v)->cr4 = pv_cr4_guest_view(&policy, read_cr4(), val);
+}
+
+void pv_load_guest_cr4(const struct vcpu *v)
+{
+	uint64_t now = read_cr4(), want = pv_cr4_machine(now, pv_vcpu(v)->cr4);
+
+	if (want != now)
+		write_cr4(want);
 }
 
 static int read_cr(void *c, unsigned int cr, uint64_t *val)
@@ -136,7 +174,7 @@ static int read_cr(void *c, unsigned int cr, uint64_t *val)
 		return 0;
 	}
 	case 4:
-		*val = read_cr4();
+		*val = pv->cr4;
 		return 0;
 	default:
 		return -EPERM; /* CR8: #GP, as on Xen */
@@ -169,7 +207,10 @@ static int write_cr(void *c, unsigned int cr, uint64_t val)
 		return 0;
 	}
 	case 4:
-		return val == read_cr4() ? 0 : -EPERM;
+		/* Never refused: bits the guest may not choose are dropped (pv_cr4.h). */
+		pv_set_guest_cr4(e->v, val);
+		pv_load_guest_cr4(e->v);
+		return 0;
 	default:
 		return -EPERM;
 	}
@@ -197,9 +238,13 @@ static int do_clts(void *c)
 
 static int read_msr(void *c, uint32_t index, uint64_t *val)
 {
-	struct pv_vcpu *pv = pv_vcpu(((struct emul_ctx *)c)->v);
+	const struct vcpu *v = ((struct emul_ctx *)c)->v;
 
 	switch (index) {
+	case MSR_APIC_BASE:
+		/* As Xen: Linux reads it; an enabled xAPIC at the default base, BSP on vCPU 0. */
+		*val = MSR_APIC_BASE_ENABLE | 0xfee00000u | (v->id == 0 ? MSR_APIC_BASE_BSP : 0);
+		return 0;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:
@@ -207,7 +252,7 @@ static int read_msr(void *c, uint32_t index, uint64_t *val)
 		*val = rdmsr(index);
 		return 0;
 	case MSR_PAT:
-		*val = pv->pat;
+		*val = PV_MSR_PAT;
 		return 0;
 	case MSR_IA32_TSC:
 		*val = rdtsc();
@@ -228,9 +273,6 @@ static int write_msr(void *c, uint32_t index, uint64_t val)
 		return (int)do_set_segment_base(e->v, SEGBASE_GS_KERNEL, val);
 	case MSR_KERNEL_GS_BASE:
 		return (int)do_set_segment_base(e->v, SEGBASE_GS_USER, val);
-	case MSR_PAT:
-		pv_vcpu(e->v)->pat = val; /* guest mappings use Keel's PAT; the value is only kept */
-		return 0;
 	case MSR_EFER:
 		return val == rdmsr(MSR_EFER) ? 0 : -EPERM;
 	default:
@@ -249,27 +291,30 @@ static bool iopl_ok(const struct vcpu *v)
 	return pv->iopl >= ring;
 }
 
+/* The virtual IOPL decides whether in/out run at all; pv_io_direct where they go. */
 static bool io_allowed(void *c, uint16_t port, unsigned int size)
 {
-	struct emul_ctx *e = c;
-	uint16_t console = opt_console_port;
-
-	if (!iopl_ok(e->v) || !e->v->domain->is_privileged)
-		return false;
-	/* Keel's console UART (8 ports) is Keel's. */
-	return !(console && port + size > console && port < console + 8);
+	(void)port;
+	(void)size;
+	return iopl_ok(((struct emul_ctx *)c)->v);
 }
 
 static uint32_t io_read(void *c, uint16_t port, unsigned int size)
 {
-	(void)c;
+	struct domain *d = ((struct emul_ctx *)c)->v->domain;
+
+	if (!pv_io_direct(d->is_privileged, opt_console_port, port, size))
+		return pv_io_virtual_read(&d->io_latches, port, size);
 	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
 }
 
 static void io_write(void *c, uint16_t port, unsigned int size, uint32_t val)
 {
-	(void)c;
-	if (size == 1)
+	struct domain *d = ((struct emul_ctx *)c)->v->domain;
+
+	if (!pv_io_direct(d->is_privileged, opt_console_port, port, size))
+		pv_io_virtual_write(&d->io_latches, port, size, val);
+	else if (size == 1)
 		outb(port, (uint8_t)val);
 	else if (size == 2)
 		outw(port, (uint16_t)val);

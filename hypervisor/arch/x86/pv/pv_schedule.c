@@ -55,6 +55,7 @@
 #include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_time.h"
 #include "hypervisor/arch/x86/pv/pv_timers.h"
+#include "hypervisor/arch/x86/pv/pv_emul.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/options.h"
@@ -452,6 +453,7 @@ static void load_context(struct vcpu *v)
 		write_cr0(read_cr0() | CR0_TS);
 	else
 		__asm__ volatile("clts");
+	pv_load_guest_cr4(v);
 	vcpu_set_running(v, true);
 	/* The shared areas are guest kernel addresses: written through the kernel's tables. */
 	load_guest_tables(v, true);

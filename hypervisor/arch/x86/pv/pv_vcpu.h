@@ -61,9 +61,9 @@ struct pv_vcpu {
 	uint16_t gs_sel; /* the user %gs selector (SEGBASE_GS_USER_SEL) */
 
 	uint64_t cr0_ts;	/* virtual CR0.TS (fpu_taskswitch) */
+	uint64_t cr4;		/* the guest's view of CR4 (pv_set_guest_cr4) */
 	uint64_t dr[8];		/* set_debugreg */
 	unsigned int iopl;	/* virtual IOPL, 0..3 (PHYSDEVOP_set_iopl) */
-	uint64_t pat;		/* the guest's view of MSR_PAT (pv_emul.c) */
 
 
 	/* set_gdt frames (PGT_SEGDESC references held) and used LDT pages (pv_gdt.c). */

@@ -47,6 +47,7 @@
 #include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_hypercall.h"
 #include "hypervisor/arch/x86/pv/pv_sched.h"
+#include "hypervisor/arch/x86/pv/pv_emul.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
@@ -224,6 +225,7 @@ static void commit(struct vcpu *v, const struct vcpu_guest_context *ctx, struct 
 	pv->gs_base_kernel = ctx->gs_base_kernel;
 	pv->gs_sel = u->gs;
 	pv->cr0_ts = ctx->ctrlreg[0] & CR0_TS;
+	pv_set_guest_cr4(v, ctx->ctrlreg[4]);
 	for (int i = 0; i < 8; i++)
 		pv->dr[i] = i == 4 || i == 5 ? 0 : debugreg(ctx, i);
 	load_fpu(pv, ctx);
@@ -302,6 +304,7 @@ int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctx)
 	ctx->kernel_ss = pv->kernel_ss;
 	ctx->kernel_sp = pv->kernel_sp;
 	ctx->ctrlreg[0] = pv->cr0_ts ? CR0_TS : 0;
+	ctx->ctrlreg[4] = pv->cr4;
 	memcpy(ctx->debugreg, pv->dr, sizeof(ctx->debugreg));
 	ctx->event_callback_eip = pv->event_cb.address;
 	ctx->failsafe_callback_eip = pv->failsafe_cb.address;

@@ -157,8 +157,12 @@ static inline void clac(void)
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_APIC_BASE 0x1b
+#define MSR_APIC_BASE_BSP (1UL << 8)
+#define MSR_APIC_BASE_ENABLE (1UL << 11)
 #define MSR_TSC_DEADLINE 0x6e0
 #define MSR_PAT 0x277
+/* The PAT Keel runs with and PV guests read, Xen's: WB WT UC- UC WC WP UC UC. */
+#define PV_MSR_PAT 0x0000050100070406ULL
 
 #define CR0_PE (1UL << 0)
 #define CR0_MP (1UL << 1)
