@@ -156,6 +156,15 @@ static int fill_start_info(struct build *b)
 	si->pt_base = l->pt_start;
 	si->nr_pt_frames = l->nr_pt_frames;
 	si->mfn_list = l->p2m_start;
+	/*
+	 * A P2M at INIT_P2M lives in pfns of its own, after the region: Linux
+	 * takes the first of them as the end of what the region maps
+	 * (max_pfn_mapped), and fixes up its direct map only below it.
+	 */
+	if (l->p2m_relocated) {
+		si->first_p2m_pfn = l->p2m_pfn;
+		si->nr_p2m_frames = l->p2m_pages;
+	}
 	si->mod_start = l->initrd_len ? l->initrd_start : 0;
 	si->mod_len = l->initrd_len;
 	n = p->cmdline ? strnlen(p->cmdline, MAX_GUEST_CMDLINE - 1) : 0;

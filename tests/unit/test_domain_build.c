@@ -249,6 +249,11 @@ static void test_init_p2m(void **state)
 	check_p2m();
 	si = (struct start_info *)at(lay.start_info);
 	assert_int_equal(si->mfn_list, 0xffffea0000000000ULL);
+	/* Its own pfns, right after the region, as Xen reports them. */
+	assert_int_equal(si->first_p2m_pfn, lay.region_pages);
+	assert_int_equal(si->first_p2m_pfn, lay.p2m_pfn);
+	assert_int_equal(si->nr_p2m_frames, lay.p2m_pages);
+	assert_true(si->nr_p2m_frames >= 4096 * 8 / 4096);
 	assert_string_equal((char *)si->cmd_line, "");
 	/* The P2M shares tables with the region when just below it. */
 	spec.init_p2m = VB - 0x8000;

@@ -67,6 +67,35 @@ static const uint64_t basic_gdt[] = {0, DESC_DATA, DESC_CODE64, DESC_DATA_NP};
 
 /* -------------------------------------------------------------------------- */
 
+/*
+ * HYPERVISOR_iret may return to the guest's own selectors, not only Xen's
+ * flat ones: Linux leaves to user space on __USER_CS/__USER_DS from its
+ * GDT.  Here in kernel mode (RPL 0), to a 64-bit DPL 3 code descriptor and
+ * a data one; then back to the flat selectors.
+ */
+TEST(set_gdt, iret_to_own_selectors)
+{
+	uint64_t *gdt = desc_page(basic_gdt, ARRAY_SIZE(basic_gdt));
+	unsigned long frame = virt_to_mfn(gdt);
+	struct iret_context in = {
+	    .rax = 0x1234, .cs = SEL(2) & ~3UL, .rflags = 0x2, .ss = SEL(1) & ~3UL};
+	struct iret_context out = {0};
+
+	ASSERT_EQ(set_gdt(&frame, 4), 0);
+	pv_iret_roundtrip(&in, &out);
+	EXPECT_EQ(out.rax, 0x1234);
+	EXPECT_EQ(out.cs, SEL(2));
+	EXPECT_EQ(out.ss, SEL(1));
+	in.cs = FLAT_KERNEL_CS & ~3UL;
+	in.ss = FLAT_KERNEL_SS;
+	pv_iret_roundtrip(&in, &out);
+	EXPECT_EQ(out.cs, FLAT_KERNEL_CS);
+	EXPECT_EQ(out.ss, FLAT_KERNEL_SS);
+	EXPECT_EQ(set_gdt(&frame, 0), 0);
+	EXPECT_EQ(mm_remap(gdt, true), 0);
+	pv_vcpu0->evtchn_upcall_mask = 1;
+}
+
 TEST(set_gdt, install_and_load)
 {
 	uint64_t *gdt = desc_page(basic_gdt, ARRAY_SIZE(basic_gdt));

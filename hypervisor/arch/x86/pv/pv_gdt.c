@@ -125,6 +125,27 @@ void pv_gdt_switch_to(struct vcpu *v)
 	load_ldt(v->mm.ldt_ents);
 }
 
+bool pv_gdt_selector_ok(uint64_t sel, bool code)
+{
+	unsigned int index = (unsigned int)((sel & 0xffff) >> 3);
+	uint64_t d;
+
+	/* An LDT selector (TI) or the null one: not something iretq may load here. */
+	if ((sel & 4) || index == 0 || (sel & 3) != 3)
+		return false;
+	/* The guest's frames and Keel's reserved page are both mapped while v runs. */
+	if (index >= FIRST_RESERVED_GDT_ENTRY + PAGE_SIZE / 8)
+		return false;
+	d = *(const volatile uint64_t *)(gdt_area(smp_processor_id()) + (uint64_t)index * 8);
+	/* Present, a code or data segment (S), DPL 3. */
+	if (!(d & (1ULL << 47)) || !(d & (1ULL << 44)) || ((d >> 45) & 3) != 3)
+		return false;
+	if (code)
+		return !!(d & (1ULL << 43));
+	/* A stack: writable data. */
+	return !(d & (1ULL << 43)) && (d & (1ULL << 41));
+}
+
 void pv_gdt_switch_from(struct vcpu *v)
 {
 	(void)v;

@@ -18,6 +18,13 @@ void pv_gdt_cpu_init(struct percpu *p);
 void pv_gdt_switch_to(struct vcpu *v);
 /* v stops running on this CPU: unmap its LDT pages (their references stay, see pv_gdt.c). */
 void pv_gdt_switch_from(struct vcpu *v);
+/*
+ * Whether selector sel (RPL 3) names a usable descriptor in the GDT of the
+ * vCPU running on this CPU, the guest's frames or Keel's flat entries:
+ * present, DPL 3, code (code) or writable data (!code).  An iretq that
+ * loads it then cannot fault on it.  LDT and null selectors: false.
+ */
+bool pv_gdt_selector_ok(uint64_t sel, bool code);
 /* v goes away: drop the references its GDT and LDT frames hold (PV-MMU lock not held). */
 void pv_gdt_release(struct vcpu *v);
 /*

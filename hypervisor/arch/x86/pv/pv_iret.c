@@ -25,17 +25,13 @@
 #include "arch/segment.h"
 #include "hypercalls/hypercall.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
+#include "hypervisor/arch/x86/pv/pv_gdt.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "lib/errno.h"
 
 /* RFLAGS bits a guest may choose on iret (never IOPL or VM; IF is forced on). */
 #define IRET_RFLAGS_MASK (~(RFLAGS_IOPL | RFLAGS_VM) & 0x3f7fffUL)
 
-static bool flat_code_selector(uint64_t cs)
-{
-	cs = (cs | 3) & 0xffff;
-	return cs == GUEST_CS64 || cs == GUEST_CS32;
-}
 
 void do_iret(struct vcpu *v, struct trap_frame *f)
 {
@@ -48,11 +44,12 @@ void do_iret(struct vcpu *v, struct trap_frame *f)
 		return;
 	}
 	/*
-	 * Only Xen's flat selectors: an arbitrary one from the guest's GDT
-	 * could make Keel's own iretq fault.
+	 * Xen's flat selectors or the guest's own from its GDT (Linux returns
+	 * to user space on __USER_CS/__USER_DS), checked here because a
+	 * descriptor Keel's own iretq cannot load would fault inside Keel.
 	 */
-	if (!flat_code_selector(ctx.cs) || ((ctx.ss | 3) & 0xffff) != GUEST_DS) {
-		pv_crash(v, f, "HYPERVISOR_iret: not a flat code/stack selector");
+	if (!pv_gdt_selector_ok(ctx.cs | 3, true) || !pv_gdt_selector_ok(ctx.ss | 3, false)) {
+		pv_crash(v, f, "HYPERVISOR_iret: code or stack selector not usable");
 		return;
 	}
 	to_user = (ctx.cs & 3) == 3;
@@ -67,7 +64,7 @@ void do_iret(struct vcpu *v, struct trap_frame *f)
 	if (pv_vm_assist(v, VMASST_TYPE_architectural_iopl))
 		pv->iopl = (unsigned int)((ctx.rflags & RFLAGS_IOPL) >> 12);
 	f->rsp = ctx.rsp;
-	f->ss = GUEST_DS;
+	f->ss = (ctx.ss | 3) & 0xffff;
 	if (ctx.flags & VGCF_in_syscall) {
 		f->rcx = f->rip; /* as SYSRET leaves them */
 		f->r11 = f->rflags;
