@@ -308,6 +308,50 @@ TEST(privileged, pat_and_apic_base)
 	EXPECT_EQ(v, 0xfee00000ULL | 0x800 | 0x100);
 }
 
+#define MSR_MCG_CAP    0x179U
+#define MSR_MCG_STATUS 0x17aU
+#define MSR_MC_CTL(b)  (0x400U + 4 * (b))
+
+/*
+ * With MCE and MCA in CPUID, the machine-check registers are Xen's vMCE:
+ * two banks that report nothing (Linux reads them all as it starts).
+ */
+TEST(privileged, machine_check_registers)
+{
+	uint64_t v = 1;
+	uint32_t r[4];
+
+	xen_cpuid(1, r);
+	if ((r[3] & (1u << 7 | 1u << 14)) != (1u << 7 | 1u << 14)) {
+		pv_printf("no MCE/MCA in CPUID\n");
+		return;
+	}
+	pv_trap_reset();
+	EXPECT_TRUE(try_rdmsr(MSR_MCG_CAP, &v));
+	EXPECT_EQ(v & 0xff, 2);
+	EXPECT_TRUE(try_rdmsr(MSR_MCG_STATUS, &v));
+	EXPECT_EQ(v, 0);
+	for (unsigned int b = 0; b < 2; b++) {
+		EXPECT_TRUE(try_rdmsr(MSR_MC_CTL(b), &v));
+		EXPECT_EQ(v, ~0ULL);
+		EXPECT_TRUE(try_wrmsr(MSR_MC_CTL(b), 0));
+		EXPECT_TRUE(try_rdmsr(MSR_MC_CTL(b), &v));
+		EXPECT_EQ(v, ~0ULL);
+		EXPECT_TRUE(try_rdmsr(MSR_MC_CTL(b) + 1, &v)); /* STATUS */
+		EXPECT_EQ(v, 0);
+		EXPECT_TRUE(try_wrmsr(MSR_MC_CTL(b) + 1, 0));
+	}
+	EXPECT_EQ(pv_trap_count, 0);
+	/* The rest of the 32 architectural banks read 0; past them, #GP. */
+	EXPECT_TRUE(try_rdmsr(MSR_MC_CTL(2), &v));
+	EXPECT_EQ(v, 0);
+	EXPECT_TRUE(try_rdmsr(MSR_MC_CTL(31) + 1, &v));
+	EXPECT_EQ(v, 0);
+	EXPECT_EQ(pv_trap_count, 0);
+	EXPECT_TRUE(!try_rdmsr(MSR_MC_CTL(32), &v));
+	EXPECT_EQ(pv_last_trap.vector, 13);
+}
+
 /* -------------------------------------------------------------------------- */
 
 TEST(fpu, taskswitch_and_nm)

@@ -15,7 +15,8 @@
  *     a write is never refused, other bits are dropped.
  *   - MSRs: FS/GS/shadow-GS bases (as set_segment_base), EFER (read),
  *     PAT (read: Xen's value, which Keel runs with), TSC (read), APIC base
- *     (read: Xen's made-up answer); anything else raises #GP.
+ *     (read: Xen's made-up answer), machine-check registers (two quiet
+ *     banks, as Xen's vMCE); anything else raises #GP.
  *   - I/O: allowed when the virtual IOPL covers the guest's mode (the
  *     kernel counts as ring 1, or ring 0 with vm_assist
  *     architectural_iopl), #GP otherwise.  It reaches the machine's port
@@ -236,10 +237,59 @@ static int do_clts(void *c)
 	return (int)do_fpu_taskswitch(((struct emul_ctx *)c)->v, 0);
 }
 
+#define MSR_MCG_CAP	0x179
+#define MSR_MCG_STATUS	0x17a
+#define MSR_MC0_CTL	0x400 /* then STATUS, ADDR, MISC; 4 per bank */
+#define MCG_TES_P	(1ULL << 11)
+#define MCG_SER_P	(1ULL << 24)
+#define PV_MC_BANKS_ARCH 32 /* MC0_CTL..MC31_MISC: 0x400-0x47f */
+
+/*
+ * Machine checks, as Xen's vMCE shows them to a PV guest (its CPUID offers
+ * MCE/MCA): PV_MC_BANKS banks that never report an error, and the other
+ * architectural banks reading 0.  MCG_CAP gives
+ * the bank count (and on Intel the TES/SER bits Xen sets); a bank's CTL
+ * reads all ones and ignores writes; STATUS, ADDR and MISC and MCG_STATUS
+ * keep what the guest writes.  Linux reads them all when it starts.
+ * Returns false if index is not one of them.
+ */
+static bool mce_msr(struct pv_vcpu *pv, uint32_t index, uint64_t *val, bool write)
+{
+	unsigned int bank = (index - MSR_MC0_CTL) / 4, reg = (index - MSR_MC0_CTL) % 4;
+
+	if (index == MSR_MCG_CAP && !write) {
+		*val = PV_MC_BANKS | (cpuid(0).ebx == 0x756e6547 /* "Genu" */ ? MCG_TES_P | MCG_SER_P : 0);
+		return true;
+	}
+	if (index == MSR_MCG_STATUS) {
+		if (write)
+			pv->mcg_status = *val;
+		*val = pv->mcg_status;
+		return true;
+	}
+	if (index < MSR_MC0_CTL || bank >= PV_MC_BANKS_ARCH)
+		return false;
+	/* Banks MCG_CAP does not count, up to the architectural 32: 0, writes ignored (Xen). */
+	if (bank >= PV_MC_BANKS) {
+		*val = 0;
+		return true;
+	}
+	if (reg == 0) {
+		*val = ~0ULL;
+		return true;
+	}
+	if (write)
+		pv->mc_bank[bank][reg - 1] = *val;
+	*val = pv->mc_bank[bank][reg - 1];
+	return true;
+}
+
 static int read_msr(void *c, uint32_t index, uint64_t *val)
 {
 	const struct vcpu *v = ((struct emul_ctx *)c)->v;
 
+	if (mce_msr(pv_vcpu(v), index, val, false))
+		return 0;
 	switch (index) {
 	case MSR_APIC_BASE:
 		/* As Xen: Linux reads it; an enabled xAPIC at the default base, BSP on vCPU 0. */
@@ -265,6 +315,9 @@ static int read_msr(void *c, uint32_t index, uint64_t *val)
 static int write_msr(void *c, uint32_t index, uint64_t val)
 {
 	struct emul_ctx *e = c;
+
+	if (mce_msr(pv_vcpu(e->v), index, &val, true))
+		return 0;
 
 	switch (index) {
 	case MSR_FS_BASE:

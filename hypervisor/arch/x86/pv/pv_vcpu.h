@@ -47,6 +47,9 @@ struct pv_callback {
 	bool mask_events; /* CALLBACKF_mask_events */
 };
 
+/* Machine-check banks a PV vCPU sees, as Xen's vMCE offers (GUEST_MC_BANK_NUM). */
+#define PV_MC_BANKS 2
+
 struct pv_vcpu {
 	struct trap_frame regs; /* saved guest registers while off the CPU */
 	bool kernel_mode;	/* guest kernel (true) or guest user mode */
@@ -62,6 +65,9 @@ struct pv_vcpu {
 
 	uint64_t cr0_ts;	/* virtual CR0.TS (fpu_taskswitch) */
 	uint64_t cr4;		/* the guest's view of CR4 (pv_set_guest_cr4) */
+	/* Virtual machine-check registers (pv_emul.c): MCG_STATUS, then each bank's STATUS/ADDR/MISC. */
+	uint64_t mcg_status;
+	uint64_t mc_bank[PV_MC_BANKS][3];
 	uint64_t dr[8];		/* set_debugreg */
 	unsigned int iopl;	/* virtual IOPL, 0..3 (PHYSDEVOP_set_iopl) */
 
