@@ -68,3 +68,16 @@ $(BUILD)/guests/rootfs.cpio: $(ROOTFS_FILES) $(ROOTFS_KERNELS) scripts/mkrootfs.
 
 .PHONY: rootfs
 rootfs: $(BUILD)/guests/rootfs.cpio
+
+# dom0's root filesystem plus a Linux kernel built for Xen as /boot/linux
+# (for /etc/guests/linux.cfg; docs/linux-guests.md).  LINUX_PKG picks the
+# Debian package (default: the cloud flavour); fetched once into build/linux.
+$(BUILD)/linux/vmlinux:
+	scripts/fetch-debian-linux.sh "$(LINUX_PKG)" $(BUILD)/linux
+$(BUILD)/guests/rootfs-linux.cpio: $(ROOTFS_FILES) $(ROOTFS_KERNELS) $(BUILD)/linux/vmlinux scripts/mkrootfs.py
+	$(PYTHON) scripts/mkrootfs.py $@ \
+		$(foreach f,$(ROOTFS_FILES),$(f):$(patsubst guests/rootfs/%,/%,$(f))) \
+		$(foreach k,$(ROOTFS_KERNELS),$(k):/boot/$(notdir $(k))) $(BUILD)/linux/vmlinux:/boot/linux
+
+.PHONY: linux-rootfs
+linux-rootfs: $(BUILD)/guests/rootfs-linux.cpio

@@ -1,0 +1,50 @@
+#!/bin/sh
+# scripts/fetch-debian-linux.sh - fetch one of Debian's Linux kernels and
+# unwrap its vmlinux, the ELF file Keel's domain builders load (Keel does not
+# unpack a bzImage itself; Xen's builder does).  Used to check that PV
+# kernels built by others boot on Keel as on Xen (docs/linux-guests.md).
+#
+#   scripts/fetch-debian-linux.sh [PACKAGE] [OUTDIR]
+#
+# PACKAGE defaults to the cloud flavour of the running Debian's 6.1 kernel
+# series as apt knows it (linux-image-cloud-amd64's dependency): built with
+# CONFIG_XEN_PV but not XEN_DOM0, so it runs as a domU.  The generic flavour
+# (linux-image-amd64's dependency) also has XEN_DOM0.  OUTDIR (default
+# build/linux) gets PACKAGE's vmlinux and config.
+set -eu
+pkg=${1:-}
+out=${2:-build/linux}
+if [ -z "$pkg" ]; then
+	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1)
+	[ -n "$pkg" ] || { echo "fetch-debian-linux: apt does not know linux-image-cloud-amd64 (apt-get update?)" >&2; exit 1; }
+fi
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "fetch-debian-linux: cannot download $pkg" >&2; exit 1; }
+dpkg-deb -x "$tmp"/*.deb "$tmp/x"
+bz=$(ls "$tmp"/x/boot/vmlinuz-* | head -1)
+cp "$tmp"/x/boot/config-* "$out/config"
+# The boot protocol header: setup_sects at 0x1f1, payload_offset/length at 0x248.
+python3 - "$bz" "$tmp/payload" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+if b[0x202:0x206] != b"HdrS":
+    sys.exit("fetch-debian-linux: %s is not a bzImage" % sys.argv[1])
+setup = (b[0x1f1] or 4) + 1
+off, length = struct.unpack_from("<II", b, 0x248)
+open(sys.argv[2], "wb").write(b[setup * 512 + off:setup * 512 + off + length])
+PY
+# The payload ends with its uncompressed size, which the decompressors call
+# trailing garbage: their exit status says nothing, the ELF magic does.
+case $(od -An -tx1 -N4 "$tmp/payload" | tr -d ' ') in
+fd377a58) xz -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
+1f8b*) gzip -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
+02214c18) lz4 -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
+28b52ffd) zstd -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
+*) echo "fetch-debian-linux: unknown compression in $bz" >&2; exit 1 ;;
+esac
+[ "$(od -An -c -N4 "$out/vmlinux" | tr -d ' ')" = '177ELF' ] ||
+	{ echo "fetch-debian-linux: the payload of $bz did not unpack to an ELF file" >&2; exit 1; }
+if grep -q '^CONFIG_XEN_DOM0=y' "$out/config"; then kind="XEN_DOM0: initial domain or domU"; else kind="domU only"; fi
+echo "$out/vmlinux: $pkg ($kind)"
