@@ -239,7 +239,7 @@ FUZZ_XSD_SRCS := tests/fuzz/fuzz_xenstored.c $(wildcard dom0-tools/xenstored/*.c
 	guests/common/xs_client.c lib/xs_proto.c lib/xs_ring.c lib/format.c lib/strlcpy.c
 
 $(BUILD)/fuzz/fuzz_xenstored: $(FUZZ_XSD_SRCS) $(wildcard dom0-tools/xenstored/*.h) \
-		guests/common/xs_client.h lib/xs_proto.h lib/xs_ring.h | $(XEN_INC)/xen
+		guests/common/xs_client.h lib/xs_proto.h lib/xs_ring.h tests/fuzz/fuzz_promise.h | $(XEN_INC)/xen
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XSD_SRCS)
 

@@ -60,11 +60,11 @@ $(BUILD)/guests/%.elf: $$(addprefix $(BUILD)/obj/,$$(subst .c,.o,$$(wildcard gue
 # every domU kernel as /boot/NAME.elf.
 ROOTFS_FILES := $(shell find guests/rootfs -type f 2>/dev/null)
 ROOTFS_KERNELS := $(filter-out $(BUILD)/guests/dom0.elf,$(GUEST_ELFS))
+ROOTFS_ARGS = $(foreach f,$(ROOTFS_FILES),$(f):$(patsubst guests/rootfs/%,/%,$(f))) \
+	$(foreach k,$(ROOTFS_KERNELS),$(k):/boot/$(notdir $(k)))
 $(BUILD)/guests/rootfs.cpio: $(ROOTFS_FILES) $(ROOTFS_KERNELS) scripts/mkrootfs.py
 	@mkdir -p $(dir $@)
-	$(PYTHON) scripts/mkrootfs.py $@ \
-		$(foreach f,$(ROOTFS_FILES),$(f):$(patsubst guests/rootfs/%,/%,$(f))) \
-		$(foreach k,$(ROOTFS_KERNELS),$(k):/boot/$(notdir $(k)))
+	$(PYTHON) scripts/mkrootfs.py $@ $(ROOTFS_ARGS)
 
 .PHONY: rootfs
 rootfs: $(BUILD)/guests/rootfs.cpio
@@ -75,9 +75,8 @@ rootfs: $(BUILD)/guests/rootfs.cpio
 $(BUILD)/linux/vmlinux:
 	scripts/fetch-debian-linux.sh "$(LINUX_PKG)" $(BUILD)/linux
 $(BUILD)/guests/rootfs-linux.cpio: $(ROOTFS_FILES) $(ROOTFS_KERNELS) $(BUILD)/linux/vmlinux scripts/mkrootfs.py
-	$(PYTHON) scripts/mkrootfs.py $@ \
-		$(foreach f,$(ROOTFS_FILES),$(f):$(patsubst guests/rootfs/%,/%,$(f))) \
-		$(foreach k,$(ROOTFS_KERNELS),$(k):/boot/$(notdir $(k))) $(BUILD)/linux/vmlinux:/boot/linux
+	@mkdir -p $(dir $@)
+	$(PYTHON) scripts/mkrootfs.py $@ $(ROOTFS_ARGS) $(BUILD)/linux/vmlinux:/boot/linux
 
 .PHONY: linux-rootfs
 linux-rootfs: $(BUILD)/guests/rootfs-linux.cpio

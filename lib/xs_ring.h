@@ -3,7 +3,7 @@
  * xenstore_domain_interface (xen/io/xs_wire.h), with the barriers the
  * shared-memory protocol needs.  The client writes req and reads rsp
  * (guests/common/xs_client.c); the daemon does the opposite
- * (dom0-tools/xenstored/xsd_ring.c).
+ * (dom0-tools/xenstored/xsd_conn.c).
  *
  * Indices are free-running 32-bit counters; a byte lives at
  * MASK_XENSTORE_IDX(idx).  The other side is hostile: indices more than a

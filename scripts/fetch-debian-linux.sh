@@ -24,7 +24,6 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "fetch-debian-linux: cannot download $pkg" >&2; exit 1; }
 dpkg-deb -x "$tmp"/*.deb "$tmp/x"
 bz=$(ls "$tmp"/x/boot/vmlinuz-* | head -1)
-cp "$tmp"/x/boot/config-* "$out/config"
 # The boot protocol header: setup_sects at 0x1f1, payload_offset/length at 0x248.
 python3 - "$bz" "$tmp/payload" <<'PY'
 import struct, sys
@@ -38,13 +37,16 @@ PY
 # The payload ends with its uncompressed size, which the decompressors call
 # trailing garbage: their exit status says nothing, the ELF magic does.
 case $(od -An -tx1 -N4 "$tmp/payload" | tr -d ' ') in
-fd377a58) xz -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
-1f8b*) gzip -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
-02214c18) lz4 -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
-28b52ffd) zstd -dc "$tmp/payload" > "$out/vmlinux" 2>/dev/null || true ;;
+fd377a58) xz -dc "$tmp/payload" > "$tmp/vmlinux" 2>/dev/null || true ;;
+1f8b*) gzip -dc "$tmp/payload" > "$tmp/vmlinux" 2>/dev/null || true ;;
+02214c18) lz4 -dc "$tmp/payload" > "$tmp/vmlinux" 2>/dev/null || true ;;
+28b52ffd) zstd -dc "$tmp/payload" > "$tmp/vmlinux" 2>/dev/null || true ;;
 *) echo "fetch-debian-linux: unknown compression in $bz" >&2; exit 1 ;;
 esac
-[ "$(od -An -c -N4 "$out/vmlinux" | tr -d ' ')" = '177ELF' ] ||
+[ "$(od -An -c -N4 "$tmp/vmlinux" | tr -d ' ')" = '177ELF' ] ||
 	{ echo "fetch-debian-linux: the payload of $bz did not unpack to an ELF file" >&2; exit 1; }
+# Only a good file takes the name make treats as done.
+cp "$tmp"/x/boot/config-* "$out/config"
+mv "$tmp/vmlinux" "$out/vmlinux"
 if grep -q '^CONFIG_XEN_DOM0=y' "$out/config"; then kind="XEN_DOM0: initial domain or domU"; else kind="domU only"; fi
 echo "$out/vmlinux: $pkg ($kind)"

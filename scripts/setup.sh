@@ -69,23 +69,27 @@ for n in "${needs[@]}"; do
 	file=${n#*:}
 	[ -e "$file" ] || missing+=("$pkg")
 done
+# How apt-get may run as root (fetch_files' apt-get update needs it too).
+SUDO=
+can_apt=true
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+		SUDO=sudo
+	else
+		can_apt=false
+	fi
+fi
 if [ ${#missing[@]} -eq 0 ]; then
 	fetch_files
 	exit 0
 fi
 
 echo "setup: installing missing Debian packages: ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-	if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-		SUDO=sudo
-	else
-		echo "setup: error: not root and no password-less sudo." >&2
-		echo "setup: run this once as root, then retry:" >&2
-		echo "    apt-get update && apt-get install -y ${missing[*]}" >&2
-		exit 1
-	fi
-else
-	SUDO=
+if ! $can_apt; then
+	echo "setup: error: not root and no password-less sudo." >&2
+	echo "setup: run this once as root, then retry:" >&2
+	echo "    apt-get update && apt-get install -y ${missing[*]}" >&2
+	exit 1
 fi
 
 export DEBIAN_FRONTEND=noninteractive

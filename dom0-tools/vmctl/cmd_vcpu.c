@@ -24,6 +24,12 @@ int vmctl_host_cpus(struct vmctl_env *env, const char *cmd, unsigned int *nr_cpu
 		vmctl_printf(env, "vmctl: %s: physinfo: %s\n", cmd, vmctl_errno_name(rc));
 		return rc;
 	}
+	/* Bitmaps everywhere hold GCHECK_CPUS_MAX bits: a larger host is refused, not overrun. */
+	if (pi.max_cpu_id >= GCHECK_CPUS_MAX) {
+		vmctl_printf(env, "vmctl: %s: %u CPUs, more than the %u vmctl handles\n", cmd,
+			     pi.max_cpu_id + 1, GCHECK_CPUS_MAX);
+		return -E2BIG;
+	}
 	*nr_cpus = pi.max_cpu_id + 1;
 	if (nr_nodes)
 		*nr_nodes = pi.max_node_id + 1;

@@ -6,8 +6,8 @@
  * VMCTL_STORE_PATH_MAX / VMCTL_STORE_VALUE_MAX.
  */
 #include "dom0-tools/vmctl/store.h"
+#include "dom0-tools/vmctl/domain_table.h"
 
-#include "lib/ctype.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 
@@ -39,20 +39,9 @@ int vmctl_store_printf(const struct vmctl_store *st, const char *path, const cha
 int vmctl_store_read_u64(const struct vmctl_store *st, const char *path, uint64_t *val)
 {
 	char buf[32];
-	uint64_t v = 0;
 	int rc = st->read(st->ctx, path, buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
-	if (!buf[0])
-		return -EINVAL;
-	for (const char *p = buf; *p; p++) {
-		int d = digit_value(*p);
-
-		if (d < 0 || d > 9 || v > (UINT64_MAX - (uint64_t)d) / 10)
-			return -EINVAL;
-		v = v * 10 + (uint64_t)d;
-	}
-	*val = v;
-	return 0;
+	return vmctl_parse_uint(buf, UINT64_MAX, val);
 }

@@ -200,9 +200,15 @@ static int op_set_perms(struct xsd_req *req)
 		rc = parse_perms(req, perms, &nr);
 	if (!rc)
 		rc = xsd_view_perms(xsd, req->txn, me, xsd->path, cur, &nr_cur);
-	/* Only the owner (or dom0) changes permissions. */
+	/*
+	 * Only the owner (or dom0) changes permissions, and only dom0 the
+	 * owner: quotas count nodes by owner, so a guest giving its nodes
+	 * away (to dom0, writable by all) would own ever more (EPERM, Xen).
+	 */
 	if (!rc && me != 0 && cur[0].domid != me)
 		rc = -EACCES;
+	if (!rc && me != 0 && perms[0].domid != cur[0].domid)
+		rc = -EPERM;
 	if (!rc && req->txn)
 		rc = xsd_txn_record(req->txn, XSD_TXN_PERMS, xsd->path, perms,
 				    nr * (uint32_t)sizeof(perms[0]));

@@ -19,7 +19,6 @@
 #include "guests/lib/time.h"
 #include "lib/errno.h"
 #include "lib/string.h"
-#include "lib/string.h"
 
 #define GUEST_MAX_PAGES (2048 * 256) /* the largest guest vmctl builds: 2 GiB */
 

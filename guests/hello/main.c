@@ -16,7 +16,7 @@
 #include "guests/lib/mm.h"
 #include "guests/lib/thread.h"
 #include "guests/lib/xenbus.h"
-#include "lib/string.h"
+#include "lib/cmdline.h"
 
 /* vCPUs the domain has: VCPUOP_is_up answers for each one it has. */
 static unsigned int count_vcpus(void)
@@ -28,16 +28,18 @@ static unsigned int count_vcpus(void)
 	return n;
 }
 
-static bool cmdline_has(const char *word)
-{
-	const char *s = (const char *)start_info->cmd_line;
-	size_t n = strlen(word);
+/* Words on its command line: `crash` panics, `exit` powers off; others are not its business. */
+static bool want_crash, want_exit;
+static const struct cmdline_param hello_params[] = {
+    CMDLINE_PARAM_BOOL("crash", want_crash),
+    CMDLINE_PARAM_BOOL("exit", want_exit),
+};
 
-	for (; *s; s++)
-		if ((s == (const char *)start_info->cmd_line || s[-1] == ' ') &&
-		    !strncmp(s, word, n) && (s[n] == 0 || s[n] == ' '))
-			return true;
-	return false;
+static void ignore_other_words(const char *name, const char *value, int err)
+{
+	(void)name;
+	(void)value;
+	(void)err;
 }
 
 void app_main(void)
@@ -52,9 +54,11 @@ void app_main(void)
 	kprintf("Hello from %s, domain %s: %lu MiB, %u vCPUs, command line \"%s\"\n", name, domid,
 		(unsigned long)(start_info->nr_pages >> 8), count_vcpus(),
 		(const char *)start_info->cmd_line);
-	if (cmdline_has("crash"))
+	cmdline_parse((const char *)start_info->cmd_line, hello_params,
+		      sizeof(hello_params) / sizeof(hello_params[0]), ignore_other_words);
+	if (want_crash)
 		panic("hello: crashing as asked on the command line");
-	if (cmdline_has("exit"))
+	if (want_exit)
 		guest_shutdown(SHUTDOWN_poweroff);
 	if (rc) {
 		kprintf("hello: no XenStore (%ld): cannot be asked to shut down\n", rc);

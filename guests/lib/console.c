@@ -14,6 +14,7 @@
 #include <xen/io/console.h>
 
 #include "guests/lib/events.h"
+#include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
 #include "guests/lib/mm.h"
 #include "guests/lib/thread.h"
@@ -105,15 +106,13 @@ void printk(const char *fmt, ...)
 
 void panic(const char *fmt, ...)
 {
-	struct sched_shutdown s = { .reason = SHUTDOWN_crash };
 	va_list ap;
 
 	va_start(ap, fmt);
 	vprint("PANIC: ", fmt, ap);
 	va_end(ap);
 	console_write("\n", 1);
-	for (;;)
-		hyp_sched_op(SCHEDOP_shutdown, &s);
+	guest_shutdown(SHUTDOWN_crash);
 }
 
 static void input_put(const char *buf, size_t len)

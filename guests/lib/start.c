@@ -34,8 +34,6 @@ bool guest_is_dom0(void)
 
 void guest_shutdown(unsigned int reason)
 {
-	struct sched_shutdown s = { .reason = reason };
-
 	for (;;)
-		hyp_sched_op(SCHEDOP_shutdown, &s);
+		hyp_shutdown(reason);
 }

@@ -39,6 +39,11 @@ struct pv_cr4_policy {
 	bool tsc, de, fsgsbase, xsave;
 };
 
+struct pv_cpuid_params;
+
+/* What the CPUID policy p (hypervisor/common/pv_cpuid.h) offers of those features. */
+struct pv_cr4_policy pv_cr4_policy_of(const struct pv_cpuid_params *p);
+
 /* The guest's new view of CR4 after it wrote `val`; host_cr4 is the hypervisor's. */
 uint64_t pv_cr4_guest_view(const struct pv_cr4_policy *p, uint64_t host_cr4, uint64_t val);
 

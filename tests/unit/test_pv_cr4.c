@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "hypervisor/common/pv_cpuid.h"
 #include "hypervisor/common/pv_cr4.h"
 
 #define CR4_PGE (1ull << 7)
@@ -85,6 +86,42 @@ static void test_machine_cr4(void **state)
 			 KEEL_CR4 | PV_CR4_FSGSBASE);
 }
 
+/* A host with TSC, DE and XSAVE in leaf 1, and FSGSBASE in leaf 7 when host_fsgsbase. */
+static bool host_fsgsbase;
+
+static void fake_host(void *ctx, uint32_t leaf, uint32_t subleaf, struct pv_cpuid_leaf *out)
+{
+	(void)ctx;
+	(void)subleaf;
+	*out = (struct pv_cpuid_leaf){0};
+	if (leaf == 0)
+		*out = (struct pv_cpuid_leaf){7, 0x756e6547, 0x6c65746e, 0x49656e69}; /* GenuineIntel */
+	else if (leaf == 1)
+		*out = (struct pv_cpuid_leaf){0x000306a9, 0, 1u << 26, 1u << 2 | 1u << 4};
+	else if (leaf == 7 && subleaf == 0 && host_fsgsbase)
+		out->b = 1;
+}
+
+/* The policy follows what the guest's CPUID shows: the host's features, less what Keel hides. */
+static void test_policy_from_cpuid(void **state)
+{
+	struct pv_cpuid_params p = {.host = fake_host};
+	struct pv_cr4_policy pol;
+
+	(void)state;
+	host_fsgsbase = true;
+	pol = pv_cr4_policy_of(&p);
+	assert_true(pol.tsc);
+	assert_true(pol.de);
+	assert_true(pol.fsgsbase);
+	/* xcr0_max 0: XSAVE hidden from the guest, though the host has it. */
+	assert_false(pol.xsave);
+	host_fsgsbase = false;
+	pol = pv_cr4_policy_of(&p);
+	assert_false(pol.fsgsbase);
+	assert_int_equal(pv_cr4_guest_view(&pol, KEEL_CR4, PV_CR4_FSGSBASE) & PV_CR4_FSGSBASE, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +130,7 @@ int main(void)
 	    cmocka_unit_test(test_policy_filters_choices),
 	    cmocka_unit_test(test_visible_bits_are_the_hosts),
 	    cmocka_unit_test(test_machine_cr4),
+	    cmocka_unit_test(test_policy_from_cpuid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

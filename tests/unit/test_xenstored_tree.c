@@ -161,6 +161,20 @@ static void test_perms(void **state)
 	assert_string_equal(out, "s1");
 	assert_int_equal(wr(2, "/local/domain/1/data/secret", "x"), -EACCES);
 	assert_int_equal(set_perms(2, "/local/domain/1/data/secret", shared, 1), -EACCES);
+	/*
+	 * The owner may not give a node away (quotas count owners): not to
+	 * dom0, not to dom2; dom0 may.
+	 */
+	{
+		struct xs_perm to_dom0[] = { { 0, XS_PERM_READ | XS_PERM_WRITE } };
+		struct xs_perm to_dom2[] = { { 2, XS_PERM_NONE } };
+
+		assert_int_equal(set_perms(1, "data/secret", to_dom0, 1), -EPERM);
+		assert_int_equal(set_perms(1, "data/secret", to_dom2, 1), -EPERM);
+		assert_string_equal(perms(1, "data/secret"), "n1,r2");
+		assert_int_equal(set_perms(0, "/local/domain/1/data/secret", to_dom2, 1), 0);
+		assert_string_equal(perms(0, "/local/domain/1/data/secret"), "n2");
+	}
 	/* Malformed permission lists. */
 	assert_int_equal(env_send(1, env_msg, xs_req_build(env_msg, sizeof(env_msg), XS_SET_PERMS,
 							   1, 0, (const char *[]){ "data", "x1" },

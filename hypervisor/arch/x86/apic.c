@@ -68,7 +68,7 @@ void apic_init_bsp(void)
 	apic_x2apic_mode = cpu_features.x2apic;
 	apic_timer_deadline_mode = cpu_features.tsc_deadline;
 	if (!apic_x2apic_mode)
-		xapic_base = ioremap(acpi.lapic_addr ? acpi.lapic_addr : 0xfee00000, PAGE_SIZE);
+		xapic_base = ioremap(acpi.lapic_addr ? acpi.lapic_addr : APIC_DEFAULT_MADDR, PAGE_SIZE);
 	printk(KLOG_INFO "APIC: %s mode, timer in %s mode\n", apic_x2apic_mode ? "x2APIC" : "xAPIC",
 	       apic_timer_deadline_mode ? "TSC-deadline" : "one-shot");
 }

@@ -51,6 +51,7 @@
 #include "hypervisor/common/pv_emulate.h"
 #include "hypervisor/options.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 
 #define MSR_IA32_TSC 0x10
@@ -132,17 +133,8 @@ static void guest_cpuid(void *c, uint32_t leaf, uint32_t subleaf, bool forced, u
 void pv_set_guest_cr4(struct vcpu *v, uint64_t val)
 {
 	struct pv_cpuid_params p = cpuid_params(v, false);
-	struct pv_cpuid_leaf l1, l7 = { 0 };
-	struct pv_cr4_policy policy;
+	struct pv_cr4_policy policy = pv_cr4_policy_of(&p);
 
-	pv_cpuid(&p, 1, 0, &l1);
-	pv_cpuid(&p, 7, 0, &l7);
-	policy = (struct pv_cr4_policy){
-		.tsc = !!(l1.d & (1u << 4)),
-		.de = !!(l1.d & (1u << 2)),
-		.fsgsbase = !!(l7.b & (1u << 0)),
-		.xsave = !!(l1.c & (1u << 26)),
-	};
 	pv_vcpu(v)->cr4 = pv_cr4_guest_view(&policy, read_cr4(), val);
 }
 
@@ -258,7 +250,8 @@ static bool mce_msr(struct pv_vcpu *pv, uint32_t index, uint64_t *val, bool writ
 	unsigned int bank = (index - MSR_MC0_CTL) / 4, reg = (index - MSR_MC0_CTL) % 4;
 
 	if (index == MSR_MCG_CAP && !write) {
-		*val = PV_MC_BANKS | (cpuid(0).ebx == 0x756e6547 /* "Genu" */ ? MCG_TES_P | MCG_SER_P : 0);
+		*val = PV_MC_BANKS |
+		       (!strcmp(cpu_features.vendor, "GenuineIntel") ? MCG_TES_P | MCG_SER_P : 0);
 		return true;
 	}
 	if (index == MSR_MCG_STATUS) {
@@ -293,7 +286,7 @@ static int read_msr(void *c, uint32_t index, uint64_t *val)
 	switch (index) {
 	case MSR_APIC_BASE:
 		/* As Xen: Linux reads it; an enabled xAPIC at the default base, BSP on vCPU 0. */
-		*val = MSR_APIC_BASE_ENABLE | 0xfee00000u | (v->id == 0 ? MSR_APIC_BASE_BSP : 0);
+		*val = MSR_APIC_BASE_ENABLE | APIC_DEFAULT_MADDR | (v->id == 0 ? MSR_APIC_BASE_BSP : 0);
 		return 0;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:

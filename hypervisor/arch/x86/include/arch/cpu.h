@@ -159,6 +159,7 @@ static inline void clac(void)
 #define MSR_APIC_BASE 0x1b
 #define MSR_APIC_BASE_BSP (1UL << 8)
 #define MSR_APIC_BASE_ENABLE (1UL << 11)
+#define APIC_DEFAULT_MADDR 0xfee00000UL /* the local APIC's base at reset */
 #define MSR_TSC_DEADLINE 0x6e0
 #define MSR_PAT 0x277
 /* The PAT Keel runs with and PV guests read, Xen's: WB WT UC- UC WC WP UC UC. */
