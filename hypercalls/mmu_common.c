@@ -79,7 +79,7 @@ int mmu_domain_get(struct vcpu *v, domid_t domid, struct domain **d)
 		/*
 		 * The hardware domain mapping I/O memory "on behalf of DOMID_IO"
 		 * (Xen's convention): the frames are checked as I/O memory of the
-		 * caller (page_type.h's io_frame_ok), so the caller is the owner.
+		 * caller (page_type.h's io_frame_access), so the caller is the owner.
 		 */
 		*d = v->domain;
 		return 0;

@@ -172,6 +172,7 @@ void start_keel(const struct boot_info *bi)
 	boot_mark("memory");
 	platform_init(bi);
 	pv_time_init();
+	pv_mm_iomem_init();
 	smp_boot_cpus();
 	boot_mark("secondary CPUs");
 	local_irq_enable();

@@ -37,6 +37,13 @@
 
 #include "mm/frame_table.h"
 
+/* How a domain may map a frame of I/O memory (the io_frame_access hook). */
+enum pv_io_access {
+	PV_IO_DENIED,
+	PV_IO_READ_ONLY,
+	PV_IO_READ_WRITE,
+};
+
 /* What the hypervisor plugs into validation; every hook may be NULL. */
 struct page_type_hooks {
 	/*
@@ -53,9 +60,12 @@ struct page_type_hooks {
 	 * May domid map machine frame mfn, which Keel does not count
 	 * references on (outside the frame table, or memory the allocator
 	 * never managed: firmware, I/O, the first MiB), as I/O memory in an
-	 * L1 entry?  NULL: never (the entry is refused with -EPERM).
+	 * L1 entry, and how?  PV_IO_DENIED refuses the entry with -EPERM;
+	 * PV_IO_READ_ONLY installs it with RW cleared, whatever the guest
+	 * asked (Xen's "forcing read-only access"); PV_IO_READ_WRITE installs
+	 * it as asked.  NULL: always denied.
 	 */
-	bool (*io_frame_ok)(uint64_t mfn, domid_t domid, bool writable);
+	enum pv_io_access (*io_frame_access)(uint64_t mfn, domid_t domid);
 	/* Fills Keel's slots (PV_KEEL_L4_FIRST..LAST) of a freshly validated L4. */
 	void (*l4_install_keel_slots)(uint64_t *l4, domid_t domid);
 };

@@ -85,19 +85,24 @@ static bool uncounted_frame(mfn_t mfn)
 }
 
 /*
- * An L1 entry for a frame Keel does not count (I/O memory, firmware, the
- * first MiB): only what the io_frame_ok hook allows (the hardware domain's
- * device memory), else -EPERM, as Xen.  No references are taken.
+ * How domid may map mfn, a frame Keel does not count, as I/O memory: what
+ * the io_frame_access hook says (the hardware domain's device memory);
+ * nothing past the machine's address width, and nothing without the hook.
  */
-static int l1e_io_frame(uint64_t e, domid_t domid)
+static enum pv_io_access io_access(uint64_t mfn, domid_t domid)
 {
 	const struct page_type_config *cfg = page_type_get_config();
-	uint64_t mfn = mfn_x(pv_pte_mfn(e));
 	bool beyond = cfg->maxphysaddr < 52 && (mfn >> (cfg->maxphysaddr - PAGE_SHIFT));
 
-	if (beyond || !cfg->hooks.io_frame_ok || !cfg->hooks.io_frame_ok(mfn, domid, pv_pte_rw(e)))
-		return -EPERM;
-	return 0;
+	if (beyond || !cfg->hooks.io_frame_access)
+		return PV_IO_DENIED;
+	return cfg->hooks.io_frame_access(mfn, domid);
+}
+
+/* An L1 entry for a frame Keel does not count: -EPERM unless allowed, as Xen.  No references. */
+static int l1e_io_frame(uint64_t e, domid_t domid)
+{
+	return io_access(mfn_x(pv_pte_mfn(e)), domid) == PV_IO_DENIED ? -EPERM : 0;
 }
 
 int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid)
@@ -128,6 +133,16 @@ int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, dom
 	if (page_get_type(target) == page_type_of_level(level) && page_type_count(target))
 		return linear_get_refs(table, level, target, e, domid);
 	return get_page_and_type(target, page_type_of_level(level - 1), domid);
+}
+
+uint64_t pv_pte_to_install(uint64_t e, unsigned int level, domid_t domid)
+{
+	mfn_t mfn = pv_pte_mfn(e);
+
+	if (level == 1 && pv_pte_present(e) && pv_pte_rw(e) && uncounted_frame(mfn) &&
+	    io_access(mfn_x(mfn), domid) == PV_IO_READ_ONLY)
+		e &= ~PV_PTE_RW;
+	return pv_pte_adjust(e, level);
 }
 
 void pv_pte_put_refs(struct page_info *table, unsigned int level, uint64_t e)
@@ -191,7 +206,7 @@ int pv_table_validate(struct page_info *table, unsigned int level, domid_t domid
 	}
 	for (i = 0; i < PV_PTES_PER_TABLE; i++)
 		if (!keel_slot(level, i))
-			pt[i] = pv_pte_adjust(pt[i], level);
+			pt[i] = pv_pte_to_install(pt[i], level, domid);
 	if (level == 4 && h->l4_install_keel_slots)
 		h->l4_install_keel_slots(pt, domid);
 	return 0;
@@ -225,7 +240,8 @@ int pte_update(struct page_info *table, unsigned int index, uint64_t new_e, domi
 		return rc;
 	pt = table_entries(table);
 	/* One atomic swap: the hardware walker may set A/D in the old entry. */
-	old = __atomic_exchange_n(&pt[index], pv_pte_adjust(new_e, level), __ATOMIC_SEQ_CST);
+	old = __atomic_exchange_n(&pt[index], pv_pte_to_install(new_e, level, domid),
+				  __ATOMIC_SEQ_CST);
 	pv_pte_put_refs(table, level, old);
 	return 0;
 }

@@ -202,46 +202,81 @@ static void test_type_count_overflow(void **state)
 	expect_clean();
 }
 
-/* The io_frame_ok hook's answer for test_io_frames: frames it was asked about, last first. */
+/* The io_frame_access hook's answer for test_io_frames, and the last frame it was asked about. */
 static struct {
 	uint64_t asked;
+	domid_t asked_for;
 	unsigned int calls;
-	bool allow;
+	enum pv_io_access answer;
 } io_hook;
 
-static bool io_frame_ok(uint64_t mfn, domid_t domid, bool writable)
+static enum pv_io_access io_frame_access(uint64_t mfn, domid_t domid)
 {
-	(void)domid, (void)writable;
 	io_hook.asked = mfn;
+	io_hook.asked_for = domid;
 	io_hook.calls++;
-	return io_hook.allow;
+	return io_hook.answer;
 }
 
-/* L1 entries for frames Keel does not count: only what the hook allows, and no references. */
+/*
+ * L1 entries for frames Keel does not count: only what the hook allows,
+ * read-only where it says so whatever the guest asked, and no references.
+ */
 static void test_io_frames(void **state)
 {
 	struct page_type_config c = base_config;
 	struct tree t;
-	const uint64_t ro = PV_PTE_P;
+	const uint64_t ro = PV_PTE_P, io = NR_FRAMES + 7;
+	mfn_t l1b;
 
 	(void)state;
-	c.hooks.io_frame_ok = io_frame_ok;
+	c.hooks.io_frame_access = io_frame_access;
 	assert_int_equal(page_type_init(&c), 0);
 	t = build_tree();
 	assert_int_equal(page_type_pin(pg(t.l4), PGT_L4, DOM), 0);
-	io_hook.allow = false;
-	assert_int_equal(pte_update(pg(t.l1), 20, e_of(_mfn(NR_FRAMES + 7), ro), DOM), -EPERM);
-	assert_int_equal(io_hook.asked, NR_FRAMES + 7);
-	io_hook.allow = true;
-	assert_int_equal(pte_update(pg(t.l1), 20, e_of(_mfn(NR_FRAMES + 7), ro | PV_PTE_RW), DOM), 0);
-	/* Past the machine's address width: refused before the hook is asked. */
+	io_hook.answer = PV_IO_DENIED;
+	assert_int_equal(pte_update(pg(t.l1), 20, e_of(_mfn(io), ro), DOM), -EPERM);
+	assert_int_equal(io_hook.asked, io);
+	assert_int_equal(io_hook.asked_for, DOM);
+	assert_int_equal(entries(t.l1)[20], 0);
+	io_hook.answer = PV_IO_READ_WRITE;
+	assert_int_equal(pte_update(pg(t.l1), 20, e_of(_mfn(io), ro | PV_PTE_RW), DOM), 0);
+	assert_true(entries(t.l1)[20] & PV_PTE_RW);
+	/* Read-only I/O memory: RW is dropped, the rest kept; a read-only entry is kept as asked. */
+	io_hook.answer = PV_IO_READ_ONLY;
+	assert_int_equal(pte_update(pg(t.l1), 20, e_of(_mfn(io), ro | PV_PTE_RW | PV_PTE_PCD), DOM), 0);
+	assert_int_equal(entries(t.l1)[20], e_of(_mfn(io), ro | PV_PTE_PCD | PV_PTE_US) | PV_PTE_GUEST_KERNEL);
+	assert_int_equal(pte_update(pg(t.l1), 21, e_of(_mfn(io), ro | PV_PTE_US), DOM), 0);
+	assert_int_equal(entries(t.l1)[21], e_of(_mfn(io), ro | PV_PTE_US));
+	/* RAM is never "I/O memory": the hook is not asked and RW stays. */
 	io_hook.calls = 0;
-	assert_int_equal(pte_update(pg(t.l1), 21, e_of(_mfn(0), ro) | 1ULL << MAXPHYS, DOM), -EPERM);
+	assert_int_equal(pte_update(pg(t.l1), 22, e_of(t.rw_data, ro | PV_PTE_RW), DOM), 0);
+	assert_true(entries(t.l1)[22] & PV_PTE_RW);
+	assert_int_equal(io_hook.calls, 0);
+	assert_int_equal(pte_update(pg(t.l1), 22, 0, DOM), 0);
+	/* Validating a whole table forces read-only the same way. */
+	l1b = frame(DOM);
+	entries(l1b)[3] = e_of(_mfn(io), ro | PV_PTE_RW);
+	assert_int_equal(page_type_pin(pg(l1b), PGT_L1, DOM), 0);
+	assert_false(entries(l1b)[3] & PV_PTE_RW);
+	assert_true(entries(l1b)[3] & PV_PTE_P);
+	assert_int_equal(page_type_unpin(pg(l1b), DOM), 0);
+	/* ... and a table the hook refuses does not validate, unchanged. */
+	io_hook.answer = PV_IO_DENIED;
+	entries(l1b)[3] = e_of(_mfn(io), ro | PV_PTE_RW);
+	assert_int_equal(page_type_pin(pg(l1b), PGT_L1, DOM), -EPERM);
+	assert_int_equal(entries(l1b)[3], e_of(_mfn(io), ro | PV_PTE_RW));
+	entries(l1b)[3] = 0;
+	/* Past the machine's address width: refused before the hook is asked. */
+	io_hook.answer = PV_IO_READ_WRITE;
+	io_hook.calls = 0;
+	assert_int_equal(pte_update(pg(t.l1), 23, e_of(_mfn(0), ro) | 1ULL << MAXPHYS, DOM), -EPERM);
 	assert_int_equal(io_hook.calls, 0);
 	/* Only L1 entries may map I/O memory. */
-	assert_int_equal(pte_update(pg(t.l2), 20, e_of(_mfn(NR_FRAMES + 7), PT), DOM), -EINVAL);
-	/* Replacing and tearing down the I/O entry drops nothing it never took. */
+	assert_int_equal(pte_update(pg(t.l2), 20, e_of(_mfn(io), PT), DOM), -EINVAL);
+	/* Replacing and tearing down the I/O entries drops nothing they never took. */
 	assert_int_equal(pte_update(pg(t.l1), 20, 0, DOM), 0);
+	assert_int_equal(pte_update(pg(t.l1), 21, 0, DOM), 0);
 	assert_int_equal(page_type_unpin(pg(t.l4), DOM), 0);
 	expect_clean();
 }
@@ -414,7 +449,7 @@ static void test_reserved_bits(void **state)
 				 -EINVAL);
 	/*
 	 * Address bits at and above the machine's width, and beyond RAM: in an
-	 * L1 these are I/O frames, -EPERM without the io_frame_ok hook (as Xen
+	 * L1 these are I/O frames, -EPERM without the io_frame_access hook (as Xen
 	 * for a domain without I/O memory); in upper levels, bad entries.
 	 */
 	assert_int_equal(pte_update(pg(t.l1), 12, e_of(t.ro_data, ro) | 1ULL << MAXPHYS, DOM),

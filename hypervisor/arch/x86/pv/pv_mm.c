@@ -19,12 +19,15 @@
 
 #include <xen/xen.h>
 
+#include "arch/acpi.h"
 #include "arch/cpu.h"
 #include "arch/cpufeature.h"
 #include "arch/mm.h"
 #include "arch/paging.h"
 #include "arch/smp.h"
 #include "hypercalls/hypercall.h"
+#include "hypervisor/common/dom0_iomem.h"
+#include "lib/string.h"
 #include "lib/hv_range.h"
 #include "lib/printk.h"
 #include "mm/buddy.h"
@@ -62,32 +65,30 @@ static int check_descriptor_page(struct page_info *pg, domid_t domid)
 	return segdesc_fixup_page(arch_mfn_to_virt(page_to_mfn(pg)));
 }
 
-/* The chipset's interrupt-controller and timer window (I/O APIC, HPET, local APIC): Keel's. */
-#define KEEL_MMIO_START 0xfec00000ULL
-#define KEEL_MMIO_END	0xfef00000ULL
-#define LOW_MEMORY_END	0x100000ULL
+/* What dom0_iomem_access() needs to know of this machine; filled once at boot. */
+static struct dom0_iomem_machine dom0_iomem;
+
+void pv_mm_iomem_init(void)
+{
+	dom0_iomem.memmap = hypercall_machine_memmap();
+	dom0_iomem.trampoline_maddr = smp_trampoline_maddr();
+	dom0_iomem.lapic_maddr = acpi.lapic_addr ? acpi.lapic_addr : APIC_DEFAULT_MADDR;
+	for (unsigned int i = 0; i < acpi.nr_ioapics && i < DOM0_IOMEM_MAX_IOAPICS; i++)
+		dom0_iomem.ioapic_maddr[dom0_iomem.nr_ioapics++] = acpi.ioapic[i].addr;
+	dom0_iomem.hpet_maddr = acpi.hpet_addr;
+	dom0_iomem.amd = !strcmp(cpu_features.vendor, "AuthenticAMD");
+}
 
 /*
- * I/O memory the hardware domain may map, as Xen lets dom0 map it: the
- * first MiB (BIOS data, VGA) but for Keel's AP trampoline, and whatever
- * the firmware's map does not call RAM, but for the interrupt controllers
- * and timers Keel drives.  Other domains map none (device pass-through is
- * not supported).
+ * I/O memory: the hardware domain's, as hypervisor/common/dom0_iomem.h
+ * lays out (HPET read-only, Keel's interrupt controllers denied).  Other
+ * domains map none (device pass-through is not supported).
  */
-static bool io_frame_ok(uint64_t mfn, domid_t domid, bool writable)
+static enum pv_io_access io_frame_access(uint64_t mfn, domid_t domid)
 {
-	uint64_t maddr = mfn << PAGE_SHIFT;
-	uint32_t type;
-
-	(void)writable;
-	if (domid != 0)
-		return false;
-	if (maddr < LOW_MEMORY_END)
-		return !smp_trampoline_maddr() || mfn != smp_trampoline_maddr() >> PAGE_SHIFT;
-	if (maddr >= KEEL_MMIO_START && maddr < KEEL_MMIO_END)
-		return false;
-	type = memmap_type_at(hypercall_machine_memmap(), maddr);
-	return !memmap_type_is_ram(type) && type != MEMMAP_IN_USE;
+	if (domid != 0 || !dom0_iomem.memmap)
+		return PV_IO_DENIED;
+	return dom0_iomem_access(&dom0_iomem, mfn);
 }
 
 unsigned int pv_mm_machine_address_bits(void)
@@ -148,7 +149,7 @@ void pv_mm_init(void)
 			.l4_install_keel_slots = install_keel_slots,
 			.writable_retyped = flush_after_retype,
 			.segdesc_check = check_descriptor_page,
-			.io_frame_ok = io_frame_ok,
+			.io_frame_access = io_frame_access,
 		},
 	};
 

@@ -15,6 +15,13 @@ unsigned int pv_mm_machine_address_bits(void);
 void pv_mm_init(void);
 
 /*
+ * Records what the hardware domain's I/O memory rules need (ACPI's
+ * interrupt controllers and HPET, the AP trampoline): boot CPU, after the
+ * ACPI tables are read, before any guest.  Until then dom0 maps no I/O.
+ */
+void pv_mm_iomem_init(void);
+
+/*
  * The machine frame behind guest address va in the page tables loaded on
  * this CPU (every level validated, so no superpages), or INVALID_MFN when
  * va is not mapped or lies in Keel's range.
