@@ -70,4 +70,12 @@ struct memmap;
  */
 const struct memmap *hypercall_machine_memmap(void);
 
+struct dom0_iomem_machine;
+/*
+ * What the hardware domain's I/O memory rules know of the machine
+ * (hypervisor/common/dom0_iomem.h), or NULL before it is known.  Arch:
+ * pv_mm.c's; host shim: one a test sets.
+ */
+const struct dom0_iomem_machine *hypercall_dom0_iomem(void);
+
 #endif /* HYPERCALLS_HYPERCALL_H */

@@ -24,6 +24,7 @@
 #include "arch/mm.h"
 #include "hypercalls/hypercall.h"
 #include "hypercalls/memory_op.h"
+#include "hypervisor/common/dom0_iomem.h"
 #include "hypervisor/common/domain.h"
 #include "lib/errno.h"
 #include "mm/m2p.h"
@@ -37,6 +38,7 @@ struct e820entry {
 
 /* E820 types (ACPI spec, "Address Range Types"), as the firmware gave them. */
 #define E820_RAM 1
+#define E820_RESERVED 2
 
 unsigned int memop_max_order(const struct domain *caller)
 {
@@ -188,39 +190,96 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 	return -EACCES;
 }
 
-/* The firmware's map (Keel's own reservations shown as what they were), adjacent ranges merged. */
+/* XENMEM_machine_memory_map's output: entries merged as they are added, written out one by one. */
+struct e820_out {
+	uint64_t buffer;
+	unsigned int max, n;
+	struct e820entry cur; /* being merged; size 0: none */
+	bool full, fault;
+};
+
+static void e820_flush(struct e820_out *o)
+{
+	if (!o->cur.size || o->full || o->fault)
+		return;
+	if (o->n >= o->max) {
+		o->full = true;
+		return;
+	}
+	if (copy_to_guest(o->buffer + o->n * sizeof(o->cur), &o->cur, sizeof(o->cur)))
+		o->fault = true;
+	else
+		o->n++;
+	o->cur.size = 0;
+}
+
+static void e820_add(struct e820_out *o, uint64_t addr, uint64_t size, uint32_t type)
+{
+	if (o->cur.size && o->cur.type == type && o->cur.addr + o->cur.size == addr) {
+		o->cur.size += size;
+		return;
+	}
+	e820_flush(o);
+	o->cur = (struct e820entry){addr, size, type};
+}
+
+/*
+ * The parts of Keel's interrupt hardware (dom0_iomem.h) in the hole
+ * [start, end) of the firmware's map, as reserved: dom0 may not map them,
+ * and Xen shows its hardware domain the I/O memory it is denied in the
+ * holes the same way, so the kernel does not place anything there.
+ */
+static void e820_add_denied(struct e820_out *o, const struct dom0_iomem_machine *io,
+			    uint64_t start, uint64_t end)
+{
+	struct dom0_iomem_range r[DOM0_IOMEM_MAX_DENIED];
+	unsigned int n = dom0_iomem_keel_ranges(io, r);
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t s = r[i].start > start ? r[i].start : start;
+		uint64_t e = r[i].end < end ? r[i].end : end;
+
+		if (s < e)
+			e820_add(o, s, e - s, E820_RESERVED);
+	}
+}
+
+/*
+ * The firmware's map (Keel's own reservations shown as what they were),
+ * adjacent ranges merged; for the hardware domain, with Keel's interrupt
+ * hardware in the holes shown reserved.  A buffer too small gets the
+ * first entries.
+ */
 static long machine_memory_map(struct vcpu *v, uint64_t arg)
 {
 	const struct memmap *map = hypercall_machine_memmap();
+	const struct dom0_iomem_machine *io = v->domain->domid == 0 ? hypercall_dom0_iomem() : NULL;
 	struct xen_memory_map mm;
-	struct e820entry e = {0, 0, 0};
-	unsigned int n = 0;
+	struct e820_out o = {0};
 
 	if (!v->domain->is_privileged)
 		return -EPERM;
 	if (copy_from_guest(&mm, arg, sizeof(mm)))
 		return -EFAULT;
-	for (unsigned int i = 0; i <= map->nr; i++) {
-		struct memmap_range r = i < map->nr ? map->range[i] : (struct memmap_range){0};
+	o.buffer = (uint64_t)mm.buffer.p;
+	o.max = mm.nr_entries;
+	for (unsigned int i = 0; i < map->nr && !o.full && !o.fault; i++) {
+		const struct memmap_range *r = &map->range[i];
 		/* Keel's MEMMAP_IN_USE ranges (its image, the modules) were RAM; firmware-only
 		 * types stay. */
-		uint32_t type = r.type == MEMMAP_IN_USE ? E820_RAM : r.type;
+		uint32_t type = r->type == MEMMAP_IN_USE ? E820_RAM : r->type;
 
-		if (i < map->nr && n < mm.nr_entries && e.size && e.type == type &&
-		    e.addr + e.size == r.base) {
-			e.size += r.len;
-			continue;
+		if (io && i > 0) {
+			const struct memmap_range *prev = &map->range[i - 1];
+
+			e820_add_denied(&o, io, prev->base + prev->len, r->base);
 		}
-		if (e.size) {
-			if (n >= mm.nr_entries)
-				break;
-			if (copy_to_guest((uint64_t)mm.buffer.p + n * sizeof(e), &e, sizeof(e)))
-				return -EFAULT;
-			n++;
-		}
-		e = (struct e820entry){r.base, r.len, type};
+		e820_add(&o, r->base, r->len, type);
 	}
-	mm.nr_entries = n;
+	e820_flush(&o);
+	if (o.fault)
+		return -EFAULT;
+	mm.nr_entries = o.n;
 	return copy_to_guest(arg, &mm.nr_entries, sizeof(mm.nr_entries)) ? -EFAULT : 0;
 }
 

@@ -5,6 +5,7 @@
 #include "hypervisor/common/dom0_iomem.h"
 
 #define PAGE_BITS 12
+#define PAGE_SIZE_4K (1ULL << PAGE_BITS)
 #define FIRST_MIB 0x100000ULL
 
 static bool same_frame(uint64_t maddr, uint64_t mfn)
@@ -12,17 +13,61 @@ static bool same_frame(uint64_t maddr, uint64_t mfn)
 	return (maddr >> PAGE_BITS) == mfn;
 }
 
-/* Keel's interrupt and timer hardware: never dom0's to write. */
-static bool keel_interrupt_hw(const struct dom0_iomem_machine *m, uint64_t maddr, uint64_t mfn)
+/* Appends [start, end) to the sorted list out[0..n), merging; returns the new count. */
+static unsigned int add_range(struct dom0_iomem_range *out, unsigned int n, uint64_t start,
+			      uint64_t end)
 {
-	if (same_frame(m->lapic_maddr, mfn))
-		return true;
-	if (maddr >= DOM0_IOMEM_MSI_START && maddr < DOM0_IOMEM_MSI_END)
-		return true;
-	if (m->amd && maddr >= DOM0_IOMEM_HT_START && maddr < DOM0_IOMEM_HT_END)
-		return true;
+	unsigned int i = n, j;
+
+	while (i > 0 && out[i - 1].start > start)
+		i--;
+	for (j = n; j > i; j--)
+		out[j] = out[j - 1];
+	out[i] = (struct dom0_iomem_range){start, end};
+	n++;
+	/* Merge every neighbour that overlaps or touches, until none does. */
+	for (i = 0; i + 1 < n;) {
+		if (out[i + 1].start > out[i].end) {
+			i++;
+			continue;
+		}
+		if (out[i + 1].end > out[i].end)
+			out[i].end = out[i + 1].end;
+		for (j = i + 1; j + 1 < n; j++)
+			out[j] = out[j + 1];
+		n--;
+	}
+	return n;
+}
+
+static uint64_t page_start(uint64_t maddr)
+{
+	return maddr & ~((1ULL << PAGE_BITS) - 1);
+}
+
+unsigned int dom0_iomem_keel_ranges(const struct dom0_iomem_machine *m,
+				    struct dom0_iomem_range out[DOM0_IOMEM_MAX_DENIED])
+{
+	unsigned int n = 0;
+
+	n = add_range(out, n, page_start(m->lapic_maddr), page_start(m->lapic_maddr) + PAGE_SIZE_4K);
+	n = add_range(out, n, DOM0_IOMEM_MSI_START, DOM0_IOMEM_MSI_END);
+	if (m->amd)
+		n = add_range(out, n, DOM0_IOMEM_HT_START, DOM0_IOMEM_HT_END);
 	for (unsigned int i = 0; i < m->nr_ioapics && i < DOM0_IOMEM_MAX_IOAPICS; i++)
-		if (same_frame(m->ioapic_maddr[i], mfn))
+		n = add_range(out, n, page_start(m->ioapic_maddr[i]),
+			      page_start(m->ioapic_maddr[i]) + PAGE_SIZE_4K);
+	return n;
+}
+
+/* Keel's interrupt hardware: never dom0's to map. */
+static bool keel_interrupt_hw(const struct dom0_iomem_machine *m, uint64_t maddr)
+{
+	struct dom0_iomem_range r[DOM0_IOMEM_MAX_DENIED];
+	unsigned int n = dom0_iomem_keel_ranges(m, r);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (maddr >= r[i].start && maddr < r[i].end)
 			return true;
 	return false;
 }
@@ -37,7 +82,7 @@ enum pv_io_access dom0_iomem_access(const struct dom0_iomem_machine *m, uint64_t
 	if (maddr < FIRST_MIB)
 		return m->trampoline_maddr && same_frame(m->trampoline_maddr, mfn) ? PV_IO_DENIED
 										    : PV_IO_READ_WRITE;
-	if (keel_interrupt_hw(m, maddr, mfn))
+	if (keel_interrupt_hw(m, maddr))
 		return PV_IO_DENIED;
 	if (m->hpet_maddr && same_frame(m->hpet_maddr, mfn))
 		return PV_IO_READ_ONLY;

@@ -49,6 +49,24 @@ struct dom0_iomem_machine {
 	bool amd;			/* the HyperTransport window is reserved */
 };
 
+/* A range of machine addresses, [start, end). */
+struct dom0_iomem_range {
+	uint64_t start, end;
+};
+
+/* At most this many ranges of Keel's interrupt hardware. */
+#define DOM0_IOMEM_MAX_DENIED (3 + DOM0_IOMEM_MAX_IOAPICS)
+
+/*
+ * Keel's interrupt hardware (the local APIC page, the MSI window, the I/O
+ * APICs' pages, AMD's HyperTransport window) as ranges sorted by start,
+ * overlapping or touching ones merged, into out[DOM0_IOMEM_MAX_DENIED].
+ * Returns how many.  XENMEM_machine_memory_map shows dom0 the parts that
+ * fall in the firmware map's holes as reserved, as Xen does.
+ */
+unsigned int dom0_iomem_keel_ranges(const struct dom0_iomem_machine *m,
+				    struct dom0_iomem_range out[DOM0_IOMEM_MAX_DENIED]);
+
 /* How the hardware domain may map machine frame mfn as I/O memory. */
 enum pv_io_access dom0_iomem_access(const struct dom0_iomem_machine *m, uint64_t mfn);
 

@@ -64,6 +64,13 @@ const struct memmap *hypercall_machine_memmap(void)
 	return &host_machine_memmap;
 }
 
+const struct dom0_iomem_machine *host_dom0_iomem;
+
+const struct dom0_iomem_machine *hypercall_dom0_iomem(void)
+{
+	return host_dom0_iomem;
+}
+
 uint64_t host_now_ns;
 uint64_t host_wakeup_deadline;
 uint64_t host_watchdog_deadline;

@@ -18,7 +18,9 @@
 
 #include <xen/memory.h>
 
+#include "host/sched_shim.h"
 #include "hypercalls/hypercalls.h"
+#include "hypervisor/common/dom0_iomem.h"
 #include "mm/buddy.h"
 
 #define NO_SUCH 77
@@ -71,6 +73,83 @@ static bool is_free(uint64_t mfn)
 	uint8_t st = pg(_mfn(mfn))->state;
 
 	return st == FRAME_FREE || st == FRAME_FREE_HEAD;
+}
+
+/* ---- XENMEM_machine_memory_map ---- */
+
+/* One entry of the map, E820's layout (Xen's struct e820entry). */
+struct e820entry {
+	uint64_t addr, size;
+	uint32_t type;
+} __attribute__((packed));
+
+#define E820_RAM 1
+#define E820_RESERVED 2
+
+static long machine_map(struct vcpu *v, struct e820entry *e, unsigned int max, unsigned int *n)
+{
+	struct xen_memory_map m = {.nr_entries = max};
+	long rc;
+
+	set_xen_guest_handle(m.buffer, e);
+	rc = do_memory_op(v, XENMEM_machine_memory_map, gva(&m));
+	*n = m.nr_entries;
+	return rc;
+}
+
+/*
+ * The firmware's map, Keel's reservations shown as RAM, neighbours of one
+ * type merged; for dom0 Keel's interrupt hardware in the holes is shown
+ * reserved (as Xen shows its hardware domain what it may not map), and
+ * only there; a short buffer gets the first entries; domUs get -EPERM.
+ */
+static void test_machine_memory_map(void **state)
+{
+	static const struct dom0_iomem_machine io = {
+	    .memmap = &host_machine_memmap,
+	    .lapic_maddr = 0xfee00000,
+	    .nr_ioapics = 2,
+	    .ioapic_maddr = {0xfec00000, 0xfec01000},
+	    .hpet_maddr = 0xfed00000,
+	};
+	struct e820entry e[16];
+	unsigned int n;
+
+	(void)state;
+	memmap_init(&host_machine_memmap);
+	assert_int_equal(memmap_add(&host_machine_memmap, 0, 0x9f000, BOOT_MEM_USABLE), 0);
+	assert_int_equal(memmap_add(&host_machine_memmap, 0x100000, 0x3ff00000, BOOT_MEM_USABLE), 0);
+	assert_int_equal(memmap_add(&host_machine_memmap, 0xfed1c000, 0x4000, BOOT_MEM_RESERVED), 0);
+	assert_int_equal(memmap_add(&host_machine_memmap, 0xfffc0000, 0x40000, BOOT_MEM_RESERVED), 0);
+	assert_int_equal(memmap_sanitize(&host_machine_memmap), 0);
+	assert_int_equal(memmap_reserve(&host_machine_memmap, 0x200000, 0x100000), 0);
+	host_dom0_iomem = &io;
+	assert_int_equal(machine_map(vcpu0(priv), e, 16, &n), 0);
+	assert_int_equal(n, 6);
+	assert_true(e[0].addr == 0 && e[0].size == 0x9f000 && e[0].type == E820_RAM);
+	assert_true(e[1].addr == 0x100000 && e[1].size == 0x3ff00000 && e[1].type == E820_RAM);
+	/* Both I/O APIC pages in one entry; not the HPET, which dom0 may read. */
+	assert_true(e[2].addr == 0xfec00000 && e[2].size == 0x2000 && e[2].type == E820_RESERVED);
+	assert_true(e[3].addr == 0xfed1c000 && e[3].size == 0x4000 && e[3].type == E820_RESERVED);
+	/* The local APIC's page is inside the MSI window: one entry. */
+	assert_true(e[4].addr == 0xfee00000 && e[4].size == 0x100000 && e[4].type == E820_RESERVED);
+	assert_true(e[5].addr == 0xfffc0000 && e[5].size == 0x40000 && e[5].type == E820_RESERVED);
+	/* A short buffer: the first entries, and success. */
+	assert_int_equal(machine_map(vcpu0(priv), e, 3, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[2].addr, 0xfec00000);
+	/* Not dom0's hardware: the holes stay holes (and the map is privileged). */
+	host_dom0_iomem = NULL;
+	assert_int_equal(machine_map(vcpu0(priv), e, 16, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(e[2].addr, 0xfed1c000);
+	assert_int_equal(machine_map(vcpu0(dom), e, 16, &n), -EPERM);
+	/* A buffer Keel cannot write: -EFAULT, whatever fitted before the fault. */
+	host_guest_fault_range(gva(&e[1]), sizeof(e[1]));
+	assert_int_equal(machine_map(vcpu0(priv), e, 16, &n), -EFAULT);
+	host_guest_fault_range(0, 0);
+	host_dom0_iomem = NULL;
+	memmap_init(&host_machine_memmap);
 }
 
 /* ---- reservations ---- */
@@ -598,6 +677,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_node_bits, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_populate_on_demand, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_foreign, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(test_machine_memory_map, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_requests, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_reservation_continues, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_maximum_gpfn, env_setup, env_teardown),

@@ -79,6 +79,11 @@ void pv_mm_iomem_init(void)
 	dom0_iomem.amd = !strcmp(cpu_features.vendor, "AuthenticAMD");
 }
 
+const struct dom0_iomem_machine *hypercall_dom0_iomem(void)
+{
+	return dom0_iomem.memmap ? &dom0_iomem : NULL;
+}
+
 /*
  * I/O memory: the hardware domain's, as hypervisor/common/dom0_iomem.h
  * lays out (HPET read-only, Keel's interrupt controllers denied).  Other

@@ -17,6 +17,9 @@ extern char host_console_text[4096];
 
 /* What hypercall_machine_memmap() returns in unit tests (empty until a test fills it). */
 extern struct memmap host_machine_memmap;
+/* What hypercall_dom0_iomem() returns in unit tests (NULL until a test sets it). */
+struct dom0_iomem_machine;
+extern const struct dom0_iomem_machine *host_dom0_iomem;
 
 /* sched_now_ns() returns host_now_ns; the last wake-up / watchdog deadlines armed. */
 extern uint64_t host_now_ns, host_wakeup_deadline, host_watchdog_deadline;
