@@ -4,13 +4,36 @@
  */
 #include "hypervisor/common/pv_ioport.h"
 
-bool pv_io_direct(bool privileged, uint16_t console_port, uint16_t port, unsigned int size)
+/* Whether [port, port + size) and [first, first + count) share a port. */
+static bool overlaps(uint16_t port, unsigned int size, uint16_t first, unsigned int count)
+{
+	return (uint32_t)port + size > first && port < (uint32_t)first + count;
+}
+
+/* The ports Keel keeps whatever the machine: legacy PIC, PIT, PIT gate. */
+static const struct {
+	uint16_t first;
+	uint8_t count;
+} keel_fixed_ports[] = {
+	{0x20, 2}, /* master interrupt controller */
+	{0xa0, 2}, /* slave interrupt controller */
+	{0x40, 4}, /* interval timer */
+	{0x61, 1}, /* interval timer channel 2 gate, speaker */
+};
+
+bool pv_io_direct(const struct pv_io_keel_ports *keel, bool privileged, uint16_t port,
+		  unsigned int size)
 {
 	if (!privileged)
 		return false;
-	/* Keel's console UART is Keel's, even for the control domain. */
-	return !(console_port && port + size > console_port &&
-		 port < console_port + PV_IO_UART_PORTS);
+	for (unsigned int i = 0; i < sizeof(keel_fixed_ports) / sizeof(keel_fixed_ports[0]); i++)
+		if (overlaps(port, size, keel_fixed_ports[i].first, keel_fixed_ports[i].count))
+			return false;
+	if (keel->console_uart && overlaps(port, size, keel->console_uart, PV_IO_UART_PORTS))
+		return false;
+	if (keel->pm_timer && overlaps(port, size, keel->pm_timer, 4))
+		return false;
+	return true;
 }
 
 /* One byte-wide register of the virtual device: all ones but the CMOS index. */

@@ -7,7 +7,8 @@
  *      (PHYSDEVOP_set_iopl) against its mode; no gives #GP.  That check is
  *      the caller's (hypervisor/arch/x86/pv/pv_emul.c).
  *   2. May the domain touch this port of the machine?  Only the control
- *      domain, and never Keel's own console UART.  If not, the access
+ *      domain, and never the ports Keel drives (its console UART, its
+ *      timers, the legacy PIC: see pv_io_direct).  If not, the access
  *      still completes, against a virtual device: a read gives all ones
  *      (a port nobody drives) and a write is dropped, except for two index
  *      registers the domain gets a private copy of: PCI CONFIG_ADDRESS
@@ -36,12 +37,22 @@ struct pv_io_latches {
 	uint8_t cmos_index;
 };
 
+/* The ports of the machine Keel drives itself, beyond the fixed ones (see pv_io_direct). */
+struct pv_io_keel_ports {
+	uint16_t console_uart; /* its 8 registers; 0: Keel has no UART console */
+	uint16_t pm_timer;     /* the ACPI PM timer's 4 ports; 0: none */
+};
+
 /*
  * Whether the machine's ports [port, port + size) are the domain's to use
- * directly: a privileged domain's, except `console_port`'s 8 UART
- * registers (0: Keel has no UART console).
+ * directly: a privileged domain's, except the ones Keel keeps for itself,
+ * as Xen keeps them from its hardware domain: the legacy interrupt
+ * controllers (0x20-0x21, 0xa0-0xa1), the interval timer (0x40-0x43) and
+ * its gate (0x61), the ACPI PM timer, and Keel's console UART.  An access
+ * that touches any of them is not direct.
  */
-bool pv_io_direct(bool privileged, uint16_t console_port, uint16_t port, unsigned int size);
+bool pv_io_direct(const struct pv_io_keel_ports *keel, bool privileged, uint16_t port,
+		  unsigned int size);
 
 /* An access of `size` (1, 2 or 4) bytes at `port` that pv_io_direct refused. */
 uint32_t pv_io_virtual_read(const struct pv_io_latches *l, uint16_t port, unsigned int size);

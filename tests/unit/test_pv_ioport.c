@@ -13,25 +13,61 @@
 #include "hypervisor/common/pv_ioport.h"
 
 #define COM1 0x3f8
+#define PM_TIMER 0x608 /* where q35 has it */
+
+static const struct pv_io_keel_ports keel = {.console_uart = COM1, .pm_timer = PM_TIMER};
+static const struct pv_io_keel_ports no_uart = {.pm_timer = PM_TIMER};
 
 /* Only a privileged domain reaches the machine, and never Keel's UART. */
 static void test_direct_only_for_the_control_domain(void **state)
 {
 	(void)state;
-	assert_true(pv_io_direct(true, COM1, 0x80, 1));
-	assert_true(pv_io_direct(true, COM1, PV_IO_PCI_CONFIG_ADDRESS, 4));
-	assert_false(pv_io_direct(false, COM1, 0x80, 1));
-	assert_false(pv_io_direct(false, 0, 0x80, 1));
+	assert_true(pv_io_direct(&keel, true, 0x80, 1));
+	assert_true(pv_io_direct(&keel, true, PV_IO_PCI_CONFIG_ADDRESS, 4));
+	assert_true(pv_io_direct(&keel, true, PV_IO_PCI_CONFIG_DATA, 4));
+	assert_true(pv_io_direct(&keel, true, PV_IO_CMOS_INDEX, 1));
+	assert_false(pv_io_direct(&keel, false, 0x80, 1));
+	assert_false(pv_io_direct(&no_uart, false, 0x80, 1));
 	/* Every register of the UART, and accesses that only overlap it. */
 	for (uint16_t p = COM1; p < COM1 + 8; p++)
-		assert_false(pv_io_direct(true, COM1, p, 1));
-	assert_false(pv_io_direct(true, COM1, COM1 - 1, 2));
-	assert_false(pv_io_direct(true, COM1, COM1 - 3, 4));
-	assert_false(pv_io_direct(true, COM1, COM1 + 7, 2));
-	assert_true(pv_io_direct(true, COM1, COM1 - 4, 4));
-	assert_true(pv_io_direct(true, COM1, COM1 + 8, 1));
-	/* No UART console: nothing held back. */
-	assert_true(pv_io_direct(true, 0, COM1, 1));
+		assert_false(pv_io_direct(&keel, true, p, 1));
+	assert_false(pv_io_direct(&keel, true, COM1 - 1, 2));
+	assert_false(pv_io_direct(&keel, true, COM1 - 3, 4));
+	assert_false(pv_io_direct(&keel, true, COM1 + 7, 2));
+	assert_true(pv_io_direct(&keel, true, COM1 - 4, 4));
+	assert_true(pv_io_direct(&keel, true, COM1 + 8, 1));
+	/* No UART console: nothing held back there. */
+	assert_true(pv_io_direct(&no_uart, true, COM1, 1));
+}
+
+/* The timers and interrupt controllers Keel drives stay Keel's, even for dom0 (as on Xen). */
+static void test_keels_timers_and_pic(void **state)
+{
+	static const uint16_t kept[] = {0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x61};
+	static const uint16_t free_beside[] = {0x1f, 0x22, 0x9f, 0xa2, 0x3f, 0x44, 0x60, 0x62};
+	const struct pv_io_keel_ports no_pm = {.console_uart = COM1};
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		assert_false(pv_io_direct(&keel, true, kept[i], 1));
+		assert_false(pv_io_direct(&no_uart, true, kept[i], 1));
+	}
+	for (unsigned int i = 0; i < sizeof(free_beside) / sizeof(free_beside[0]); i++)
+		assert_true(pv_io_direct(&keel, true, free_beside[i], 1));
+	/* A wide access that reaches into them. */
+	assert_false(pv_io_direct(&keel, true, 0x1e, 4));
+	assert_false(pv_io_direct(&keel, true, 0x60, 2));
+	assert_false(pv_io_direct(&keel, true, 0x3d, 4));
+	/* The PM timer's four ports, where ACPI put it. */
+	for (uint16_t p = PM_TIMER; p < PM_TIMER + 4; p++)
+		assert_false(pv_io_direct(&keel, true, p, 1));
+	assert_false(pv_io_direct(&keel, true, PM_TIMER, 4));
+	assert_false(pv_io_direct(&keel, true, PM_TIMER - 2, 4));
+	assert_true(pv_io_direct(&keel, true, PM_TIMER + 4, 4));
+	assert_true(pv_io_direct(&keel, true, PM_TIMER - 4, 4));
+	assert_true(pv_io_direct(&no_pm, true, PM_TIMER, 4));
+	/* The top of the port space does not wrap into port 0. */
+	assert_true(pv_io_direct(&keel, true, 0xfffe, 2));
 }
 
 /* A port nobody drives: all ones at every width, and writes change nothing. */
@@ -103,6 +139,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_direct_only_for_the_control_domain),
+	    cmocka_unit_test(test_keels_timers_and_pic),
 	    cmocka_unit_test(test_unbacked_ports_read_all_ones),
 	    cmocka_unit_test(test_pci_config_address_latch),
 	    cmocka_unit_test(test_cmos_index_latch),

@@ -477,6 +477,15 @@ TEST(physdev_op, ports_not_ours)
 	outb_port(COM1 + 7, 0x5a);
 	EXPECT_EQ(inb_port(COM1 + 7), 0xff);
 	EXPECT_EQ(inb_port(COM1 + 5), 0xff); /* LSR: a live UART never reads all ones */
+	/*
+	 * The legacy interrupt controllers stay the hypervisor's, even for
+	 * dom0: unmasking IRQ 0 there must not reach the machine, so the mask
+	 * registers read all ones (a real PIC would give back 0xfe).
+	 */
+	outb_port(0x21, 0xfe);
+	EXPECT_EQ(inb_port(0x21), 0xff);
+	outb_port(0xa1, 0xfe);
+	EXPECT_EQ(inb_port(0xa1), 0xff);
 	EXPECT_EQ(pv_trap_count, 0);
 	EXPECT_EQ(set_iopl(0), 0);
 	inb_port(COM1 + 7);

@@ -36,6 +36,7 @@
 #include <xen/xen.h>
 #include <xen/sched.h>
 
+#include "arch/acpi.h"
 #include "arch/cpu.h"
 #include "arch/cpufeature.h"
 #include "arch/guest_access.h"
@@ -345,11 +346,22 @@ static bool io_allowed(void *c, uint16_t port, unsigned int size)
 	return iopl_ok(((struct emul_ctx *)c)->v);
 }
 
+/* Whether the domain drives these ports of the machine itself (pv_ioport.h). */
+static bool io_direct(const struct domain *d, uint16_t port, unsigned int size)
+{
+	const struct pv_io_keel_ports keel = {
+		.console_uart = opt_console_port,
+		.pm_timer = acpi.pm_tmr_port,
+	};
+
+	return pv_io_direct(&keel, d->is_privileged, port, size);
+}
+
 static uint32_t io_read(void *c, uint16_t port, unsigned int size)
 {
 	struct domain *d = ((struct emul_ctx *)c)->v->domain;
 
-	if (!pv_io_direct(d->is_privileged, opt_console_port, port, size))
+	if (!io_direct(d, port, size))
 		return pv_io_virtual_read(&d->io_latches, port, size);
 	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
 }
@@ -358,7 +370,7 @@ static void io_write(void *c, uint16_t port, unsigned int size, uint32_t val)
 {
 	struct domain *d = ((struct emul_ctx *)c)->v->domain;
 
-	if (!pv_io_direct(d->is_privileged, opt_console_port, port, size))
+	if (!io_direct(d, port, size))
 		pv_io_virtual_write(&d->io_latches, port, size, val);
 	else if (size == 1)
 		outb(port, (uint8_t)val);
