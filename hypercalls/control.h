@@ -35,6 +35,18 @@ struct control_machine {
 /* Fills m from the machine.  Never fails. */
 void arch_control_machine(struct control_machine *m);
 
+/* One physical CPU as XENPF_get_cpuinfo / get_cpu_version report it. */
+struct control_pcpu {
+	uint32_t apic_id;
+	uint32_t acpi_id; /* the ACPI processor UID the MADT gives it */
+	bool online;
+	char vendor[12]; /* CPUID leaf 0's vendor string, not NUL-terminated */
+	uint32_t family, model, stepping;
+};
+
+/* Fills p for Keel's CPU number cpu; false if there is no such CPU. */
+bool arch_control_pcpu(unsigned int cpu, struct control_pcpu *p);
+
 /* The machine's physical address width (getdomaininfo's gpaddr_bits for a PV domain). */
 unsigned int arch_control_paddr_bits(void);
 

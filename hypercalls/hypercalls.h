@@ -49,6 +49,7 @@ long do_event_channel_op(struct vcpu *v, int cmd, uint64_t arg);
 /* domctl.c, sysctl.c: the control domain's interface (what they share: control.h) */
 long do_domctl(struct vcpu *v, uint64_t arg);
 long do_sysctl(struct vcpu *v, uint64_t arg);
+long do_platform_op(struct vcpu *v, uint64_t arg);
 
 /* grant_table.c (and grant_*.c; the interface the rest of Keel uses: gnttab.h) */
 long do_grant_table_op(struct vcpu *v, unsigned int cmd, uint64_t uop, unsigned int count);

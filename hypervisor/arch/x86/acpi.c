@@ -109,7 +109,7 @@ static const struct sdt_header *table_at(uint64_t addr)
 	return h;
 }
 
-static void madt_add_cpu(uint32_t apic_id, uint32_t flags)
+static void madt_add_cpu(uint32_t apic_id, uint32_t flags, uint32_t acpi_id)
 {
 	bool usable = flags & 1; /* enabled; "online capable" CPUs are hot-plug, not ours */
 
@@ -120,6 +120,7 @@ static void madt_add_cpu(uint32_t apic_id, uint32_t flags)
 	for (unsigned int i = 0; i < acpi.nr_cpus; i++)
 		if (acpi.cpu_apic_id[i] == apic_id)
 			return; /* listed twice (xAPIC and x2APIC entries) */
+	acpi.cpu_acpi_id[acpi.nr_cpus] = acpi_id;
 	acpi.cpu_apic_id[acpi.nr_cpus++] = apic_id;
 }
 
@@ -127,7 +128,7 @@ static void madt_entry(const uint8_t *e)
 {
 	switch (e[0]) {
 	case 0: /* processor local APIC */
-		madt_add_cpu(e[3], *(const uint32_t *)(e + 4));
+		madt_add_cpu(e[3], *(const uint32_t *)(e + 4), e[2]);
 		break;
 	case 1: /* I/O APIC */
 		if (acpi.nr_ioapics < ACPI_MAX_IOAPICS)
@@ -145,7 +146,8 @@ static void madt_entry(const uint8_t *e)
 		acpi.lapic_addr = *(const uint64_t *)(e + 4);
 		break;
 	case 9: /* processor local x2APIC */
-		madt_add_cpu(*(const uint32_t *)(e + 4), *(const uint32_t *)(e + 8));
+		madt_add_cpu(*(const uint32_t *)(e + 4), *(const uint32_t *)(e + 8),
+			     *(const uint32_t *)(e + 12));
 		break;
 	}
 }

@@ -69,6 +69,7 @@ ADAPT(grant_table_op, do_grant_table_op(v, (unsigned int)a1, a2, (unsigned int)a
 ADAPT(set_timer_op, do_set_timer_op(v, a1))
 ADAPT(vcpu_op, do_vcpu_op(v, (int)a1, (unsigned int)a2, a3))
 ADAPT(sysctl, do_sysctl(v, a1))
+ADAPT(platform_op, do_platform_op(v, a1))
 ADAPT(domctl, do_domctl(v, a1))
 
 /*
@@ -139,6 +140,7 @@ static const hypercall_fn hypercall_table[64] = {
 	[__HYPERVISOR_set_timer_op] = hc_set_timer_op,
 	[__HYPERVISOR_vcpu_op] = hc_vcpu_op,
 	[__HYPERVISOR_sysctl] = hc_sysctl,
+	[__HYPERVISOR_platform_op] = hc_platform_op,
 	[__HYPERVISOR_domctl] = hc_domctl,
 };
 

@@ -9,6 +9,7 @@
 
 #include "arch/acpi.h"
 #include "arch/cpu.h"
+#include "arch/cpufeature.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "hypervisor/arch/x86/pv/pv_mm.h"
@@ -18,6 +19,7 @@
 #include "hypervisor/timer.h"
 #include "hypercalls/vcpu_context.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 /* Highest CPUID leaf of the range that `leaf` belongs to. */
 static uint32_t max_leaf(uint32_t leaf)
@@ -56,6 +58,36 @@ void arch_control_machine(struct control_machine *m)
 	m->cpu_khz = (uint32_t)tsc_khz;
 	for (unsigned int i = 0; i < 8; i++)
 		m->hw_cap[i] = cpuid_word(words[i].leaf, words[i].subleaf, words[i].reg);
+}
+
+/*
+ * Keel's CPU cpu, if it brought it up.  Every CPU is taken to be the boot
+ * CPU's model (Keel runs on CPUs of one kind); the ACPI id is the MADT's
+ * for the CPU's APIC id.
+ */
+bool arch_control_pcpu(unsigned int cpu, struct control_pcpu *p)
+{
+	const struct percpu *pc = cpu < MAX_CPUS ? percpu_of[cpu] : NULL;
+	uint32_t sig = cpuid(1).eax, family = (sig >> 8) & 0xf, model = (sig >> 4) & 0xf;
+
+	if (!pc || cpu >= nr_cpus_online)
+		return false;
+	p->apic_id = pc->apic_id;
+	p->acpi_id = pc->apic_id; /* no MADT entry (no ACPI): the APIC id */
+	for (unsigned int i = 0; i < acpi.nr_cpus; i++)
+		if (acpi.cpu_apic_id[i] == pc->apic_id)
+			p->acpi_id = acpi.cpu_acpi_id[i];
+	p->online = pc->state == CPU_ONLINE;
+	memcpy(p->vendor, cpu_features.vendor, sizeof(p->vendor));
+	/* The display family and model (Intel SDM / AMD APM: extended fields). */
+	if (family == 0xf)
+		family += (sig >> 20) & 0xff;
+	if (family == 0x6 || family >= 0xf)
+		model |= ((sig >> 16) & 0xf) << 4;
+	p->family = family;
+	p->model = model;
+	p->stepping = sig & 0xf;
+	return true;
 }
 
 unsigned int arch_control_paddr_bits(void)

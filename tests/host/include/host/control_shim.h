@@ -12,6 +12,12 @@
 
 /* What arch_control_machine / arch_control_paddr_bits / _timers_queued report. */
 extern struct control_machine host_control_machine;
+/*
+ * arch_control_pcpu's answers: CPUs below host_control_machine.nr_cpus,
+ * CPU n with APIC id 2n and ACPI id n+1, an AMD family 0x19 model 0x21
+ * stepping 2; online but host_control_offline_cpu.
+ */
+extern unsigned int host_control_offline_cpu;
 extern unsigned int host_control_paddr_bits;
 extern unsigned int host_control_timers;
 

@@ -30,6 +30,7 @@ struct acpi_info {
 	uint64_t lapic_addr;
 	unsigned int nr_cpus;
 	uint32_t cpu_apic_id[ACPI_MAX_CPUS]; /* enabled CPUs, in MADT order */
+	uint32_t cpu_acpi_id[ACPI_MAX_CPUS]; /* their ACPI processor UIDs */
 	unsigned int nr_cpus_ignored;        /* beyond ACPI_MAX_CPUS, or disabled */
 	unsigned int nr_ioapics;
 	struct acpi_ioapic ioapic[ACPI_MAX_IOAPICS];
