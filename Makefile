@@ -173,7 +173,7 @@ unit-test: setup $(UNIT_TESTS) $(DOM0_TOOLS_PV_OBJS)
 # ---------------------------------------------------------------------------
 # System tests: pytest boots QEMU (KVM when /dev/kvm works, TCG otherwise).
 
-system-test: setup hypervisor efi pv-kernels guests rootfs
+system-test: setup hypervisor efi pv-kernels guests rootfs linux-dom0
 	$(PYTHON) -m pytest tests/system $(PYTEST_ARGS)
 
 # test-xen before the system tests, so pytest's summary is the last line.

@@ -80,3 +80,19 @@ $(BUILD)/guests/rootfs-linux.cpio: $(ROOTFS_FILES) $(ROOTFS_KERNELS) $(BUILD)/li
 
 .PHONY: linux-rootfs
 linux-rootfs: $(BUILD)/guests/rootfs-linux.cpio
+
+# Debian's generic Linux (built with XEN_DOM0) and a tiny initramfs whose
+# /init (tests/linux/init.c) prints and powers off: booted as the initial
+# domain on Keel and on Xen 4.17 by tests/system/test_linux_dom0.py
+# (scripts/run-linux-dom0.sh).  LINUX_DOM0_PKG picks another package.
+LINUX_DOM0_PKG ?= linux-image-amd64
+$(BUILD)/linux-dom0/vmlinux:
+	scripts/fetch-debian-linux.sh "$(LINUX_DOM0_PKG)" $(BUILD)/linux-dom0
+$(BUILD)/linux-dom0/init: tests/linux/init.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static -nostdlib -ffreestanding -fno-builtin -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror -o $@ $<
+$(BUILD)/linux-dom0/initramfs.cpio: $(BUILD)/linux-dom0/init scripts/mkrootfs.py
+	$(PYTHON) scripts/mkrootfs.py $@ $<:/init --dir /proc --dir /dev
+
+.PHONY: linux-dom0
+linux-dom0: $(BUILD)/linux-dom0/vmlinux $(BUILD)/linux-dom0/initramfs.cpio

@@ -9,19 +9,35 @@
 # PACKAGE defaults to the cloud flavour of the running Debian's 6.1 kernel
 # series as apt knows it (linux-image-cloud-amd64's dependency): built with
 # CONFIG_XEN_PV but not XEN_DOM0, so it runs as a domU.  The generic flavour
-# (linux-image-amd64's dependency) also has XEN_DOM0.  OUTDIR (default
+# (PACKAGE linux-image-amd64, a metapackage resolved the same way) also has
+# XEN_DOM0: it boots as the initial domain (make linux-dom0).  OUTDIR (default
 # build/linux) gets PACKAGE's vmlinux and config.
 set -eu
 pkg=${1:-}
 out=${2:-build/linux}
-if [ -z "$pkg" ]; then
-	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1)
-	[ -n "$pkg" ] || { echo "fetch-debian-linux: apt does not know linux-image-cloud-amd64 (apt-get update?)" >&2; exit 1; }
-fi
+# A metapackage (a name without a version: linux-image-amd64,
+# linux-image-cloud-amd64) stands for the kernel it depends on.
+meta=
+case ${pkg:-linux-image-cloud-amd64} in
+linux-image-[0-9]*) ;;
+*) meta=${pkg:-linux-image-cloud-amd64} ;;
+esac
+resolve() {
+	[ -n "$meta" ] || return 0
+	pkg=$(apt-cache depends "$meta" 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*\)$/\1/p' | head -1)
+	[ -n "$pkg" ]
+}
+resolve || { echo "fetch-debian-linux: apt does not know $meta (apt-get update?)" >&2; exit 1; }
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "fetch-debian-linux: cannot download $pkg" >&2; exit 1; }
+# Stale package lists name a version the archive no longer has: update once and retry.
+if ! (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1); then
+	sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq >/dev/null 2>&1 || true
+	resolve || { echo "fetch-debian-linux: apt does not know $meta" >&2; exit 1; }
+	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "fetch-debian-linux: cannot download $pkg" >&2; exit 1; }
+fi
 dpkg-deb -x "$tmp"/*.deb "$tmp/x"
 bz=$(ls "$tmp"/x/boot/vmlinuz-* | head -1)
 # The boot protocol header: setup_sects at 0x1f1, payload_offset/length at 0x248.
