@@ -269,10 +269,10 @@ static long machine_memory_map(struct vcpu *v, uint64_t arg)
 		 * types stay. */
 		uint32_t type = r->type == MEMMAP_IN_USE ? E820_RAM : r->type;
 
-		if (io && i > 0) {
-			const struct memmap_range *prev = &map->range[i - 1];
+		if (io) {
+			const struct memmap_range *prev = i ? &map->range[i - 1] : NULL;
 
-			e820_add_denied(&o, io, prev->base + prev->len, r->base);
+			e820_add_denied(&o, io, prev ? prev->base + prev->len : 0, r->base);
 		}
 		e820_add(&o, r->base, r->len, type);
 	}

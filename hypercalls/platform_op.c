@@ -14,7 +14,8 @@
  *     past them is flagged XEN_PCPU_FLAGS_INVALID, as Xen flags a CPU
  *     that is not present, with success.
  *   - XENPF_get_cpu_version: that CPU's vendor string, family, model and
- *     stepping (display values, as Xen's cpuinfo shows them).
+ *     stepping (display values, as Xen's cpuinfo shows them); all zeroes
+ *     for a CPU that is not online.
  * Other commands (setting the time, ACPI sleep, firmware info, power
  * management, microcode) are -ENOSYS: a dom0 kernel then does without
  * them (Linux falls back to SCHEDOP_shutdown to power off, which Keel
@@ -54,8 +55,8 @@ static long get_cpu_version(struct xenpf_pcpu_version *ver)
 
 	arch_control_machine(&m);
 	ver->max_present = m.nr_cpus ? m.nr_cpus - 1 : 0;
-	if (!arch_control_pcpu(ver->xen_cpuid, &p)) {
-		/* Xen: a CPU that is not present reads as all zeroes. */
+	if (!arch_control_pcpu(ver->xen_cpuid, &p) || !p.online) {
+		/* Xen: a CPU that is not online reads as all zeroes. */
 		memset(ver->vendor_id, 0, sizeof(ver->vendor_id));
 		ver->family = ver->model = ver->stepping = 0;
 		return 0;

@@ -33,7 +33,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Stale package lists name a version the archive no longer has: update once and retry.
 if ! (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1); then
-	sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+	sudo=; [ "$(id -u)" = 0 ] || sudo="sudo -n"
 	$sudo apt-get update -qq >/dev/null 2>&1 || true
 	resolve || { echo "fetch-debian-linux: apt does not know $meta" >&2; exit 1; }
 	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "fetch-debian-linux: cannot download $pkg" >&2; exit 1; }

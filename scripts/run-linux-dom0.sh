@@ -21,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 hv=$1 vmlinux=$2 initramfs=$3 log=$4 limit=${5:-300}
 for f in "$vmlinux" "$initramfs"; do
 	[ -r "$f" ] || { echo "run-linux-dom0: error: cannot read $f (make linux-dom0)" >&2; exit 2; }
-	case "$f" in *,*) echo "run-linux-dom0: error: QEMU cannot take a comma in $f" >&2; exit 2 ;; esac
+	case "$f" in *[,\ ]*) echo "run-linux-dom0: error: a boot module's path cannot hold a comma or a space: $f" >&2; exit 2 ;; esac
 done
 dom0_args="console=hvc0 earlyprintk=xen loglevel=8"
 case "$hv" in
@@ -36,7 +36,11 @@ xen)
 	image=$root/build/xen/$(basename "${xen_gz%.gz}")
 	if [ ! -s "$image" ] || [ "$xen_gz" -nt "$image" ]; then
 		mkdir -p "$(dirname "$image")"
-		gzip -dc "$xen_gz" >"$image.tmp" && mv "$image.tmp" "$image"
+		if ! gzip -dc "$xen_gz" >"$image.tmp"; then
+			echo "run-linux-dom0: error: cannot unpack $xen_gz" >&2
+			exit 2
+		fi
+		mv "$image.tmp" "$image"
 	fi
 	cpu="max,-smap"
 	cmdline="console=com1 loglvl=all guest_loglvl=all dom0_mem=256M"

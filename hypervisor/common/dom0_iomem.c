@@ -72,28 +72,41 @@ static bool keel_interrupt_hw(const struct dom0_iomem_machine *m, uint64_t maddr
 	return false;
 }
 
+/* RAM (Keel's, the allocator's, firmware's runtime memory) or bad RAM: never I/O memory. */
+static bool denied_type(uint32_t type)
+{
+	return type == BOOT_MEM_USABLE || type == MEMMAP_IN_USE || type == BOOT_MEM_FIRMWARE ||
+	       type == BOOT_MEM_UNUSABLE;
+}
+
+/* Whether any byte of the page at maddr lies in a range of a denied type. */
+static bool page_has_denied_memory(const struct memmap *map, uint64_t maddr)
+{
+	uint64_t end = maddr + PAGE_SIZE_4K;
+
+	for (unsigned int i = 0; i < map->nr; i++) {
+		const struct memmap_range *r = &map->range[i];
+
+		if (r->base < end && r->base + r->len > maddr && denied_type(r->type))
+			return true;
+	}
+	return false;
+}
+
 enum pv_io_access dom0_iomem_access(const struct dom0_iomem_machine *m, uint64_t mfn)
 {
 	uint64_t maddr = mfn << PAGE_BITS;
-	uint32_t type;
 
 	if (mfn >> (64 - PAGE_BITS))
 		return PV_IO_DENIED;
 	if (maddr < FIRST_MIB)
 		return m->trampoline_maddr && same_frame(m->trampoline_maddr, mfn) ? PV_IO_DENIED
 										    : PV_IO_READ_WRITE;
-	if (keel_interrupt_hw(m, maddr))
+	/* Before the HPET: a firmware table that puts the HPET in RAM gets no RAM for dom0. */
+	if (keel_interrupt_hw(m, maddr) || page_has_denied_memory(m->memmap, maddr))
 		return PV_IO_DENIED;
 	if (m->hpet_maddr && same_frame(m->hpet_maddr, mfn))
 		return PV_IO_READ_ONLY;
-	type = memmap_type_at(m->memmap, maddr);
-	switch (type) {
-	case BOOT_MEM_USABLE:
-	case MEMMAP_IN_USE:
-	case BOOT_MEM_FIRMWARE:
-	case BOOT_MEM_UNUSABLE:
-		return PV_IO_DENIED;
-	default: /* reserved, ACPI tables and NVS, types Keel does not know, holes */
-		return PV_IO_READ_WRITE;
-	}
+	/* Reserved, ACPI tables and NVS, types Keel does not know, holes. */
+	return PV_IO_READ_WRITE;
 }

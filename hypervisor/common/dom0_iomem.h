@@ -10,6 +10,7 @@
  *   - RAM Keel owns (usable RAM it did not hand out, its image, boot
  *     modules) and RAM firmware keeps for its runtime services: denied;
  *   - ranges the firmware calls unusable, above the first MiB: denied;
+ *     a page holding any byte of RAM or unusable memory is denied whole;
  *   - the interrupt machinery Keel drives: every local APIC page and the
  *     MSI address window (0xfee00000-0xfeefffff), each I/O APIC's page,
  *     and on AMD the HyperTransport window (0xfd00000000-0xffffffffff):

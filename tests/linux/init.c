@@ -7,7 +7,6 @@
  * calls, so it needs nothing but the kernel it runs on.
  */
 #define SYS_WRITE 1
-#define SYS_MOUNT 165
 #define SYS_REBOOT 169
 #define SYS_UNAME 63
 #define LINUX_REBOOT_MAGIC1 0xfee1deadL
@@ -48,7 +47,8 @@ struct utsname {
 	char field[6][65];
 };
 
-void _start(void)
+/* The kernel enters with rsp 16-byte aligned, not as after a call: realign. */
+__attribute__((force_align_arg_pointer)) void _start(void)
 {
 	struct utsname u;
 

@@ -33,7 +33,10 @@ def boot(hypervisor, log):
 
 
 def kernel_messages(console):
-    """Linux's printk lines ("[  1.234] text", "(d0) " stripped), normalised, counted."""
+    """Linux's printk lines ("[  1.234] text", "(d0) " stripped), normalised, counted.
+
+    The comparison uses the set of messages: how often one repeats (e.g. once
+    per IRQ) is not compared."""
     out = collections.Counter()
     for line in console.splitlines():
         if line.startswith("(d0) "):

@@ -120,6 +120,19 @@ static void test_ram_is_not_io_memory(void **state)
 	assert_int_equal(access(0x100000000ULL), PV_IO_DENIED);
 	assert_int_equal(access(0x7f200000), PV_IO_DENIED); /* EFI runtime memory */
 	assert_int_equal(access(0x7f300000), PV_IO_DENIED); /* unusable above 1 MiB */
+	/* A page that starts in a reserved range but ends in RAM: denied whole. */
+	memmap_init(&map);
+	assert_int_equal(memmap_add(&map, 0x100000, 0x800, BOOT_MEM_RESERVED), 0);
+	assert_int_equal(memmap_add(&map, 0x100800, 0x100000, BOOT_MEM_USABLE), 0);
+	assert_int_equal(memmap_add(&map, 0x300000, 0x10000, BOOT_MEM_RESERVED), 0);
+	assert_int_equal(memmap_add(&map, 0x3ff800, 0x800, BOOT_MEM_UNUSABLE), 0);
+	assert_int_equal(memmap_sanitize(&map), 0);
+	assert_int_equal(access(0x100000), PV_IO_DENIED);
+	assert_int_equal(access(0x300000), PV_IO_READ_WRITE);
+	assert_int_equal(access(0x3ff000), PV_IO_DENIED);
+	/* An HPET the firmware put in RAM does not open that RAM to dom0. */
+	machine.hpet_maddr = 0x101000;
+	assert_int_equal(access(0x101000), PV_IO_DENIED);
 	/* A frame number whose address does not fit 64 bits. */
 	assert_int_equal(dom0_iomem_access(&machine, UINT64_MAX), PV_IO_DENIED);
 	assert_int_equal(dom0_iomem_access(&machine, 1ULL << 52), PV_IO_DENIED);

@@ -337,6 +337,56 @@ static void test_plain_frame_write(void **state)
 	snap_expect(&s);
 }
 
+/* The io_frame_access hook for test_io_memory: frame IO_RO read-only, IO_RW read-write, for DOM only. */
+#define IO_RO (NR_FRAMES + 0x10)
+#define IO_RW (NR_FRAMES + 0x11)
+
+static enum pv_io_access io_hook(uint64_t mfn, domid_t domid)
+{
+	if (domid != DOM)
+		return PV_IO_DENIED;
+	return mfn == IO_RO ? PV_IO_READ_ONLY : mfn == IO_RW ? PV_IO_READ_WRITE : PV_IO_DENIED;
+}
+
+/*
+ * I/O memory through mmu_update (mm/pv_pte_write.c), with and without
+ * MMU_PT_UPDATE_PRESERVE_AD: read-only I/O memory is installed without RW
+ * whatever the guest asked; the rest as asked; other frames -EPERM.
+ */
+static void test_io_memory(void **state)
+{
+	struct page_type_config cfg = *page_type_get_config();
+	struct tree t = pinned_tree();
+	uint64_t *slot = &entries(t.l1)[7];
+	struct snap s;
+
+	(void)state;
+	cfg.hooks.io_frame_access = io_hook;
+	assert_int_equal(page_type_init(&cfg), 0);
+	snap_take(&s);
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 7, MMU_NORMAL_PT_UPDATE),
+			      e_of(_mfn(IO_RO), RW), DOMID_SELF),
+			 0);
+	assert_int_equal(*slot, e_of(_mfn(IO_RO), RO | PV_PTE_US | PV_PTE_GUEST_KERNEL));
+	*slot |= PV_PTE_A;
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 7, MMU_PT_UPDATE_PRESERVE_AD),
+			      e_of(_mfn(IO_RO), RW | PV_PTE_US), DOMID_SELF),
+			 0);
+	assert_int_equal(*slot, e_of(_mfn(IO_RO), RO | PV_PTE_US | PV_PTE_A));
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 7, MMU_NORMAL_PT_UPDATE),
+			      e_of(_mfn(IO_RW), RW), DOMID_SELF),
+			 0);
+	assert_int_equal(*slot, e_of(_mfn(IO_RW), RW | PV_PTE_US | PV_PTE_GUEST_KERNEL));
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 8, MMU_NORMAL_PT_UPDATE),
+			      e_of(_mfn(IO_RW + 1), RO), DOMID_SELF),
+			 -EPERM);
+	assert_int_equal(entries(t.l1)[8], 0);
+	assert_int_equal(mmu1(vcpu0(dom), pte_ptr(t.l1, 7, 0), 0, DOMID_SELF), 0);
+	snap_expect(&s);
+	cfg.hooks.io_frame_access = NULL;
+	assert_int_equal(page_type_init(&cfg), 0);
+}
+
 static void test_upper_entry_drop_flushes(void **state)
 {
 	struct tree t = pinned_tree();
@@ -526,6 +576,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_preempted_batch_continues, env_setup,
 					    env_teardown),
 	    cmocka_unit_test_setup_teardown(test_preserve_ad, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(test_io_memory, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_plain_frame_write, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_upper_entry_drop_flushes, env_setup, env_teardown),
 	    cmocka_unit_test_setup_teardown(test_foreigndom_needs_privilege, env_setup,

@@ -51,6 +51,8 @@ static void test_cpuinfo(void **state)
 	assert_int_equal(platform_op(v0, &op), 0);
 	assert_int_equal(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_INVALID);
 	assert_int_equal(op.u.pcpu_info.max_present, 1);
+	assert_int_equal(op.u.pcpu_info.apic_id, 0xa5a5a5a5);
+	assert_int_equal(op.u.pcpu_info.acpi_id, 0xa5a5a5a5);
 	op = op_for(XENPF_get_cpuinfo, UINT32_MAX);
 	assert_int_equal(platform_op(v0, &op), 0);
 	assert_int_equal(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_INVALID);
@@ -67,10 +69,17 @@ static void test_cpu_version(void **state)
 	assert_int_equal(op.u.pcpu_version.model, 0x21);
 	assert_int_equal(op.u.pcpu_version.stepping, 2);
 	assert_int_equal(op.u.pcpu_version.max_present, 1);
+	/* No such CPU, or one that is not running: all zeroes. */
 	op = op_for(XENPF_get_cpu_version, 7);
 	assert_int_equal(platform_op(v0, &op), 0);
 	assert_memory_equal(op.u.pcpu_version.vendor_id, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
 	assert_int_equal(op.u.pcpu_version.family, 0);
+	host_control_offline_cpu = 1;
+	op = op_for(XENPF_get_cpu_version, 1);
+	assert_int_equal(platform_op(v0, &op), 0);
+	assert_memory_equal(op.u.pcpu_version.vendor_id, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
+	assert_int_equal(op.u.pcpu_version.model, 0);
+	assert_int_equal(op.u.pcpu_version.stepping, 0);
 }
 
 /* Only the control domain asks; the version must match; unknown commands are -ENOSYS. */

@@ -124,8 +124,26 @@ static void madt_add_cpu(uint32_t apic_id, uint32_t flags, uint32_t acpi_id)
 	acpi.cpu_apic_id[acpi.nr_cpus++] = apic_id;
 }
 
+/* The length the ACPI spec gives a MADT entry of this type; 0 for types Keel skips. */
+static unsigned int madt_entry_length(uint8_t type)
+{
+	switch (type) {
+	case 0: return 8;  /* processor local APIC */
+	case 1: return 12; /* I/O APIC */
+	case 2: return 10; /* interrupt source override */
+	case 5: return 12; /* local APIC address override */
+	case 9: return 16; /* processor local x2APIC */
+	default: return 0;
+	}
+}
+
 static void madt_entry(const uint8_t *e)
 {
+	/* A known entry shorter than its type: its fields would be read past it. */
+	if (e[1] < madt_entry_length(e[0])) {
+		printk(KLOG_WARNING "ACPI: MADT entry of type %u is %u bytes: ignored\n", e[0], e[1]);
+		return;
+	}
 	switch (e[0]) {
 	case 0: /* processor local APIC */
 		madt_add_cpu(e[3], *(const uint32_t *)(e + 4), e[2]);

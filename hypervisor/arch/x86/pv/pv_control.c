@@ -61,9 +61,9 @@ void arch_control_machine(struct control_machine *m)
 }
 
 /*
- * Keel's CPU cpu, if it brought it up.  Every CPU is taken to be the boot
- * CPU's model (Keel runs on CPUs of one kind); the ACPI id is the MADT's
- * for the CPU's APIC id.
+ * Keel's CPU cpu, if it brought it up.  Every CPU is taken to be of the
+ * calling CPU's model (Keel runs on CPUs of one kind); the ACPI id is the
+ * MADT's for the CPU's APIC id.
  */
 bool arch_control_pcpu(unsigned int cpu, struct control_pcpu *p)
 {
@@ -82,7 +82,7 @@ bool arch_control_pcpu(unsigned int cpu, struct control_pcpu *p)
 	/* The display family and model (Intel SDM / AMD APM: extended fields). */
 	if (family == 0xf)
 		family += (sig >> 20) & 0xff;
-	if (family == 0x6 || family >= 0xf)
+	if (family >= 0x6)
 		model |= ((sig >> 16) & 0xf) << 4;
 	p->family = family;
 	p->model = model;
