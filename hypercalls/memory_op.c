@@ -30,16 +30,6 @@
 #include "mm/m2p.h"
 #include "mm/memmap.h"
 
-/* An E820 entry as XENMEM_*memory_map return them (20 bytes, packed). */
-struct e820entry {
-	uint64_t addr, size;
-	uint32_t type;
-} __attribute__((packed));
-
-/* E820 types (ACPI spec, "Address Range Types"), as the firmware gave them. */
-#define E820_RAM 1
-#define E820_RESERVED 2
-
 unsigned int memop_max_order(const struct domain *caller)
 {
 	return caller->is_privileged ? 18 : 9;

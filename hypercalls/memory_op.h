@@ -22,6 +22,16 @@
 struct vcpu;
 struct domain;
 
+/* An E820 entry as XENMEM_*memory_map return them (20 bytes, packed). */
+struct e820entry {
+	uint64_t addr, size;
+	uint32_t type;
+} __attribute__((packed));
+
+/* E820 types (ACPI spec, "Address Range Types"), as the firmware gave them. */
+#define E820_RAM 1
+#define E820_RESERVED 2
+
 /* The command's upper bits: where a long reservation request continues. */
 #define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK	   ((1u << MEMOP_EXTENT_SHIFT) - 1)

@@ -32,13 +32,20 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-static void get_cpuinfo(struct xenpf_pcpuinfo *info)
+/* The highest CPU number present: Keel numbers only the CPUs it brought up. */
+static uint32_t max_present(void)
 {
 	struct control_machine m;
-	struct control_pcpu p;
 
 	arch_control_machine(&m);
-	info->max_present = m.nr_cpus ? m.nr_cpus - 1 : 0;
+	return m.nr_cpus ? m.nr_cpus - 1 : 0;
+}
+
+static void get_cpuinfo(struct xenpf_pcpuinfo *info)
+{
+	struct control_pcpu p;
+
+	info->max_present = max_present();
 	if (!arch_control_pcpu(info->xen_cpuid, &p)) {
 		info->flags = XEN_PCPU_FLAGS_INVALID;
 		return;
@@ -50,11 +57,9 @@ static void get_cpuinfo(struct xenpf_pcpuinfo *info)
 
 static long get_cpu_version(struct xenpf_pcpu_version *ver)
 {
-	struct control_machine m;
 	struct control_pcpu p;
 
-	arch_control_machine(&m);
-	ver->max_present = m.nr_cpus ? m.nr_cpus - 1 : 0;
+	ver->max_present = max_present();
 	if (!arch_control_pcpu(ver->xen_cpuid, &p) || !p.online) {
 		/* Xen: a CPU that is not online reads as all zeroes. */
 		memset(ver->vendor_id, 0, sizeof(ver->vendor_id));

@@ -99,19 +99,28 @@ static enum pv_io_access io_access(uint64_t mfn, domid_t domid)
 	return cfg->hooks.io_frame_access(mfn, domid);
 }
 
-/* An L1 entry for a frame Keel does not count: -EPERM unless allowed, as Xen.  No references. */
-static int l1e_io_frame(uint64_t e, domid_t domid)
+/*
+ * An L1 entry for a frame Keel does not count: -EPERM unless allowed, as
+ * Xen.  No references.  *read_only: the domain may only read the frame.
+ */
+static int l1e_io_frame(uint64_t e, domid_t domid, bool *read_only)
 {
-	return io_access(mfn_x(pv_pte_mfn(e)), domid) == PV_IO_DENIED ? -EPERM : 0;
+	enum pv_io_access a = io_access(mfn_x(pv_pte_mfn(e)), domid);
+
+	*read_only = a == PV_IO_READ_ONLY;
+	return a == PV_IO_DENIED ? -EPERM : 0;
 }
 
-int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid)
+/* pv_pte_get_refs(), saying whether the entry must lose RW (read-only I/O memory). */
+static int take_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid,
+		     bool *read_only)
 {
 	const struct page_type_config *cfg = page_type_get_config();
 	struct page_info *target;
 	mfn_t mfn = pv_pte_mfn(e);
 	uint64_t reserved = pv_pte_reserved_mask(level, cfg->maxphysaddr, cfg->nx);
 
+	*read_only = false;
 	if (!pv_pte_present(e))
 		return 0;
 	/* In an L1, an address past the machine's width is an I/O frame nobody may map (-EPERM). */
@@ -120,7 +129,7 @@ int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, dom
 	if (e & reserved)
 		return -EINVAL;
 	if (level == 1 && uncounted_frame(mfn))
-		return l1e_io_frame(e, domid);
+		return l1e_io_frame(e, domid, read_only);
 	if (!mfn_in_table(mfn))
 		return -EINVAL;
 	target = mfn_to_page(mfn);
@@ -135,14 +144,21 @@ int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, dom
 	return get_page_and_type(target, page_type_of_level(level - 1), domid);
 }
 
-uint64_t pv_pte_to_install(uint64_t e, unsigned int level, domid_t domid)
+/* The entry Keel writes for e, accepted; read_only: I/O memory the domain may only read. */
+static uint64_t to_install(uint64_t e, unsigned int level, bool read_only)
 {
-	mfn_t mfn = pv_pte_mfn(e);
+	return pv_pte_adjust(read_only ? e & ~PV_PTE_RW : e, level);
+}
 
-	if (level == 1 && pv_pte_present(e) && pv_pte_rw(e) && uncounted_frame(mfn) &&
-	    io_access(mfn_x(mfn), domid) == PV_IO_READ_ONLY)
-		e &= ~PV_PTE_RW;
-	return pv_pte_adjust(e, level);
+int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid,
+		    uint64_t *install)
+{
+	bool read_only;
+	int rc = take_refs(table, level, e, domid, &read_only);
+
+	if (!rc && install)
+		*install = to_install(e, level, read_only);
+	return rc;
 }
 
 void pv_pte_put_refs(struct page_info *table, unsigned int level, uint64_t e)
@@ -190,23 +206,28 @@ int pv_table_validate(struct page_info *table, unsigned int level, domid_t domid
 {
 	const struct page_type_hooks *h = &page_type_get_config()->hooks;
 	uint64_t *pt = table_entries(table);
+	/* Entries that map read-only I/O memory: written without RW once all are accepted. */
+	uint64_t read_only[PV_PTES_PER_TABLE / 64] = {0};
 	int rc = 0;
 	unsigned int i;
 
 	ASSERT(level >= 1 && level <= 4);
 	for (i = 0; i < PV_PTES_PER_TABLE; i++) {
+		bool ro = false;
+
 		if (keel_slot(level, i))
 			rc = pv_pte_present(pt[i]) ? -EINVAL : 0;
 		else
-			rc = pv_pte_get_refs(table, level, pt[i], domid);
+			rc = take_refs(table, level, pt[i], domid, &ro);
 		if (rc) {
 			put_entries(table, level, i);
 			return rc;
 		}
+		read_only[i / 64] |= (uint64_t)ro << (i % 64);
 	}
 	for (i = 0; i < PV_PTES_PER_TABLE; i++)
 		if (!keel_slot(level, i))
-			pt[i] = pv_pte_to_install(pt[i], level, domid);
+			pt[i] = to_install(pt[i], level, read_only[i / 64] >> (i % 64) & 1);
 	if (level == 4 && h->l4_install_keel_slots)
 		h->l4_install_keel_slots(pt, domid);
 	return 0;
@@ -226,7 +247,7 @@ void pv_table_devalidate(struct page_info *table, unsigned int level)
 int pte_update(struct page_info *table, unsigned int index, uint64_t new_e, domid_t domid)
 {
 	unsigned int level = page_type_level(page_get_type(table));
-	uint64_t *pt, old;
+	uint64_t *pt, old, install;
 	int rc = page_ref_check_owner(table, domid);
 
 	if (rc)
@@ -235,13 +256,12 @@ int pte_update(struct page_info *table, unsigned int index, uint64_t new_e, domi
 		return -EINVAL;
 	if (index >= PV_PTES_PER_TABLE || keel_slot(level, index))
 		return -EINVAL;
-	rc = pv_pte_get_refs(table, level, new_e, domid);
+	rc = pv_pte_get_refs(table, level, new_e, domid, &install);
 	if (rc)
 		return rc;
 	pt = table_entries(table);
 	/* One atomic swap: the hardware walker may set A/D in the old entry. */
-	old = __atomic_exchange_n(&pt[index], pv_pte_to_install(new_e, level, domid),
-				  __ATOMIC_SEQ_CST);
+	old = __atomic_exchange_n(&pt[index], install, __ATOMIC_SEQ_CST);
 	pv_pte_put_refs(table, level, old);
 	return 0;
 }

@@ -126,18 +126,13 @@ static inline uint64_t pv_pte_adjust(uint64_t e, unsigned int level)
  * needs (see the rules above), for domain domid.  Returns 0 (also for a
  * non-present entry), -EINVAL for a rule broken, -EPERM for a frame of
  * another domain, -EOVERFLOW when a count would overflow.  Takes nothing
- * on error.
+ * on error.  On success, *install (if not NULL) is the value Keel writes
+ * for e: pv_pte_adjust(e), and for an L1 mapping of I/O memory domid may
+ * only read (page_type.h's io_frame_access) with RW cleared, which
+ * changes no reference (I/O frames hold none).
  */
-int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid);
-
-/*
- * The value Keel writes for entry e of a level-`level` table once
- * pv_pte_get_refs() accepted it for domid: pv_pte_adjust(), and for an L1
- * mapping of I/O memory domid may only read (page_type.h's
- * io_frame_access), RW cleared.  Clearing RW there changes no reference:
- * I/O frames hold none.
- */
-uint64_t pv_pte_to_install(uint64_t e, unsigned int level, domid_t domid);
+int pv_pte_get_refs(struct page_info *table, unsigned int level, uint64_t e, domid_t domid,
+		    uint64_t *install);
 
 /* Drops what pv_pte_get_refs() took for the same entry of the same table. */
 void pv_pte_put_refs(struct page_info *table, unsigned int level, uint64_t e);
@@ -145,7 +140,7 @@ void pv_pte_put_refs(struct page_info *table, unsigned int level, uint64_t e);
 /*
  * Validates all entries of table (typed level 1..4, not yet validated):
  * all or nothing.  On success every entry holds its references, present
- * entries are rewritten as pv_pte_to_install() says and, for an L4, Keel's slots are
+ * entries are rewritten as pv_pte_get_refs() says to install them and, for an L4, Keel's slots are
  * filled by the install hook (page_type.h).  On the first bad entry every
  * reference taken so far is dropped, the contents are unchanged and the
  * error is returned.

@@ -57,15 +57,15 @@ int pv_pte_write(struct page_info *table, unsigned int index, uint64_t new_e,
 	int rc = check_table(table, index, w->table_owner);
 	/* Only an L1 entry maps data; upper entries point at the owner's own tables. */
 	domid_t owner = level == 1 ? w->frame_owner : w->table_owner;
-	uint64_t *entries, old;
+	uint64_t *entries, old, install;
 
 	if (rc)
 		return rc;
-	rc = pv_pte_get_refs(table, level, new_e, owner);
+	rc = pv_pte_get_refs(table, level, new_e, owner, &install);
 	if (rc)
 		return rc;
 	entries = arch_mfn_to_virt(page_to_mfn(table));
-	old = swap_entry(&entries[index], pv_pte_to_install(new_e, level, owner), w->preserve_ad);
+	old = swap_entry(&entries[index], install, w->preserve_ad);
 	pv_pte_put_refs(table, level, old);
 	if (old_e)
 		*old_e = old;

@@ -20,6 +20,7 @@
 
 #include "host/sched_shim.h"
 #include "hypercalls/hypercalls.h"
+#include "hypercalls/memory_op.h"
 #include "hypervisor/common/dom0_iomem.h"
 #include "mm/buddy.h"
 
@@ -77,14 +78,6 @@ static bool is_free(uint64_t mfn)
 
 /* ---- XENMEM_machine_memory_map ---- */
 
-/* One entry of the map, E820's layout (Xen's struct e820entry). */
-struct e820entry {
-	uint64_t addr, size;
-	uint32_t type;
-} __attribute__((packed));
-
-#define E820_RAM 1
-#define E820_RESERVED 2
 
 static long machine_map(struct vcpu *v, struct e820entry *e, unsigned int max, unsigned int *n)
 {

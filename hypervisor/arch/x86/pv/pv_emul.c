@@ -44,6 +44,7 @@
 #include "hypercalls/pv_mm_arch.h"
 #include "hypervisor/arch/x86/pv/bounce.h"
 #include "hypervisor/arch/x86/pv/pv_hypercall.h"
+#include "hypervisor/arch/x86/pv/pv_mm.h"
 #include "hypervisor/arch/x86/pv/pv_vcpu.h"
 #include "hypervisor/common/domain.h"
 #include "hypervisor/common/pv_cpuid.h"
@@ -114,7 +115,7 @@ static struct pv_cpuid_params cpuid_params(struct vcpu *v, bool forced)
 		.guest_cr4_osxsave = !!(pv_vcpu(v)->cr4 & PV_CR4_OSXSAVE),
 		.enlightened_kernel = forced && pv_vcpu(v)->kernel_mode,
 		.preserve_ad = true,
-		.maddr_bits = (uint8_t)(cpuid(0x80000000).eax >= 0x80000008 ? cpuid(0x80000008).eax & 0xff : 36),
+		.maddr_bits = (uint8_t)pv_mm_machine_address_bits(),
 	};
 }
 
